@@ -1,0 +1,17 @@
+#pragma once
+// Subcommands of tinyforge-cli. Each registers itself on the app and, when the user picks it, leaves the
+// action to run in `selected`; main() runs it inside the one error boundary.
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace tinyforge::cli {
+
+/// What a subcommand does once parsed; returns the process exit status.
+using CommandAction = std::function<int()>;
+
+/// `inspect PATH [--format ID] ...`: prints the dataset's JSON description.
+void addInspectCommand(CLI::App& app, CommandAction& selected);
+
+}  // namespace tinyforge::cli

@@ -1,0 +1,53 @@
+// tinyforge-cli: the studio without a window. Wires subcommands; all logic lives in core and devices.
+// Exit status: 0 success, 2 bad input (arguments, data, recipe), 1 internal failure. Errors are one
+// `error: ...` line on stderr.
+
+#include <iostream>
+
+#include "app/cli/commands.h"
+#include "core/error.h"
+
+namespace {
+
+int reportError(const std::string& message, int status) {
+    std::cerr << "error: " << message << std::endl;
+    return status;
+}
+
+int runGuarded(const tinyforge::cli::CommandAction& action) {
+    try {
+        return action();
+    } catch (const tinyforge::Cancelled&) {
+        return reportError("cancelled", 1);
+    } catch (const tinyforge::DataError& e) {
+        return reportError(e.what(), 2);
+    } catch (const tinyforge::SettingsError& e) {
+        return reportError(e.what(), 2);
+    } catch (const std::bad_alloc&) {
+        return reportError("internal: out of memory", 1);
+    } catch (const std::exception& e) {
+        return reportError(std::string("internal: ") + e.what(), 1);
+    } catch (...) {
+        return reportError("internal: unknown failure", 1);
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"TinyForge Studio command line: distil, compress, export and deploy tiny models"};
+    app.name("tinyforge-cli");
+    app.set_version_flag("--version", TINYFORGE_VERSION);
+    app.require_subcommand(1);
+
+    tinyforge::cli::CommandAction selected;
+    tinyforge::cli::addInspectCommand(app, selected);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+        return reportError(std::string(e.what()) + " (see tinyforge-cli --help)", 2);
+    }
+    return runGuarded(selected);
+}

@@ -1,0 +1,22 @@
+# Common compile settings, carried by one INTERFACE target that every project target links.
+set(CMAKE_CXX_STANDARD 20)
+set(CMAKE_CXX_STANDARD_REQUIRED ON)
+set(CMAKE_CXX_EXTENSIONS OFF)
+set(CMAKE_EXPORT_COMPILE_COMMANDS ON)
+if(NOT CMAKE_BUILD_TYPE AND NOT CMAKE_CONFIGURATION_TYPES)
+  set(CMAKE_BUILD_TYPE RelWithDebInfo CACHE STRING "Build type" FORCE)
+endif()
+
+# ccache when present: LibTorch translation units are the slow part of every build.
+find_program(CCACHE_PROGRAM ccache)
+if(CCACHE_PROGRAM)
+  set(CMAKE_C_COMPILER_LAUNCHER ${CCACHE_PROGRAM})
+  set(CMAKE_CXX_COMPILER_LAUNCHER ${CCACHE_PROGRAM})
+endif()
+
+add_library(tinyforge_flags INTERFACE)
+add_library(tinyforge::flags ALIAS tinyforge_flags)
+target_compile_features(tinyforge_flags INTERFACE cxx_std_20)
+target_include_directories(tinyforge_flags INTERFACE ${PROJECT_SOURCE_DIR})
+target_compile_options(tinyforge_flags INTERFACE
+  $<$<CXX_COMPILER_ID:GNU,Clang>:-Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor>)
