@@ -1,0 +1,19 @@
+#pragma once
+// Runs a program to completion and captures its exit status, stdout and stderr (for CLI contract tests).
+
+#include <string>
+#include <vector>
+
+namespace tinyforge::test {
+
+struct ProcessResult {
+    int exitCode = -1;       ///< the exit status; -1 if it did not exit normally
+    int signal = 0;          ///< the signal that ended it, or 0
+    std::string out;
+    std::string err;
+};
+
+/// Runs `argv[0]` with `argv`, with stdin from /dev/null. Throws std::runtime_error if it cannot start.
+ProcessResult runProcess(const std::vector<std::string>& argv);
+
+}  // namespace tinyforge::test
