@@ -99,6 +99,9 @@ LoadedSamples CsvFormat::load(const LoadOptions& options, ProgressObserver* obse
     }
     const auto features = static_cast<std::int64_t>(table.header.size() - 1);
     out.sampleShape = {features};
+    for (std::size_t c = 0; c < table.header.size(); ++c) {
+        if (c != labelColumn) out.featureNames.push_back(table.header[c]);
+    }
     std::unordered_map<std::string, std::int64_t> classIndex;
     for (std::size_t k = 0; k < out.classNames.size(); ++k) classIndex[out.classNames[k]] = static_cast<std::int64_t>(k);
     out.values.reserve(table.rows.size() * static_cast<std::size_t>(features));

@@ -31,6 +31,7 @@ struct LoadedSamples {
     SampleKind kind = SampleKind::Table;
     std::vector<std::int64_t> sampleShape;  ///< {features} for tables, {C, H, W} for images
     std::vector<std::string> classNames;    ///< label k names class k
+    std::vector<std::string> featureNames;  ///< kind == Table: the column names, when the file has them
     std::vector<std::uint8_t> pixels;       ///< kind == Image: N * C * H * W, row-major
     std::vector<float> values;              ///< kind == Table: N * features, row-major
     std::vector<std::int64_t> labels;       ///< N entries in [0, classNames.size())

@@ -13,6 +13,7 @@ nlohmann::json datasetSummary(const Dataset& dataset) {
         {"classes", dataset.classCount()},
         {"class_names", dataset.samples.classNames},
         {"sample_shape", dataset.samples.sampleShape},
+        {"feature_names", dataset.samples.featureNames},
         {"splits",
          {{"train", dataset.splits.train.size()}, {"val", dataset.splits.val.size()}, {"test", dataset.splits.test.size()}}},
         {"normalization", {{"mean", dataset.normalization.mean}, {"stddev", dataset.normalization.stddev}}},

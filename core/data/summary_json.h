@@ -7,7 +7,7 @@
 
 namespace tinyforge::core::data {
 
-/// {"name", "format", "source", "samples", "classes", "class_names", "sample_shape",
+/// {"name", "format", "source", "samples", "classes", "class_names", "sample_shape", "feature_names",
 ///  "splits": {"train", "val", "test"}, "normalization": {"mean", "stddev"}}
 nlohmann::json datasetSummary(const Dataset& dataset);
 

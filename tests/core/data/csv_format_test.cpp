@@ -55,6 +55,7 @@ TEST_CASE("CSV loader takes the label column by name and sorts integer labels nu
     CHECK(data.samples.classNames == std::vector<std::string>{"2", "10"});
     CHECK(data.samples.values == std::vector<float>{1, 2, 3, 4, 5, 6, 7, 8});
     CHECK(data.samples.labels == std::vector<std::int64_t>{1, 0, 1, 0});
+    CHECK(data.samples.featureNames == std::vector<std::string>{"a", "b"});
 }
 
 TEST_CASE("CSV loader accepts semicolons, quotes, CRLF, a byte-order mark and blank lines", "[core][data][csv]") {

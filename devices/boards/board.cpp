@@ -1,0 +1,92 @@
+#include "devices/boards/board.h"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "core/io/file_bytes.h"
+#include "devices/device_error.h"
+
+namespace tinyforge::devices {
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+class BoardFields {
+public:
+    BoardFields(const json& object, const fs::path& file) : object_(object), file_(file) {}
+
+    template <typename T>
+    T required(const char* key, json::value_t type) const {
+        if (!object_.contains(key)) fail(key, "is missing");
+        const json& value = object_.at(key);
+        const bool numberWanted = type == json::value_t::number_unsigned || type == json::value_t::number_float;
+        if (numberWanted ? !value.is_number() : value.type() != type) fail(key, "has the wrong type");
+        if (type == json::value_t::number_unsigned && !value.is_number_unsigned()) fail(key, "must be a whole number >= 0");
+        return value.get<T>();
+    }
+    std::string optionalText(const char* key) const {
+        return object_.contains(key) && object_.at(key).is_string() ? object_.at(key).get<std::string>() : "";
+    }
+    [[noreturn]] void fail(const std::string& key, const std::string& problem) const {
+        throw DeviceError(file_.string() + ": field \"" + key + "\" " + problem);
+    }
+
+private:
+    const json& object_;
+    const fs::path& file_;
+};
+
+}  // namespace
+
+Board loadBoard(const fs::path& file) {
+    json object;
+    try {
+        object = json::parse(core::io::readTextFile(file, 1 << 20));
+    } catch (const json::parse_error& e) {
+        throw DeviceError(file.string() + ": not valid JSON: " + e.what());
+    } catch (const Error& e) {
+        throw DeviceError(e.what());
+    }
+    if (!object.is_object()) throw DeviceError(file.string() + ": expected a JSON object");
+    const BoardFields fields(object, file);
+    Board board;
+    board.id = fields.required<std::string>("id", json::value_t::string);
+    if (board.id != file.stem().string()) fields.fail("id", "is '" + board.id + "' but the file is " + file.filename().string());
+    board.name = fields.required<std::string>("name", json::value_t::string);
+    board.kind = fields.required<std::string>("kind", json::value_t::string);
+    if (board.kind != "mcu" && board.kind != "linux") fields.fail("kind", "must be \"mcu\" or \"linux\"");
+    board.core = fields.required<std::string>("core", json::value_t::string);
+    board.clockMhz = fields.required<int>("clock_mhz", json::value_t::number_unsigned);
+    board.flashBytes = fields.required<std::uint64_t>("flash_bytes", json::value_t::number_unsigned);
+    board.ramBytes = fields.required<std::uint64_t>("ram_bytes", json::value_t::number_unsigned);
+    if (board.clockMhz == 0 || board.ramBytes == 0) fields.fail("clock_mhz/ram_bytes", "must be positive");
+    board.fpu = fields.required<std::string>("fpu", json::value_t::string);
+    board.dsp = fields.required<bool>("dsp", json::value_t::boolean);
+    board.priceUsd = fields.required<double>("price_usd", json::value_t::number_float);
+    board.notes = fields.optionalText("notes");
+    return board;
+}
+
+std::vector<Board> loadBoards(const fs::path& folder) {
+    if (!fs::is_directory(folder)) throw DeviceError(folder.string() + ": board folder not found");
+    std::vector<Board> boards;
+    for (const auto& entry : fs::directory_iterator(folder)) {
+        if (entry.path().extension() == ".json") boards.push_back(loadBoard(entry.path()));
+    }
+    std::sort(boards.begin(), boards.end(), [](const Board& a, const Board& b) { return a.id < b.id; });
+    return boards;
+}
+
+const Board& findBoard(const std::vector<Board>& boards, const std::string& id) {
+    for (const auto& board : boards) {
+        if (board.id == id) return board;
+    }
+    std::string known;
+    for (const auto& board : boards) known += (known.empty() ? "" : ", ") + board.id;
+    throw DeviceError("unknown board '" + id + "' (known: " + known + ")");
+}
+
+}  // namespace tinyforge::devices

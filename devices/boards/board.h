@@ -1,0 +1,35 @@
+#pragma once
+// Boards as data: one JSON file per board in resources/boards/, never `if (family == ...)` chains in code.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace tinyforge::devices {
+
+struct Board {
+    std::string id;     ///< the file's name without .json; stored in recipes, never changes
+    std::string name;   ///< what people call it: "STM32F746NG (STM32F746G-DISCO)"
+    std::string kind;   ///< "mcu" or "linux"
+    std::string core;   ///< "cortex-m4", "cortex-a72", ...
+    int clockMhz = 0;
+    std::uint64_t flashBytes = 0;
+    std::uint64_t ramBytes = 0;
+    std::string fpu;    ///< "none", "fpv4-sp", "fpv5-sp", "fpv5-dp", "neon"
+    bool dsp = false;   ///< has the Armv7E-M DSP extension (SMLAD)
+    double priceUsd = 0;
+    std::string notes;
+};
+
+/// Parses one board file; the board's id is the file name. Throws DeviceError naming the file and the field
+/// that is missing, of the wrong type, or out of range, or when the "id" field disagrees with the file name.
+Board loadBoard(const std::filesystem::path& file);
+
+/// Every *.json board in `folder`, sorted by id. Throws DeviceError for a missing folder or any bad file.
+std::vector<Board> loadBoards(const std::filesystem::path& folder);
+
+/// The board with `id`; throws DeviceError listing the known ids when there is none.
+const Board& findBoard(const std::vector<Board>& boards, const std::string& id);
+
+}  // namespace tinyforge::devices

@@ -1,0 +1,57 @@
+#include <catch2/catch.hpp>
+
+#include "devices/boards/board.h"
+#include "devices/device_error.h"
+#include "tests/support/fixtures.h"
+
+using namespace tinyforge;
+using namespace tinyforge::devices;
+namespace fx = tinyforge::test;
+using Catch::Matchers::Contains;
+
+namespace {
+const char* kGoodBoard = R"({"id": "demo", "name": "Demo", "kind": "mcu", "core": "cortex-m4", "clock_mhz": 80,
+  "flash_bytes": 1048576, "ram_bytes": 131072, "fpu": "fpv4-sp", "dsp": true, "price_usd": 6.5})";
+
+std::string errorFor(const std::string& text, const std::string& fileName = "demo.json") {
+    fx::TempDir dir;
+    fx::writeText(dir / fileName, text);
+    try {
+        loadBoard(dir / fileName);
+    } catch (const DeviceError& e) {
+        CHECK_THAT(std::string(e.what()), Contains(fileName));
+        return e.what();
+    }
+    FAIL("no DeviceError for " << text);
+    return {};
+}
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+    return text.replace(text.find(from), from.size(), to);
+}
+}  // namespace
+
+TEST_CASE("The bundled boards load, with the parts the studio targets", "[devices][boards]") {
+    const auto boards = loadBoards(TINYFORGE_RESOURCE_DIR "/boards");
+    for (const char* id : {"stm32f030cc", "stm32l476", "stm32f746", "stm32h743", "stm32f405", "stm32f411", "stm32l4r5"}) {
+        CHECK_NOTHROW(findBoard(boards, id));
+    }
+    const Board& f405 = findBoard(boards, "stm32f405");
+    CHECK(f405.core == "cortex-m4");
+    CHECK(f405.flashBytes == 1024 * 1024);
+    CHECK(f405.ramBytes == 192 * 1024);
+    CHECK(f405.dsp);
+    CHECK_FALSE(findBoard(boards, "stm32f030cc").dsp);
+    CHECK_THROWS_WITH(findBoard(boards, "esp32"), Contains("unknown board 'esp32'") && Contains("stm32h743"));
+}
+
+TEST_CASE("Board files with missing, mistyped or inconsistent fields are refused by name", "[devices][boards][bad-input]") {
+    CHECK_THAT(errorFor("{"), Contains("not valid JSON"));
+    CHECK_THAT(errorFor("[1, 2]"), Contains("expected a JSON object"));
+    CHECK_THAT(errorFor(replaced(kGoodBoard, R"("ram_bytes": 131072,)", "")), Contains("\"ram_bytes\" is missing"));
+    CHECK_THAT(errorFor(replaced(kGoodBoard, "131072", "\"lots\"")), Contains("\"ram_bytes\" has the wrong type"));
+    CHECK_THAT(errorFor(replaced(kGoodBoard, "131072", "-5")), Contains("\"ram_bytes\" must be a whole number"));
+    CHECK_THAT(errorFor(replaced(kGoodBoard, "\"mcu\"", "\"fpga\"")), Contains("\"kind\" must be"));
+    CHECK_THAT(errorFor(kGoodBoard, "other.json"), Contains("is 'demo' but the file is other.json"));
+    CHECK_THAT(errorFor(""), Contains("not valid JSON"));
+}

@@ -1,0 +1,90 @@
+#include <catch2/catch.hpp>
+
+#include <QApplication>
+#include <QDir>
+#include <QSignalSpy>
+#include <QTest>
+
+#include "tests/support/fixtures.h"
+#include "ui/data/data_page.h"
+#include "ui/main_window.h"
+
+namespace fx = tinyforge::test;
+using tinyforge::ui::DataPage;
+
+namespace {
+
+// One QApplication for the whole executable, on the offscreen platform unless a display is chosen.
+QApplication& application() {
+    static int argc = 1;
+    static char name[] = "ui_tests";
+    static char* argv[] = {name, nullptr};
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+    static QApplication app(argc, argv);
+    return app;
+}
+
+// Saves a picture of `widget` to $TINYFORGE_SCREENSHOT_DIR/name.png when that is set (docs/screenshots).
+void saveScreenshot(QWidget& widget, const QString& name) {
+    const QString dir = qEnvironmentVariable("TINYFORGE_SCREENSHOT_DIR");
+    if (dir.isEmpty()) return;
+    QDir().mkpath(dir);
+    QTest::qWait(200);  // let queued shows and layouts settle before the grab
+    widget.grab().save(dir + "/" + name + ".png");
+}
+
+}  // namespace
+
+TEST_CASE("Data page loads the Iris table off the GUI thread and shows its classes", "[ui][data]") {
+    application();
+    tinyforge::ui::MainWindow window;
+    window.show();
+    DataPage* page = window.dataPage();
+    QSignalSpy loaded(page, &DataPage::loaded);
+    page->load(TINYFORGE_RESOURCE_DIR "/data/iris.csv");
+    REQUIRE(loaded.wait(10000));
+    REQUIRE(page->dataset() != nullptr);
+    CHECK(page->dataset()->sampleCount() == 150);
+    CHECK(page->histogramBarCount() == 3);
+    CHECK(page->summaryText().contains("150 samples"));
+    saveScreenshot(window, "data-iris");
+}
+
+TEST_CASE("Data page shows image datasets and keeps the last good dataset after a bad one", "[ui][data][bad-input]") {
+    application();
+    fx::TempDir dir;
+    fx::writeIdxDataset(dir / "fashion", fx::balancedLabels(10, 20), fx::balancedLabels(10, 2), 28, 28, true);
+    fx::writeText(dir / "broken.csv", "a,b,label\n1,2,x\n1,two,y\n");
+
+    DataPage page;
+    page.resize(1000, 700);
+    page.show();
+    QSignalSpy loaded(&page, &DataPage::loaded);
+    QSignalSpy failed(&page, &DataPage::loadFailed);
+    page.load(QString::fromStdString((dir / "fashion").string()));
+    REQUIRE(loaded.wait(10000));
+    CHECK(page.histogramBarCount() == 10);
+    const auto shown = page.dataset();
+
+    page.load(QString::fromStdString((dir / "broken.csv").string()));
+    REQUIRE(failed.wait(10000));
+    CHECK(failed.takeFirst().at(0).toString().contains("line 3, column 'b'"));
+    CHECK(page.dataset() == shown);  // the user's loaded data is not lost
+    CHECK(page.summaryText().contains("Could not load"));
+}
+
+TEST_CASE("Real Fashion-MNIST renders on the Data page", "[ui][data][real-data]") {
+    application();
+    if (!QDir("/usr/share/datasets/fashion-mnist").exists()) {
+        WARN("Fashion-MNIST is not installed: skipped");
+        return;
+    }
+    tinyforge::ui::MainWindow window;
+    window.show();
+    QSignalSpy loaded(window.dataPage(), &DataPage::loaded);
+    window.dataPage()->load("/usr/share/datasets/fashion-mnist");
+    REQUIRE(loaded.wait(20000));
+    CHECK(window.dataPage()->dataset()->sampleCount() == 70000);
+    CHECK(window.dataPage()->sampleTileCount() == 32);
+    saveScreenshot(window, "data-fashion-mnist");
+}
