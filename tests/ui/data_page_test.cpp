@@ -14,16 +14,6 @@ using tinyforge::ui::DataPage;
 
 namespace {
 
-// One QApplication for the whole executable, on the offscreen platform unless a display is chosen.
-QApplication& application() {
-    static int argc = 1;
-    static char name[] = "ui_tests";
-    static char* argv[] = {name, nullptr};
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
-    static QApplication app(argc, argv);
-    return app;
-}
-
 // Saves a picture of `widget` to $TINYFORGE_SCREENSHOT_DIR/name.png when that is set (docs/screenshots).
 void saveScreenshot(QWidget& widget, const QString& name) {
     const QString dir = qEnvironmentVariable("TINYFORGE_SCREENSHOT_DIR");
@@ -36,7 +26,6 @@ void saveScreenshot(QWidget& widget, const QString& name) {
 }  // namespace
 
 TEST_CASE("Data page loads the Iris table off the GUI thread and shows its classes", "[ui][data]") {
-    application();
     tinyforge::ui::MainWindow window;
     window.show();
     DataPage* page = window.dataPage();
@@ -51,7 +40,6 @@ TEST_CASE("Data page loads the Iris table off the GUI thread and shows its class
 }
 
 TEST_CASE("Data page shows image datasets and keeps the last good dataset after a bad one", "[ui][data][bad-input]") {
-    application();
     fx::TempDir dir;
     fx::writeIdxDataset(dir / "fashion", fx::balancedLabels(10, 20), fx::balancedLabels(10, 2), 28, 28, true);
     fx::writeText(dir / "broken.csv", "a,b,label\n1,2,x\n1,two,y\n");
@@ -74,7 +62,6 @@ TEST_CASE("Data page shows image datasets and keeps the last good dataset after 
 }
 
 TEST_CASE("Real Fashion-MNIST renders on the Data page", "[ui][data][real-data]") {
-    application();
     if (!QDir("/usr/share/datasets/fashion-mnist").exists()) {
         WARN("Fashion-MNIST is not installed: skipped");
         return;
