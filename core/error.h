@@ -35,6 +35,13 @@ public:
     using Error::Error;
 };
 
+/// A recipe that cannot run: a wrong type, an unknown key or architecture, an impossible value.
+/// The message starts with the recipe file and the field's dotted path (train.lr, distill.temperature).
+class RecipeError : public Error {
+public:
+    using Error::Error;
+};
+
 /// The user (or an observer) asked the running job to stop.
 class Cancelled : public Error {
 public:

@@ -14,4 +14,7 @@ using CommandAction = std::function<int()>;
 /// `inspect PATH [--format ID] ...`: prints the dataset's JSON description.
 void addInspectCommand(CLI::App& app, CommandAction& selected);
 
+/// `run RECIPE [--out DIR] [--set key=value ...] [--resume]`: runs a recipe and writes a run folder.
+void addRunCommand(CLI::App& app, CommandAction& selected);
+
 }  // namespace tinyforge::cli

@@ -18,10 +18,12 @@ int runGuarded(const tinyforge::cli::CommandAction& action) {
     try {
         return action();
     } catch (const tinyforge::Cancelled&) {
-        return reportError("cancelled", 1);
+        return reportError("cancelled (a run continues with --resume)", 1);
     } catch (const tinyforge::DataError& e) {
         return reportError(e.what(), 2);
     } catch (const tinyforge::SettingsError& e) {
+        return reportError(e.what(), 2);
+    } catch (const tinyforge::RecipeError& e) {
         return reportError(e.what(), 2);
     } catch (const std::bad_alloc&) {
         return reportError("internal: out of memory", 1);
@@ -42,6 +44,7 @@ int main(int argc, char** argv) {
 
     tinyforge::cli::CommandAction selected;
     tinyforge::cli::addInspectCommand(app, selected);
+    tinyforge::cli::addRunCommand(app, selected);
 
     try {
         app.parse(argc, argv);

@@ -2,13 +2,16 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 
 namespace tinyforge::core::data {
 
 namespace {
 
-// Fisher-Yates with a uniform draw by rejection, so results depend only on mt19937_64's standard output.
+}  // namespace
+
+// Fisher-Yates with a uniform draw by rejection.
 void seededShuffle(std::vector<std::int64_t>& items, std::mt19937_64& rng) {
     for (std::size_t i = items.size(); i > 1; --i) {
         const std::uint64_t bound = i;
@@ -18,6 +21,8 @@ void seededShuffle(std::vector<std::int64_t>& items, std::mt19937_64& rng) {
         std::swap(items[i - 1], items[draw % bound]);
     }
 }
+
+namespace {
 
 std::vector<std::vector<std::int64_t>> indicesByClass(const std::vector<std::int64_t>& labels,
                                                       std::int64_t classCount, std::int64_t begin,

@@ -2,11 +2,16 @@
 // Stratified, seeded train / validation / test splits.
 
 #include <cstdint>
+#include <random>
 #include <vector>
 
 #include "core/data/dataset.h"
 
 namespace tinyforge::core::data {
+
+/// Shuffles `items` in place (Fisher-Yates). Depends only on mt19937_64's standard output, unlike std::shuffle,
+/// so the same seed gives the same order with every standard library.
+void seededShuffle(std::vector<std::int64_t>& items, std::mt19937_64& rng);
 
 /// Splits samples class by class so each split keeps the class proportions.
 /// Samples at or after `officialTestBegin` (when >= 0) form the test split unchanged; otherwise

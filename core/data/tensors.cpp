@@ -34,6 +34,26 @@ at::Tensor samplesTensor(const Dataset& dataset, const std::vector<std::int64_t>
     return out;
 }
 
+at::Tensor augmentedSamplesTensor(const Dataset& dataset, const std::vector<std::int64_t>& indices,
+                                  const AugmentSettings& settings, std::mt19937_64& rng) {
+    if (dataset.samples.kind != SampleKind::Image) return samplesTensor(dataset, indices);
+    // Augment into a small dataset of just this batch, then normalise it as usual.
+    Dataset batch;
+    batch.samples.kind = SampleKind::Image;
+    batch.samples.sampleShape = dataset.samples.sampleShape;
+    batch.normalization = dataset.normalization;
+    const auto size = static_cast<std::size_t>(dataset.sampleSize());
+    batch.samples.pixels.resize(indices.size() * size);
+    const auto& shape = dataset.samples.sampleShape;
+    for (std::size_t n = 0; n < indices.size(); ++n) {
+        augmentImage(dataset.samples.pixels.data() + indices[n] * size, batch.samples.pixels.data() + n * size,
+                     static_cast<int>(shape[0]), static_cast<int>(shape[1]), static_cast<int>(shape[2]), settings, rng);
+    }
+    std::vector<std::int64_t> all(indices.size());
+    for (std::size_t n = 0; n < all.size(); ++n) all[n] = static_cast<std::int64_t>(n);
+    return samplesTensor(batch, all);
+}
+
 at::Tensor labelsTensor(const Dataset& dataset, const std::vector<std::int64_t>& indices) {
     at::Tensor out = torch::empty({static_cast<std::int64_t>(indices.size())}, torch::kInt64);
     auto* dst = out.data_ptr<std::int64_t>();

@@ -1,0 +1,73 @@
+#include <cstdio>
+#include <iostream>
+
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "app/cli/commands.h"
+#include "app/cli/run_progress.h"
+#include "core/pipeline/run_recipe.h"
+#include "core/recipe/recipe.h"
+
+namespace tinyforge::cli {
+
+namespace {
+
+struct RunArguments {
+    std::string recipe;
+    std::string out;
+    std::vector<std::string> overrides;
+    bool resume = false;
+};
+
+std::string withThousands(std::int64_t n) {
+    std::string digits = std::to_string(n), out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return out;
+}
+
+void printSummary(const nlohmann::json& s, const std::string& outDir) {
+    const auto& d = s["dataset"];
+    std::printf("dataset  %s (%s): train %d, val %d, test %d, %d classes\n", d["name"].get<std::string>().c_str(),
+                d["format"].get<std::string>().c_str(), d["train"].get<int>(), d["val"].get<int>(),
+                d["test"].get<int>(), d["classes"].get<int>());
+    std::printf("%-16s %-14s %12s %14s %12s %9s\n", "model", "arch", "params", "MACs", "fp32 bytes", "test acc");
+    for (const char* key : {"teacher", "student_scratch", "student"}) {
+        if (!s.contains(key)) continue;
+        const auto& m = s[key];
+        std::printf("%-16s %-14s %12s %14s %12s %9.4f\n", key, m["arch"].get<std::string>().c_str(),
+                    withThousands(m["params"]).c_str(), m["macs"].is_null() ? "n/a" : withThousands(m["macs"]).c_str(),
+                    withThousands(m["bytes_fp32"]).c_str(), m["test_accuracy"].get<double>());
+    }
+    std::printf("run folder: %s (summary.json, history.csv, models)\n", outDir.c_str());
+}
+
+}  // namespace
+
+void addRunCommand(CLI::App& app, CommandAction& selected) {
+    auto args = std::make_shared<RunArguments>();
+    CLI::App* command = app.add_subcommand("run", "Run a recipe: train the teacher, distil the student, write a run folder");
+    command->add_option("recipe", args->recipe, "Recipe file (JSON); see docs/recipes.md")->required();
+    command->add_option("--out", args->out, "Run folder (default: runs/<recipe name>)");
+    command->add_option("--set", args->overrides, "Override a recipe field: key.path=value (repeatable)")
+        ->take_all()
+        ->allow_extra_args(false);
+    command->add_flag("--resume", args->resume, "Continue an interrupted run from the checkpoints in the run folder");
+    command->callback([&selected, args] {
+        selected = [args] {
+            const auto recipe = core::recipe::loadRecipe(args->recipe, args->overrides);
+            const std::string out = args->out.empty() ? "runs/" + recipe.name : args->out;
+            RunProgress::catchInterrupt();
+            RunProgress progress(isatty(STDERR_FILENO) != 0);
+            const auto summary = core::pipeline::runRecipe(recipe, {out, args->resume}, &progress);
+            printSummary(summary, out);
+            return 0;
+        };
+    });
+}
+
+}  // namespace tinyforge::cli

@@ -1,0 +1,154 @@
+#include "core/models/model.h"
+
+#include <torch/torch.h>
+
+#include <sstream>
+
+#include "core/error.h"
+#include "core/io/file_bytes.h"
+#include "core/models/model_impl.h"
+
+namespace tinyforge::core::models {
+
+namespace {
+
+std::vector<std::int64_t> withBatch(const std::vector<std::int64_t>& shape, std::int64_t batch) {
+    std::vector<std::int64_t> out{batch};
+    out.insert(out.end(), shape.begin(), shape.end());
+    return out;
+}
+
+std::string shapeText(at::IntArrayRef shape) {
+    std::string text;
+    for (const auto d : shape) text += (text.empty() ? "" : "x") + std::to_string(d);
+    return text;
+}
+
+}  // namespace
+
+Model Model::build(const ArchitectureSpec& spec, const std::vector<std::int64_t>& inputShape, std::int64_t classes,
+                   std::uint64_t seed, const std::string& fieldPath) {
+    torch::manual_seed(seed);
+    auto impl = std::make_shared<Impl>();
+    impl->arch = spec.arch;
+    impl->inputShape = inputShape;
+    impl->classes = classes;
+    impl->network = buildNetwork(spec, inputShape, classes, fieldPath);
+    return Model(impl);
+}
+
+Model Model::importTorchScript(const std::filesystem::path& file, const std::vector<std::int64_t>& inputShape,
+                               std::int64_t classes) {
+    if (!std::filesystem::is_regular_file(file)) throw DataError(file, "", "TorchScript file not found");
+    auto impl = std::make_shared<Impl>();
+    impl->arch = "torchscript:" + file.filename().string();
+    impl->inputShape = inputShape;
+    impl->classes = classes;
+    try {
+        impl->script = torch::jit::load(file.string());
+    } catch (const c10::Error& e) {
+        throw DataError(file, "", std::string("not a TorchScript model: ") + e.what_without_backtrace());
+    }
+    at::Tensor out;
+    try {
+        torch::NoGradGuard noGrad;
+        impl->script->eval();
+        out = impl->script->forward({torch::zeros(withBatch(inputShape, 2))}).toTensor();
+    } catch (const c10::Error& e) {
+        std::string reason = e.what_without_backtrace();
+        reason = reason.substr(0, reason.find('\n'));
+        throw DataError(file, "", "does not accept the dataset's " + shapeText(inputShape) + " samples: " + reason);
+    }
+    if (out.dim() != 2 || out.size(0) != 2 || out.size(1) != classes) {
+        throw DataError(file, "", "outputs " + shapeText(out.sizes()) + " for a batch of 2, but the dataset has " +
+                                      std::to_string(classes) + " classes (expected 2x" + std::to_string(classes) + ")");
+    }
+    impl->script->train();
+    return Model(impl);
+}
+
+const std::string& Model::arch() const { return impl_->arch; }
+const std::vector<std::int64_t>& Model::inputShape() const { return impl_->inputShape; }
+std::int64_t Model::classes() const { return impl_->classes; }
+
+at::Tensor Model::forward(const at::Tensor& batch) const {
+    if (impl_->script) return impl_->script->forward({batch}).toTensor();
+    return impl_->network->forward(batch);
+}
+
+std::vector<at::Tensor> Model::parameters() const {
+    if (impl_->script) {
+        std::vector<at::Tensor> out;
+        for (const auto& p : impl_->script->parameters()) out.push_back(p);
+        return out;
+    }
+    return impl_->network->parameters();
+}
+
+std::vector<at::Tensor> Model::state() const {
+    std::vector<at::Tensor> out;
+    if (impl_->script) {
+        for (const auto& p : impl_->script->parameters()) out.push_back(p);
+        for (const auto& b : impl_->script->buffers()) out.push_back(b);
+        return out;
+    }
+    for (const auto& p : impl_->network->parameters()) out.push_back(p);
+    for (const auto& b : impl_->network->buffers()) out.push_back(b);
+    return out;
+}
+
+void Model::loadState(const std::vector<at::Tensor>& snapshot) {
+    torch::NoGradGuard noGrad;
+    const auto mine = state();
+    if (mine.size() != snapshot.size()) throw Error("weights snapshot does not match the model " + arch());
+    for (std::size_t i = 0; i < mine.size(); ++i) mine[i].copy_(snapshot[i]);
+}
+
+void Model::setTraining(bool training) {
+    if (impl_->script) impl_->script->train(training);
+    else impl_->network->train(training);
+}
+
+ModelStats Model::stats() const {
+    ModelStats stats;
+    for (const auto& p : parameters()) stats.params += p.numel();
+    for (const auto& t : state()) {
+        if (t.is_floating_point()) stats.bytesFp32 += t.numel() * 4;
+    }
+    if (impl_->script) {
+        stats.macsKnown = false;
+        return stats;
+    }
+    stats.layers = describeLayers(impl_->network, impl_->inputShape);
+    for (const auto& layer : stats.layers) stats.macs += layer.macs;
+    return stats;
+}
+
+void Model::save(const std::filesystem::path& file) const {
+    torch::serialize::OutputArchive archive;
+    const auto tensors = state();
+    for (std::size_t i = 0; i < tensors.size(); ++i) archive.write("t" + std::to_string(i), tensors[i]);
+    std::ostringstream bytes;
+    archive.save_to(bytes);
+    const std::string data = bytes.str();
+    io::writeFileAtomically(file, data.data(), data.size());
+}
+
+void Model::load(const std::filesystem::path& file) {
+    torch::serialize::InputArchive archive;
+    try {
+        archive.load_from(file.string());
+    } catch (const c10::Error& e) {
+        throw DataError(file, "", std::string("cannot read model weights: ") + e.what_without_backtrace());
+    }
+    auto tensors = state();
+    std::vector<at::Tensor> loaded(tensors.size());
+    for (std::size_t i = 0; i < tensors.size(); ++i) {
+        if (!archive.try_read("t" + std::to_string(i), loaded[i]) || !loaded[i].sizes().equals(tensors[i].sizes())) {
+            throw DataError(file, "tensor " + std::to_string(i), "does not match the " + arch() + " architecture");
+        }
+    }
+    loadState(loaded);
+}
+
+}  // namespace tinyforge::core::models

@@ -1,0 +1,39 @@
+#include "core/pipeline/run_files.h"
+
+#include <cstdio>
+
+#include "core/io/file_bytes.h"
+
+namespace tinyforge::core::pipeline {
+
+std::string historyCsv(const std::vector<train::EpochMetrics>& history) {
+    std::string csv = "model,epoch,loss,soft_loss,hard_loss,train_accuracy,val_accuracy,learning_rate,"
+                      "samples_per_second,seconds\n";
+    char row[512];
+    for (const auto& m : history) {
+        std::snprintf(row, sizeof row, "%s,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.8g,%.1f,%.3f\n", m.model.c_str(), m.epoch + 1,
+                      m.loss, m.softLoss, m.hardLoss, m.trainAccuracy, m.valAccuracy, m.learningRate,
+                      m.samplesPerSecond, m.seconds);
+        csv += row;
+    }
+    return csv;
+}
+
+nlohmann::json modelSummary(const models::Model& model) {
+    const auto stats = model.stats();
+    nlohmann::json layers = nlohmann::json::array();
+    for (const auto& l : stats.layers) {
+        layers.push_back({{"name", l.name}, {"type", l.type}, {"output_shape", l.outputShape},
+                          {"params", l.params}, {"macs", l.macs}});
+    }
+    nlohmann::json out{{"arch", model.arch()}, {"params", stats.params}, {"bytes_fp32", stats.bytesFp32},
+                       {"layers", layers}};
+    out["macs"] = stats.macsKnown ? nlohmann::json(stats.macs) : nlohmann::json(nullptr);
+    return out;
+}
+
+void writeText(const std::filesystem::path& file, const std::string& text) {
+    io::writeFileAtomically(file, text.data(), text.size());
+}
+
+}  // namespace tinyforge::core::pipeline

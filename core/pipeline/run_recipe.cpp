@@ -1,0 +1,143 @@
+#include "core/pipeline/run_recipe.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+
+#include "core/data/load_dataset.h"
+#include "core/data/tensors.h"
+#include "core/error.h"
+#include "core/pipeline/run_files.h"
+#include "core/runtime.h"
+#include "core/train/evaluate.h"
+#include "core/train/trainer.h"
+
+namespace tinyforge::core::pipeline {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
+
+double secondsSince(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+models::Model makeModel(const recipe::ModelRecipe& m, const data::Dataset& dataset, std::uint64_t seed,
+                        const std::string& field) {
+    if (!m.spec.torchscript.empty()) {
+        return models::Model::importTorchScript(m.spec.torchscript, dataset.samples.sampleShape, dataset.classCount());
+    }
+    return models::Model::build(m.spec, dataset.samples.sampleShape, dataset.classCount(), seed, field);
+}
+
+// Runs one model's stage: trains (or resumes) it, saves its weights, and describes it for summary.json.
+class Stage {
+public:
+    Stage(const recipe::Recipe& recipe, const RunOptions& options, const data::Dataset& dataset,
+          std::vector<train::EpochMetrics>& history, RunObserver* observer)
+        : recipe_(recipe), options_(options), dataset_(dataset), history_(history), observer_(observer) {}
+
+    json run(const std::string& name, models::Model& model, const train::TrainSettings& settings,
+             const std::vector<models::Model>* teachers) {
+        if (observer_) observer_->onStage(name, model.arch());
+        train::TrainJob job;
+        job.name = name;
+        job.settings = settings;
+        job.seed = recipe_.seed;
+        job.teachers = teachers;
+        job.distill = recipe_.distill;
+        job.checkpoint = options_.outDir / "checkpoints" / (name + ".ckpt");
+        job.resume = options_.resume;
+        const auto result = train::trainModel(model, dataset_, job, observer_);
+        history_.insert(history_.end(), result.history.begin(), result.history.end());
+        model.save(options_.outDir / (name + ".pt"));
+        json summary = modelSummary(model);
+        summary["test_accuracy"] = train::accuracy(model, dataset_, dataset_.splits.test);
+        summary["val_accuracy"] = dataset_.splits.val.empty() ? json(nullptr)
+                                                               : json(train::accuracy(model, dataset_, dataset_.splits.val));
+        summary["epochs"] = static_cast<int>(result.history.size());
+        summary["best_epoch"] = result.bestEpoch + 1;
+        summary["stopped_early"] = result.stoppedEarly;
+        summary["train_seconds"] = result.seconds;
+        writeText(options_.outDir / "history.csv", historyCsv(history_));  // partial runs keep what they did
+        return summary;
+    }
+
+private:
+    const recipe::Recipe& recipe_;
+    const RunOptions& options_;
+    const data::Dataset& dataset_;
+    std::vector<train::EpochMetrics>& history_;
+    RunObserver* observer_;
+};
+
+json ensembleSummary(const std::vector<models::Model>& teachers, const json& members, const data::Dataset& dataset) {
+    json out{{"arch", "ensemble"}, {"params", 0}, {"macs", 0}, {"bytes_fp32", 0}, {"members", members}};
+    for (const auto& m : members) {
+        out["params"] = out["params"].get<std::int64_t>() + m["params"].get<std::int64_t>();
+        out["bytes_fp32"] = out["bytes_fp32"].get<std::int64_t>() + m["bytes_fp32"].get<std::int64_t>();
+        out["macs"] = m["macs"].is_null() || out["macs"].is_null()
+                          ? json(nullptr) : json(out["macs"].get<std::int64_t>() + m["macs"].get<std::int64_t>());
+    }
+    const auto logits = train::ensembleLogits(teachers, dataset, dataset.splits.test);
+    out["test_accuracy"] = train::accuracyOf(logits, data::labelsTensor(dataset, dataset.splits.test));
+    return out;
+}
+
+}  // namespace
+
+json runRecipe(const recipe::Recipe& recipe, const RunOptions& options, RunObserver* observer) {
+    const auto start = Clock::now();
+    const int threads = configureThreads(recipe.threads);
+    fs::create_directories(options.outDir / "checkpoints");
+    writeText(options.outDir / "recipe.json", recipe.resolved.dump(2) + "\n");
+
+    if (observer) observer->onStage("load", recipe.dataset.path.string());
+    const auto loadStart = Clock::now();
+    const data::Dataset dataset = data::loadDataset(recipe.dataset, observer);
+    json summary{{"recipe", recipe.name}, {"seed", recipe.seed}, {"threads", threads},
+                 {"dataset", {{"name", dataset.name}, {"format", dataset.format}, {"source", dataset.source},
+                              {"train", dataset.splits.train.size()}, {"val", dataset.splits.val.size()},
+                              {"test", dataset.splits.test.size()}, {"classes", dataset.classCount()}}}};
+    json timings{{"load_seconds", secondsSince(loadStart)}};
+
+    std::vector<train::EpochMetrics> history;
+    Stage stage(recipe, options, dataset, history, observer);
+    std::vector<models::Model> teachers;
+    json members = json::array();
+    for (std::size_t i = 0; i < recipe.teachers.size(); ++i) {
+        const std::string name = recipe.teachers.size() == 1 ? "teacher" : "teacher" + std::to_string(i + 1);
+        const auto t0 = Clock::now();
+        teachers.push_back(makeModel(recipe.teachers[i], dataset, recipe.seed + i, "teacher"));
+        members.push_back(stage.run(name, teachers.back(), recipe.teachers[i].train, nullptr));
+        timings[name + "_seconds"] = secondsSince(t0);
+    }
+    if (teachers.size() == 1) summary["teacher"] = members[0];
+    if (teachers.size() > 1) summary["teacher"] = ensembleSummary(teachers, members, dataset);
+
+    // The scratch and distilled students start from the same initial weights, so only the teacher differs.
+    const std::uint64_t studentSeed = recipe.seed + 1000;
+    if (recipe.studentScratch || !recipe.distill.enabled) {
+        const auto t0 = Clock::now();
+        auto scratch = makeModel(recipe.student, dataset, studentSeed, "student");
+        summary["student_scratch"] = stage.run("student_scratch", scratch, recipe.student.train, nullptr);
+        timings["student_scratch_seconds"] = secondsSince(t0);
+    }
+    if (recipe.distill.enabled) {
+        const auto t0 = Clock::now();
+        auto student = makeModel(recipe.student, dataset, studentSeed, "student");
+        summary["student"] = stage.run("student", student, recipe.student.train, &teachers);
+        summary["student"]["distill"] = {{"temperature", recipe.distill.temperature},
+                                         {"alpha", recipe.distill.alpha}, {"loss", recipe.distill.loss}};
+        timings["student_seconds"] = secondsSince(t0);
+    }
+    timings["total_seconds"] = secondsSince(start);
+    summary["timings"] = timings;
+    if (observer) observer->onStage("write", options.outDir.string());
+    writeText(options.outDir / "summary.json", summary.dump(2) + "\n");
+    return summary;
+}
+
+}  // namespace tinyforge::core::pipeline

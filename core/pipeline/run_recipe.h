@@ -1,0 +1,32 @@
+#pragma once
+// Runs a recipe: load the dataset, train the teacher(s), optionally the scratch student, distil the student, and
+// write the run folder: recipe.json, summary.json, history.csv, teacher.pt / student.pt ..., checkpoints/.
+
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "core/recipe/recipe.h"
+#include "core/train/train_events.h"
+
+namespace tinyforge::core::pipeline {
+
+struct RunOptions {
+    std::filesystem::path outDir;
+    bool resume = false;  ///< continue from the checkpoints in outDir; finished models are not trained again
+};
+
+/// Observes a whole run: stage changes as well as each model's training events.
+class RunObserver : public train::TrainObserver {
+public:
+    /// A new stage begins: "load", "teacher", "student_scratch", "student", "write".
+    virtual void onStage(const std::string& stage, const std::string& detail) { (void)stage, (void)detail; }
+};
+
+/// Runs `recipe` and returns summary.json's contents (also written to outDir). Throws DataError / RecipeError /
+/// SettingsError for bad input, Cancelled when the observer asks to stop (checkpoints of finished epochs remain,
+/// so a run with resume = true continues where this one stopped).
+nlohmann::json runRecipe(const recipe::Recipe& recipe, const RunOptions& options, RunObserver* observer = nullptr);
+
+}  // namespace tinyforge::core::pipeline

@@ -1,0 +1,195 @@
+#include "core/recipe/recipe.h"
+
+#include "core/error.h"
+#include "core/io/file_bytes.h"
+#include "core/models/architecture.h"
+#include "core/recipe/json_fields.h"
+
+namespace tinyforge::core::recipe {
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// Fields that hold file paths; relative values are resolved against the recipe folder (or, in --set, the cwd).
+bool isPathField(const std::string& dottedPath) {
+    return dottedPath == "dataset.path" || dottedPath.ends_with("torchscript");
+}
+
+std::string resolvePath(const std::string& value, const fs::path& base) {
+    if (value.empty() || fs::path(value).is_absolute()) return value;
+    return (base / value).lexically_normal().string();
+}
+
+data::LoadOptions parseDataset(JsonFields f, const fs::path& baseDir, json& resolved) {
+    data::LoadOptions d;
+    d.path = resolvePath(f.requiredText("path"), baseDir);
+    resolved["path"] = d.path.string();
+    d.format = f.text("format", d.format);
+    d.valFraction = f.number("val_fraction", d.valFraction, 0, 0.95);
+    d.testFraction = f.number("test_fraction", d.testFraction, 0, 0.95);
+    d.seed = static_cast<std::uint64_t>(f.integer("split_seed", static_cast<std::int64_t>(d.seed), 0, INT64_MAX));
+    d.augment = f.flag("augment", d.augment);
+    d.labelColumn = f.text("label_column", d.labelColumn);
+    d.cifar100Labels = f.choice("cifar100_labels", d.cifar100Labels, {"fine", "coarse"});
+    d.imageWidth = static_cast<int>(f.integer("width", d.imageWidth, 1, 1024));
+    d.imageHeight = static_cast<int>(f.integer("height", d.imageHeight, 1, 1024));
+    d.imageChannels = static_cast<int>(f.integer("channels", d.imageChannels, 0, 3));
+    if (d.imageChannels == 2) f.fail("channels", "must be 0 (as the images), 1 or 3");
+    f.rejectUnknown();
+    return d;
+}
+
+train::TrainSettings parseTrain(JsonFields f, train::TrainSettings t) {
+    t.optimizer = f.choice("optimizer", t.optimizer, {"sgd", "adam"});
+    t.learningRate = f.number("lr", t.learningRate, 0, 10, true);
+    t.momentum = f.number("momentum", t.momentum, 0, 1);
+    t.weightDecay = f.number("weight_decay", t.weightDecay, 0, 1);
+    t.schedule = f.choice("schedule", t.schedule, {"constant", "cosine", "step"});
+    t.stepEpochs = static_cast<int>(f.integer("step_epochs", t.stepEpochs, 1, 100000));
+    t.stepGamma = f.number("step_gamma", t.stepGamma, 0, 1, true);
+    t.batchSize = static_cast<int>(f.integer("batch_size", t.batchSize, 1, 65536));
+    t.epochs = static_cast<int>(f.integer("epochs", t.epochs, 0, 100000));
+    t.earlyStopPatience = static_cast<int>(f.integer("early_stop_patience", t.earlyStopPatience, 0, 100000));
+    f.rejectUnknown();
+    return t;
+}
+
+ModelRecipe parseModel(const json& value, const std::string& path, const std::string& file, const fs::path& baseDir,
+                       const train::TrainSettings& defaults, json& resolved) {
+    JsonFields f(value, path, file);
+    ModelRecipe m;
+    m.spec.torchscript = resolvePath(f.text("torchscript", ""), baseDir);
+    if (!m.spec.torchscript.empty()) resolved["torchscript"] = m.spec.torchscript;
+    m.spec.arch = f.text("arch", "");
+    if (m.spec.arch.empty() == m.spec.torchscript.empty()) f.fail("arch", "give either \"arch\" or \"torchscript\"");
+    // A model trained elsewhere is used as it is unless the recipe asks to train it further.
+    train::TrainSettings base = defaults;
+    if (!m.spec.torchscript.empty()) base.epochs = 0;
+    const json& train = f.object("train");
+    m.train = train.is_null() ? base : parseTrain(JsonFields(train, path + ".train", file), base);
+    // Every other key is an architecture option, which the architecture itself validates when built.
+    for (const auto& [key, option] : value.items()) {
+        if (key != "arch" && key != "torchscript" && key != "train") m.spec.options[key] = option;
+    }
+    if (!m.spec.arch.empty()) {
+        models::checkArchitectureOptions(m.spec, file + ": " + path);
+    } else if (!m.spec.options.empty()) {
+        f.fail(m.spec.options.begin().key(), "unknown key for a TorchScript model (it takes torchscript, train)");
+    }
+    return m;
+}
+
+train::DistillSettings parseDistill(JsonFields f) {
+    train::DistillSettings d;
+    d.enabled = f.flag("enabled", d.enabled);
+    d.temperature = f.number("temperature", d.temperature, 0, 1000, true);
+    d.alpha = f.number("alpha", d.alpha, 0, 1);
+    d.loss = f.choice("loss", d.loss, {"kl", "sum"});
+    f.rejectUnknown();
+    return d;
+}
+
+}  // namespace
+
+Recipe parseRecipe(const json& input, const fs::path& file, const fs::path& baseDir) {
+    const std::string fileName = file.empty() ? "recipe" : file.string();
+    Recipe r;
+    r.file = file;
+    r.resolved = input;
+    JsonFields top(input, "", fileName);
+    r.name = top.text("name", r.name);
+    r.seed = static_cast<std::uint64_t>(top.integer("seed", 42, 0, INT64_MAX));
+    r.threads = static_cast<int>(top.integer("threads", 0, 0, 1024));
+
+    const json& dataset = top.raw("dataset");
+    if (dataset.is_null()) top.fail("dataset", "is required");
+    r.dataset = parseDataset(JsonFields(dataset, "dataset", fileName), baseDir, r.resolved["dataset"]);
+
+    const json& train = top.object("train");
+    const auto defaults = train.is_null() ? train::TrainSettings{} : parseTrain(JsonFields(train, "train", fileName), {});
+
+    const json& teacher = top.raw("teacher");
+    if (teacher.is_array()) {
+        if (teacher.empty()) top.fail("teacher", "an ensemble needs at least one teacher");
+        for (std::size_t i = 0; i < teacher.size(); ++i) {
+            r.teachers.push_back(parseModel(teacher[i], "teacher." + std::to_string(i), fileName, baseDir, defaults,
+                                            r.resolved["teacher"][i]));
+        }
+    } else if (!teacher.is_null()) {
+        r.teachers.push_back(parseModel(teacher, "teacher", fileName, baseDir, defaults, r.resolved["teacher"]));
+    }
+
+    const json& student = top.raw("student");
+    if (student.is_null()) top.fail("student", "is required");
+    r.student = parseModel(student, "student", fileName, baseDir, defaults, r.resolved["student"]);
+
+    const json& distill = top.object("distill");
+    if (!distill.is_null()) r.distill = parseDistill(JsonFields(distill, "distill", fileName));
+    if (r.teachers.empty()) r.distill.enabled = false;
+
+    const json& baseline = top.object("baseline");
+    if (!baseline.is_null()) {
+        JsonFields b(baseline, "baseline", fileName);
+        r.studentScratch = b.flag("student_scratch", false);
+        b.rejectUnknown();
+    }
+    top.rejectUnknown();
+    return r;
+}
+
+Recipe loadRecipe(const fs::path& file, const std::vector<std::string>& overrides) {
+    json input;
+    try {
+        input = json::parse(io::readTextFile(file, 16 << 20));
+    } catch (const json::parse_error& e) {
+        throw RecipeError(file.string() + ": not valid JSON: " + e.what());
+    } catch (const DataError& e) {
+        throw RecipeError(std::string(e.what()));
+    }
+    for (const auto& assignment : overrides) {
+        try {
+            applyOverride(input, assignment);
+        } catch (const RecipeError& e) {
+            throw RecipeError(file.string() + ": " + e.what());
+        }
+    }
+    return parseRecipe(input, file, fs::absolute(file).parent_path());
+}
+
+void applyOverride(json& input, const std::string& assignment) {
+    const auto equals = assignment.find('=');
+    if (equals == std::string::npos || equals == 0) {
+        throw RecipeError("--set " + assignment + ": expected key=value, e.g. distill.temperature=4");
+    }
+    const std::string path = assignment.substr(0, equals);
+    const std::string text = assignment.substr(equals + 1);
+    json value = json::parse(text, nullptr, false);
+    if (value.is_discarded()) value = text;  // a bare word such as cifar10 is a string
+    if (value.is_string() && isPathField(path)) value = resolvePath(value.get<std::string>(), fs::current_path());
+
+    json* node = &input;
+    std::size_t start = 0;
+    while (true) {
+        const auto dot = path.find('.', start);
+        const std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+        if (key.empty()) throw RecipeError("--set " + assignment + ": empty key in '" + path + "'");
+        const bool isIndex = node->is_array() && std::all_of(key.begin(), key.end(), ::isdigit);
+        if (!isIndex && !node->is_object() && !node->is_null()) {
+            throw RecipeError("--set " + path + ": '" + path.substr(0, start - 1) + "' is not an object");
+        }
+        if (isIndex && std::stoul(key) >= node->size()) {
+            throw RecipeError("--set " + path + ": index " + key + " is past the end of the list");
+        }
+        json& child = isIndex ? node->at(std::stoul(key)) : (*node)[key];
+        if (dot == std::string::npos) {
+            child = value;
+            return;
+        }
+        node = &child;
+        start = dot + 1;
+    }
+}
+
+}  // namespace tinyforge::core::recipe

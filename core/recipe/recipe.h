@@ -1,0 +1,52 @@
+#pragma once
+// A recipe: everything a run needs (dataset, teacher, student, training, distillation, seed), read from JSON.
+// The GUI and tinyforge-cli run the same files. Schema: docs/recipes.md.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/data/load_options.h"
+#include "core/models/architecture.h"
+#include "core/train/train_settings.h"
+
+namespace tinyforge::core::recipe {
+
+/// A teacher or the student: what to build (or import) and, optionally, its own training settings.
+struct ModelRecipe {
+    models::ArchitectureSpec spec;
+    train::TrainSettings train;  ///< the recipe's "train" section with this model's "train" overrides applied
+};
+
+struct Recipe {
+    std::filesystem::path file;  ///< where it was read from (empty for one built in memory)
+    std::string name = "run";
+    std::uint64_t seed = 42;
+    int threads = 0;  ///< LibTorch intra-op threads; 0 = the machine's cores
+    data::LoadOptions dataset;
+    std::vector<ModelRecipe> teachers;  ///< one teacher, or several whose logits are averaged (an ensemble)
+    ModelRecipe student;
+    train::DistillSettings distill;
+    bool studentScratch = false;  ///< also train the student from labels alone, as a baseline
+    nlohmann::json resolved;      ///< the recipe after overrides, with absolute paths: saved in the run folder
+};
+
+/// Validates `json` against the schema and builds a Recipe. Relative paths are resolved against `baseDir`.
+/// Throws RecipeError "<file>: <field.path>: <problem>" for a wrong type, an unknown key or architecture, or an
+/// impossible value (temperature <= 0, alpha outside [0, 1], ...).
+Recipe parseRecipe(const nlohmann::json& json, const std::filesystem::path& file, const std::filesystem::path& baseDir);
+
+/// Reads a recipe file, applies `overrides` ("dotted.path=value") and parses it. Paths in the file are relative to
+/// its folder; paths in overrides are relative to the current directory. Throws RecipeError.
+Recipe loadRecipe(const std::filesystem::path& file, const std::vector<std::string>& overrides = {});
+
+/// Sets the field at a dotted path ("distill.temperature=4", "teacher.0.arch=resnet8") in `json`. The value is
+/// read as JSON when it parses (numbers, true, [16, 32]) and as a string otherwise. Path-valued fields given
+/// relative are made absolute against the current directory. Throws RecipeError for a malformed assignment.
+void applyOverride(nlohmann::json& json, const std::string& assignment);
+
+}  // namespace tinyforge::core::recipe
