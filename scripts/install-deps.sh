@@ -15,6 +15,8 @@ packages=(
   qt6-base-dev qt6-base-dev-tools qt6-serialport-dev qt6-svg-dev libqcustomplot-dev libgl-dev
   # tests: Catch2 v2, the real Fashion-MNIST, a virtual display for GUI runs
   catch2 dataset-fashion-mnist xvfb xauth
+  # tests and benchmarks: models traced in PyTorch, and the Python loop the engine is compared with
+  python3-torch
 )
 
 missing=()

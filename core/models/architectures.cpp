@@ -155,7 +155,7 @@ nn::Sequential residualNetwork(const Shape& in, std::int64_t classes, const std:
     for (std::size_t s = 0; s < stages.size(); ++s) {
         for (int b = 0; b < blocksPerStage; ++b) {
             const std::int64_t stride = (s > 0 && b == 0) ? 2 : 1;
-            net->push_back("stage" + std::to_string(s + 1) + ".block" + std::to_string(b + 1),
+            net->push_back("stage" + std::to_string(s + 1) + "_block" + std::to_string(b + 1),
                            ResidualBlock(channels, stages[s], stride));
             channels = stages[s];
         }
@@ -177,8 +177,8 @@ nn::Sequential mobilenetV1(const Options& o, const Shape& in, std::int64_t class
     for (std::size_t i = 0; i < blocks.size(); ++i) {
         const std::string name = "block" + std::to_string(i + 1);
         const std::int64_t out = scaled(blocks[i].first);
-        appendConvBnRelu(net, name + ".dw", conv(channels, channels, 3, blocks[i].second, channels), channels, true);
-        appendConvBnRelu(net, name + ".pw", conv(channels, out, 1), out, true);
+        appendConvBnRelu(net, name + "_dw", conv(channels, channels, 3, blocks[i].second, channels), channels, true);
+        appendConvBnRelu(net, name + "_pw", conv(channels, out, 1), out, true);
         channels = out;
     }
     net->push_back("avgpool", nn::AdaptiveAvgPool2d(nn::AdaptiveAvgPool2dOptions({1, 1})));
@@ -190,16 +190,17 @@ nn::Sequential dsCnn(const Options& o, const Shape& in, std::int64_t classes) {
     const std::int64_t channels = o.count("channels", 64, 4096);
     const std::int64_t blocks = o.count("blocks", 4, 32);
     // MLPerf Tiny's first layer is 10x4 with stride 2 over a 49x10 spectrogram; clamp it for small images.
+    // Padding (k - 1) / 2 halves even sizes exactly, as TensorFlow's "same" padding does.
     const std::int64_t kh = std::min<std::int64_t>(10, in[1]);
     const std::int64_t kw = std::min<std::int64_t>(4, in[2]);
     nn::Sequential net;
     appendConvBnRelu(net, "conv1",
-                     nn::Conv2d(nn::Conv2dOptions(in[0], channels, {kh, kw}).stride(2).padding({kh / 2, kw / 2}).bias(false)),
+                     nn::Conv2d(nn::Conv2dOptions(in[0], channels, {kh, kw}).stride(2).padding({(kh - 1) / 2, (kw - 1) / 2}).bias(false)),
                      channels);
     for (std::int64_t b = 0; b < blocks; ++b) {
         const std::string name = "block" + std::to_string(b + 1);
-        appendConvBnRelu(net, name + ".dw", conv(channels, channels, 3, 1, channels), channels);
-        appendConvBnRelu(net, name + ".pw", conv(channels, channels, 1), channels);
+        appendConvBnRelu(net, name + "_dw", conv(channels, channels, 3, 1, channels), channels);
+        appendConvBnRelu(net, name + "_pw", conv(channels, channels, 1), channels);
     }
     net->push_back("avgpool", nn::AdaptiveAvgPool2d(nn::AdaptiveAvgPool2dOptions({1, 1})));
     appendClassifier(net, in, classes);

@@ -54,8 +54,8 @@ Model Model::importTorchScript(const std::filesystem::path& file, const std::vec
         torch::NoGradGuard noGrad;
         impl->script->eval();
         out = impl->script->forward({torch::zeros(withBatch(inputShape, 2))}).toTensor();
-    } catch (const c10::Error& e) {
-        std::string reason = e.what_without_backtrace();
+    } catch (const std::exception& e) {  // the TorchScript interpreter throws more than c10::Error
+        std::string reason = e.what();
         reason = reason.substr(0, reason.find('\n'));
         throw DataError(file, "", "does not accept the dataset's " + shapeText(inputShape) + " samples: " + reason);
     }

@@ -8,7 +8,7 @@
 namespace tinyforge::core::models {
 
 struct LayerInfo {
-    std::string name;                       ///< "stage2.block1", "fc"
+    std::string name;                       ///< "stage2_block1", "fc"
     std::string type;                       ///< "Conv2d", "DepthwiseConv2d", "Linear", "ResidualBlock", ...
     std::vector<std::int64_t> outputShape;  ///< per sample (no batch dimension)
     std::int64_t params = 0;

@@ -1,10 +1,18 @@
 #include "core/recipe/json_fields.h"
 
+#include <sstream>
+
 #include "core/error.h"
 
 namespace tinyforge::core::recipe {
 
 namespace {
+std::string describeNumber(double x) {
+    std::ostringstream text;
+    text << x;  // 0, 0.95, 1e+06: no trailing zeros
+    return text.str();
+}
+
 std::string describe(const nlohmann::json& value) {
     const std::string text = value.dump();
     return text.size() > 40 ? text.substr(0, 37) + "..." : text;
@@ -53,7 +61,7 @@ double JsonFields::number(const std::string& key, double fallback, double min, d
     const double x = value.get<double>();
     const bool below = minExclusive ? x <= min : x < min;
     if (below || x > max) {
-        fail(key, "must be " + std::string(minExclusive ? "> " : ">= ") + describe(min) + " and <= " + describe(max) +
+        fail(key, "must be " + std::string(minExclusive ? "> " : ">= ") + describeNumber(min) + " and <= " + describeNumber(max) +
                       ", got " + describe(value));
     }
     return x;

@@ -1,0 +1,91 @@
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/fixtures.h"
+#include "tests/support/process.h"
+
+namespace fx = tinyforge::test;
+using Catch::Matchers::Contains;
+using Catch::Matchers::StartsWith;
+using nlohmann::json;
+
+namespace {
+const std::string kIrisRecipe = TINYFORGE_RESOURCE_DIR "/recipes/iris-distill.json";
+
+fx::ProcessResult cli(std::vector<std::string> args) {
+    args.insert(args.begin(), TINYFORGE_CLI_PATH);
+    return fx::runProcess(args);
+}
+
+std::string slurp(const std::filesystem::path& file) {
+    std::ifstream in(file);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+}  // namespace
+
+TEST_CASE("run writes a run folder for the Iris recipe", "[e2e][cli][run]") {
+    fx::TempDir dir;
+    const auto out = dir / "iris";
+    const auto result = cli({"run", kIrisRecipe, "--out", out.string(), "--set", "train.epochs=20"});
+    INFO(result.err);
+    REQUIRE(result.exitCode == 0);
+    CHECK_THAT(result.out, Contains("student") && Contains("test acc"));
+
+    const json summary = json::parse(slurp(out / "summary.json"));
+    CHECK(summary["dataset"]["name"] == "iris");
+    CHECK(summary["dataset"]["train"].get<int>() + summary["dataset"]["val"].get<int>() + summary["dataset"]["test"].get<int>() == 150);
+    CHECK(summary["dataset"]["classes"] == 3);
+    for (const char* model : {"teacher", "student_scratch", "student"}) {
+        INFO(model);
+        const auto& m = summary[model];
+        CHECK(m["arch"] == "mlp");
+        CHECK(m["params"].get<int>() > 0);
+        CHECK(m["macs"].get<int>() > 0);
+        CHECK(m["bytes_fp32"].get<int>() >= 4 * m["params"].get<int>());
+        CHECK(m["test_accuracy"].get<double>() >= 0.0);
+        CHECK(m["test_accuracy"].get<double>() <= 1.0);
+    }
+    CHECK(summary["teacher"]["params"].get<int>() > 10 * summary["student"]["params"].get<int>());
+    CHECK(summary["timings"].contains("total_seconds"));
+
+    const std::string history = slurp(out / "history.csv");
+    CHECK_THAT(history, StartsWith("model,epoch,loss,soft_loss,hard_loss,train_accuracy,val_accuracy"));
+    CHECK(std::count(history.begin(), history.end(), '\n') == 1 + 3 * 20);
+    for (const char* file : {"teacher.pt", "student.pt", "student_scratch.pt", "recipe.json"}) {
+        CHECK(std::filesystem::exists(out / file));
+    }
+    CHECK(json::parse(slurp(out / "recipe.json"))["train"]["epochs"] == 20);
+}
+
+TEST_CASE("run --resume finishes a run without training finished models again", "[e2e][cli][run]") {
+    fx::TempDir dir;
+    const auto out = dir / "iris";
+    REQUIRE(cli({"run", kIrisRecipe, "--out", out.string(), "--set", "train.epochs=5"}).exitCode == 0);
+    const auto first = json::parse(slurp(out / "summary.json"));
+    REQUIRE(cli({"run", kIrisRecipe, "--out", out.string(), "--set", "train.epochs=5", "--resume"}).exitCode == 0);
+    const auto again = json::parse(slurp(out / "summary.json"));
+    CHECK(again["student"]["test_accuracy"] == first["student"]["test_accuracy"]);
+    CHECK(again["teacher"]["epochs"] == 5);
+}
+
+TEST_CASE("run refuses bad recipes with the field's path and exit status 2", "[e2e][cli][run][bad-input]") {
+    const auto badT = cli({"run", kIrisRecipe, "--set", "distill.temperature=0"});
+    CHECK(badT.exitCode == 2);
+    CHECK_THAT(badT.err, StartsWith("error: ") && Contains("iris-distill.json: distill.temperature: must be > 0"));
+    const auto badArch = cli({"run", kIrisRecipe, "--set", "student.arch=transformer"});
+    CHECK(badArch.exitCode == 2);
+    CHECK_THAT(badArch.err, Contains("student.arch: unknown architecture 'transformer'"));
+    const auto cnnOnTable = cli({"run", kIrisRecipe, "--out", "/tmp/tinyforge-never-written", "--set", "student.arch=resnet8",
+                                 "--set", "student.hidden=null"});
+    CHECK(cnnOnTable.exitCode == 2);
+    const auto missing = cli({"run", "/no/such/recipe.json"});
+    CHECK(missing.exitCode == 2);
+    CHECK_THAT(missing.err, Contains("/no/such/recipe.json"));
+    CHECK(cli({"run", "--help"}).exitCode == 0);
+}
