@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The headless main job on the bundled Iris table. Usage: scripts/headless-iris.sh BUILD_DIR
+# The headless main job: the Iris distillation recipe (teacher MLP, scratch and distilled students), printing its
+# summary. Usage: scripts/headless-iris.sh BUILD_DIR   Run folder: runs/iris-distill
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${1:-$root/build}"
-exec "$build/app/cli/tinyforge-cli" inspect "$root/resources/data/iris.csv"
+"$build/app/cli/tinyforge-cli" inspect "$root/resources/data/iris.csv" > /dev/null
+exec "$build/app/cli/tinyforge-cli" run "$root/resources/recipes/iris-distill.json" --out "$root/runs/iris-distill"
