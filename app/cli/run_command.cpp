@@ -43,6 +43,17 @@ void printSummary(const nlohmann::json& s, const std::string& outDir) {
                     withThousands(m["params"]).c_str(), m["macs"].is_null() ? "n/a" : withThousands(m["macs"]).c_str(),
                     withThousands(m["bytes_fp32"]).c_str(), m["test_accuracy"].get<double>());
     }
+    if (s.contains("compressed")) {
+        const auto& c = s["compressed"];
+        std::printf("%-16s %-14s %12s %14s %12s %9.4f  (deployed bytes; sparsity %.1f%%, %d-bit weights, %s)\n",
+                    "compressed", c["arch"].get<std::string>().c_str(), withThousands(c["params"]).c_str(), "",
+                    withThousands(c["bytes_deployed"]).c_str(), c["test_accuracy"].get<double>(),
+                    100 * c["sparsity"].get<double>(), c["weight_bits"].get<int>(), c["quantization"].get<std::string>().c_str());
+        if (s["ratios"].contains("teacher_to_deployed")) {
+            std::printf("compression: %.1fx smaller than the fp32 teacher, %.1fx than the fp32 student\n",
+                        s["ratios"]["teacher_to_deployed"].get<double>(), s["ratios"]["student_to_deployed"].get<double>());
+        }
+    }
     std::printf("run folder: %s (summary.json, history.csv, models)\n", outDir.c_str());
 }
 

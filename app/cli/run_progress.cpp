@@ -30,9 +30,13 @@ void RunProgress::clearLine() {
 void RunProgress::onStage(const std::string& stage, const std::string& detail) {
     clearLine();
     stage_ = stage;
+    // stage id, what the user reads
     static const char* const names[][2] = {{"load", "loading dataset"},      {"teacher", "training teacher"},
                                            {"student_scratch", "training student from labels (baseline)"},
-                                           {"student", "distilling student"}, {"write", "writing"}};
+                                           {"student", "distilling student"}, {"write", "writing"},
+                                           {"compress_prune", "pruning the student (fine-tuning with the teacher)"},
+                                           {"cluster", "clustering weights"}, {"compress_cluster", "fine-tuning shared centroids"},
+                                           {"quantize", "quantizing"}, {"compress_qat", "quantization-aware fine-tuning"}};
     std::string label = stage;
     for (const auto& n : names) {
         if (stage == n[0]) label = n[1];

@@ -73,7 +73,44 @@ std::int64_t Model::classes() const { return impl_->classes; }
 
 at::Tensor Model::forward(const at::Tensor& batch) const {
     if (impl_->script) return impl_->script->forward({batch}).toTensor();
-    return impl_->network->forward(batch);
+    if (!impl_->activationHook) return impl_->network->forward(batch);
+    at::Tensor x = impl_->activationHook(0, batch);
+    std::size_t index = 0, point = 0;
+    for (auto& layer : *impl_->network) {
+        x = layer.forward(x);
+        if (impl_->groupEnds[index++]) x = impl_->activationHook(++point, x);
+    }
+    return x;
+}
+
+namespace {
+// A layer group ends after a layer unless BatchNorm or an activation follows (they fuse into it on a device), or
+// the layer only moves values without making new ones (flatten, max pooling).
+std::vector<bool> layerGroupEnds(torch::nn::Sequential& network) {
+    std::vector<bool> ends;
+    const auto children = network->children();
+    auto fusesForward = [](const torch::nn::Module& m) {
+        return m.as<torch::nn::BatchNorm2d>() || m.as<torch::nn::ReLU>() || m.as<torch::nn::ReLU6>();
+    };
+    for (std::size_t i = 0; i < children.size(); ++i) {
+        const bool movesOnly = children[i]->as<torch::nn::Flatten>() || children[i]->as<torch::nn::MaxPool2d>();
+        const bool nextFuses = i + 1 < children.size() && fusesForward(*children[i + 1]);
+        ends.push_back(!movesOnly && !nextFuses);
+    }
+    return ends;
+}
+}  // namespace
+
+void Model::setActivationHook(ActivationHook hook) {
+    if (impl_->script && hook) throw Error("activation hooks need a built-in architecture, not " + arch());
+    if (impl_->groupEnds.empty() && !impl_->script) impl_->groupEnds = layerGroupEnds(impl_->network);
+    impl_->activationHook = std::move(hook);
+}
+
+std::size_t Model::activationPointCount() const {
+    if (impl_->script) return 0;
+    if (impl_->groupEnds.empty()) impl_->groupEnds = layerGroupEnds(impl_->network);
+    return 1 + static_cast<std::size_t>(std::count(impl_->groupEnds.begin(), impl_->groupEnds.end(), true));
 }
 
 std::vector<at::Tensor> Model::parameters() const {

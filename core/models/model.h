@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -50,6 +51,14 @@ public:
     void setTraining(bool training);
 
     ModelStats stats() const;
+
+    /// Receives the input (point 0) and the output of each layer group (a layer with the BatchNorm and activation
+    /// that follow it; points 1..n) and returns what flows on: how activations are observed for calibration and
+    /// fake-quantized. An empty hook (the default) costs nothing. Built-in architectures only.
+    using ActivationHook = std::function<at::Tensor(std::size_t point, const at::Tensor& activation)>;
+    void setActivationHook(ActivationHook hook);
+    /// How many points the hook sees: 1 + the number of layer groups.
+    std::size_t activationPointCount() const;
 
     /// Writes the weights to `file` atomically (LibTorch archive); load() reads them into the same architecture.
     void save(const std::filesystem::path& file) const;

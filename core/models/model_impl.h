@@ -17,6 +17,8 @@ struct Model::Impl {
     std::int64_t classes = 0;
     torch::nn::Sequential network{nullptr};   ///< built-in architectures
     std::optional<torch::jit::Module> script;  ///< imported TorchScript
+    Model::ActivationHook activationHook;
+    std::vector<bool> groupEnds;  ///< per layer of `network`: does a layer group end after it (see Model)
 };
 
 /// Builds the layers of a built-in architecture (architectures.cpp). Throws RecipeError naming `fieldPath`.

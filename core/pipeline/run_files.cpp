@@ -8,12 +8,12 @@ namespace tinyforge::core::pipeline {
 
 std::string historyCsv(const std::vector<train::EpochMetrics>& history) {
     std::string csv = "model,epoch,loss,soft_loss,hard_loss,train_accuracy,val_accuracy,learning_rate,"
-                      "samples_per_second,seconds\n";
+                      "samples_per_second,seconds,sparsity,deployed_bytes\n";
     char row[512];
     for (const auto& m : history) {
-        std::snprintf(row, sizeof row, "%s,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.8g,%.1f,%.3f\n", m.model.c_str(), m.epoch + 1,
-                      m.loss, m.softLoss, m.hardLoss, m.trainAccuracy, m.valAccuracy, m.learningRate,
-                      m.samplesPerSecond, m.seconds);
+        std::snprintf(row, sizeof row, "%s,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.8g,%.1f,%.3f,%.4f,%lld\n", m.model.c_str(),
+                      m.epoch + 1, m.loss, m.softLoss, m.hardLoss, m.trainAccuracy, m.valAccuracy, m.learningRate,
+                      m.samplesPerSecond, m.seconds, m.sparsity, static_cast<long long>(m.deployedBytes));
         csv += row;
     }
     return csv;

@@ -3,10 +3,13 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <optional>
 
 #include "core/data/load_dataset.h"
 #include "core/data/tensors.h"
 #include "core/error.h"
+#include "core/pipeline/compress_stage.h"
+#include "core/pipeline/model_stage.h"
 #include "core/pipeline/run_files.h"
 #include "core/runtime.h"
 #include "core/train/evaluate.h"
@@ -31,47 +34,6 @@ models::Model makeModel(const recipe::ModelRecipe& m, const data::Dataset& datas
     }
     return models::Model::build(m.spec, dataset.samples.sampleShape, dataset.classCount(), seed, field);
 }
-
-// Runs one model's stage: trains (or resumes) it, saves its weights, and describes it for summary.json.
-class Stage {
-public:
-    Stage(const recipe::Recipe& recipe, const RunOptions& options, const data::Dataset& dataset,
-          std::vector<train::EpochMetrics>& history, RunObserver* observer)
-        : recipe_(recipe), options_(options), dataset_(dataset), history_(history), observer_(observer) {}
-
-    json run(const std::string& name, models::Model& model, const train::TrainSettings& settings,
-             const std::vector<models::Model>* teachers) {
-        if (observer_) observer_->onStage(name, model.arch());
-        train::TrainJob job;
-        job.name = name;
-        job.settings = settings;
-        job.seed = recipe_.seed;
-        job.teachers = teachers;
-        job.distill = recipe_.distill;
-        job.checkpoint = options_.outDir / "checkpoints" / (name + ".ckpt");
-        job.resume = options_.resume;
-        const auto result = train::trainModel(model, dataset_, job, observer_);
-        history_.insert(history_.end(), result.history.begin(), result.history.end());
-        model.save(options_.outDir / (name + ".pt"));
-        json summary = modelSummary(model);
-        summary["test_accuracy"] = train::accuracy(model, dataset_, dataset_.splits.test);
-        summary["val_accuracy"] = dataset_.splits.val.empty() ? json(nullptr)
-                                                               : json(train::accuracy(model, dataset_, dataset_.splits.val));
-        summary["epochs"] = static_cast<int>(result.history.size());
-        summary["best_epoch"] = result.bestEpoch + 1;
-        summary["stopped_early"] = result.stoppedEarly;
-        summary["train_seconds"] = result.seconds;
-        writeText(options_.outDir / "history.csv", historyCsv(history_));  // partial runs keep what they did
-        return summary;
-    }
-
-private:
-    const recipe::Recipe& recipe_;
-    const RunOptions& options_;
-    const data::Dataset& dataset_;
-    std::vector<train::EpochMetrics>& history_;
-    RunObserver* observer_;
-};
 
 json ensembleSummary(const std::vector<models::Model>& teachers, const json& members, const data::Dataset& dataset) {
     json out{{"arch", "ensemble"}, {"params", 0}, {"macs", 0}, {"bytes_fp32", 0}, {"members", members}};
@@ -104,7 +66,7 @@ json runRecipe(const recipe::Recipe& recipe, const RunOptions& options, RunObser
     json timings{{"load_seconds", secondsSince(loadStart)}};
 
     std::vector<train::EpochMetrics> history;
-    Stage stage(recipe, options, dataset, history, observer);
+    ModelStage stage(recipe, options, dataset, history, observer);
     std::vector<models::Model> teachers;
     json members = json::array();
     for (std::size_t i = 0; i < recipe.teachers.size(); ++i) {
@@ -119,19 +81,34 @@ json runRecipe(const recipe::Recipe& recipe, const RunOptions& options, RunObser
 
     // The scratch and distilled students start from the same initial weights, so only the teacher differs.
     const std::uint64_t studentSeed = recipe.seed + 1000;
+    std::optional<models::Model> distilled;
     if (recipe.studentScratch || !recipe.distill.enabled) {
         const auto t0 = Clock::now();
         auto scratch = makeModel(recipe.student, dataset, studentSeed, "student");
         summary["student_scratch"] = stage.run("student_scratch", scratch, recipe.student.train, nullptr);
         timings["student_scratch_seconds"] = secondsSince(t0);
+        if (!recipe.distill.enabled) distilled = scratch;
     }
     if (recipe.distill.enabled) {
         const auto t0 = Clock::now();
         auto student = makeModel(recipe.student, dataset, studentSeed, "student");
-        summary["student"] = stage.run("student", student, recipe.student.train, &teachers);
+        auto pruner = jointPruner(recipe, student);
+        std::vector<train::TrainHook*> hooks;
+        if (pruner) hooks.push_back(pruner.get());
+        summary["student"] = stage.run("student", student, recipe.student.train, &teachers, hooks, true, pruner != nullptr);
+        distilled = student;
         summary["student"]["distill"] = {{"temperature", recipe.distill.temperature},
                                          {"alpha", recipe.distill.alpha}, {"loss", recipe.distill.loss}};
         timings["student_seconds"] = secondsSince(t0);
+    }
+    if (recipe.compression.any() && distilled) {
+        const auto t0 = Clock::now();
+        summary["compressed"] = compressStudent(recipe, options, stage, *distilled, teachers);
+        const double deployed = summary["compressed"]["bytes_deployed"].get<double>();
+        json ratios{{"student_to_deployed", summary[recipe.distill.enabled ? "student" : "student_scratch"]["bytes_fp32"].get<double>() / deployed}};
+        if (summary.contains("teacher")) ratios["teacher_to_deployed"] = summary["teacher"]["bytes_fp32"].get<double>() / deployed;
+        summary["ratios"] = ratios;
+        timings["compress_seconds"] = secondsSince(t0);
     }
     timings["total_seconds"] = secondsSince(start);
     summary["timings"] = timings;

@@ -87,6 +87,34 @@ bool JsonFields::flag(const std::string& key, bool fallback) {
     return value.get<bool>();
 }
 
+std::vector<std::string> JsonFields::textList(const std::string& key) {
+    read_.insert(key);
+    if (!has(key)) return {};
+    const auto& value = object_.at(key);
+    if (!value.is_array()) fail(key, "expected a list of strings, got " + describe(value));
+    std::vector<std::string> out;
+    for (const auto& item : value) {
+        if (!item.is_string()) fail(key, "expected a list of strings, got " + describe(value));
+        out.push_back(item.get<std::string>());
+    }
+    return out;
+}
+
+std::map<std::string, double> JsonFields::numberMap(const std::string& key, double min, double max) {
+    read_.insert(key);
+    if (!has(key)) return {};
+    const auto& value = object_.at(key);
+    if (!value.is_object()) fail(key, "expected an object of numbers by layer name, got " + describe(value));
+    std::map<std::string, double> out;
+    for (const auto& [name, number] : value.items()) {
+        if (!number.is_number() || number.get<double>() < min || number.get<double>() > max) {
+            fail(key + "." + name, "must be a number from " + describeNumber(min) + " to " + describeNumber(max));
+        }
+        out[name] = number.get<double>();
+    }
+    return out;
+}
+
 const nlohmann::json& JsonFields::object(const std::string& key) {
     static const nlohmann::json null;
     read_.insert(key);

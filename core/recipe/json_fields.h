@@ -2,6 +2,7 @@
 // Typed, strict access to one JSON object of a recipe: every read names the field's dotted path on error, and
 // rejectUnknown() refuses keys nobody read, so a typo never passes silently. Internal to core/recipe.
 
+#include <map>
 #include <set>
 #include <string>
 
@@ -22,6 +23,10 @@ public:
     double number(const std::string& key, double fallback, double min, double max, bool minExclusive = false);
     std::int64_t integer(const std::string& key, std::int64_t fallback, std::int64_t min, std::int64_t max);
     bool flag(const std::string& key, bool fallback);
+    /// A list of strings ([] when absent).
+    std::vector<std::string> textList(const std::string& key);
+    /// An object of numbers keyed by name ({} when absent), each within [min, max].
+    std::map<std::string, double> numberMap(const std::string& key, double min, double max);
     /// The raw value of an object-valued key (marking it read); null when absent.
     const nlohmann::json& object(const std::string& key);
     /// The raw value of any key (marking it read).

@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "core/io/file_bytes.h"
 #include "core/models/architecture.h"
+#include "core/recipe/compression_sections.h"
 #include "core/recipe/json_fields.h"
 
 namespace tinyforge::core::recipe {
@@ -41,7 +42,11 @@ data::LoadOptions parseDataset(JsonFields f, const fs::path& baseDir, json& reso
     return d;
 }
 
-train::TrainSettings parseTrain(JsonFields f, train::TrainSettings t) {
+}  // namespace
+
+train::TrainSettings parseTrainSection(const json& value, const std::string& path, const std::string& file,
+                                       train::TrainSettings t) {
+    JsonFields f(value, path, file);
     t.optimizer = f.choice("optimizer", t.optimizer, {"sgd", "adam"});
     t.learningRate = f.number("lr", t.learningRate, 0, 10, true);
     t.momentum = f.number("momentum", t.momentum, 0, 1);
@@ -56,6 +61,8 @@ train::TrainSettings parseTrain(JsonFields f, train::TrainSettings t) {
     return t;
 }
 
+namespace {
+
 ModelRecipe parseModel(const json& value, const std::string& path, const std::string& file, const fs::path& baseDir,
                        const train::TrainSettings& defaults, json& resolved) {
     JsonFields f(value, path, file);
@@ -68,7 +75,7 @@ ModelRecipe parseModel(const json& value, const std::string& path, const std::st
     train::TrainSettings base = defaults;
     if (!m.spec.torchscript.empty()) base.epochs = 0;
     const json& train = f.object("train");
-    m.train = train.is_null() ? base : parseTrain(JsonFields(train, path + ".train", file), base);
+    m.train = train.is_null() ? base : parseTrainSection(train, path + ".train", file, base);
     // Every other key is an architecture option, which the architecture itself validates when built.
     for (const auto& [key, option] : value.items()) {
         if (key != "arch" && key != "torchscript" && key != "train") m.spec.options[key] = option;
@@ -108,7 +115,7 @@ Recipe parseRecipe(const json& input, const fs::path& file, const fs::path& base
     r.dataset = parseDataset(JsonFields(dataset, "dataset", fileName), baseDir, r.resolved["dataset"]);
 
     const json& train = top.object("train");
-    const auto defaults = train.is_null() ? train::TrainSettings{} : parseTrain(JsonFields(train, "train", fileName), {});
+    const auto defaults = train.is_null() ? train::TrainSettings{} : parseTrainSection(train, "train", fileName, {});
 
     const json& teacher = top.raw("teacher");
     if (teacher.is_array()) {
@@ -134,6 +141,10 @@ Recipe parseRecipe(const json& input, const fs::path& file, const fs::path& base
         JsonFields b(baseline, "baseline", fileName);
         r.studentScratch = b.flag("student_scratch", false);
         b.rejectUnknown();
+    }
+    r.compression = parseCompression(top, fileName, defaults);
+    if (r.compression.any() && !r.student.spec.torchscript.empty()) {
+        throw RecipeError(fileName + ": student.torchscript: compression needs a built-in student architecture");
     }
     top.rejectUnknown();
     return r;

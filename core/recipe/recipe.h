@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/compress/compression_settings.h"
 #include "core/data/load_options.h"
 #include "core/models/architecture.h"
 #include "core/train/train_settings.h"
@@ -32,6 +33,7 @@ struct Recipe {
     ModelRecipe student;
     train::DistillSettings distill;
     bool studentScratch = false;  ///< also train the student from labels alone, as a baseline
+    compress::CompressionSettings compression;  ///< prune, cluster, quantize: run on the distilled student
     nlohmann::json resolved;      ///< the recipe after overrides, with absolute paths: saved in the run folder
 };
 

@@ -16,6 +16,7 @@ struct StepMetrics {
     double loss = 0, softLoss = 0, hardLoss = 0;  ///< soft is 0 without distillation
     double batchAccuracy = 0;
     double learningRate = 0;
+    double sparsity = 0;  ///< fraction of prunable weights at zero (compression phases; 0 otherwise)
 };
 
 struct EpochMetrics {
@@ -27,6 +28,8 @@ struct EpochMetrics {
     double learningRate = 0;
     double samplesPerSecond = 0;
     double seconds = 0;
+    double sparsity = 0;           ///< compression phases: fraction of prunable weights at zero
+    std::int64_t deployedBytes = 0;  ///< compression phases: the model's size as it would be deployed; 0 otherwise
 };
 
 /// A ProgressObserver that also receives training metrics. Callbacks run on the training thread.

@@ -19,12 +19,15 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const models::Model& model, const TrainSettings& s) {
+std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const models::Model& model, const TrainJob& job) {
+    const auto& s = job.settings;
+    auto parameters = model.parameters();
+    for (auto* hook : job.hooks) hook->replaceParameters(parameters);
     if (s.optimizer == "sgd") {
         return std::make_unique<torch::optim::SGD>(
-            model.parameters(), torch::optim::SGDOptions(s.learningRate).momentum(s.momentum).weight_decay(s.weightDecay));
+            parameters, torch::optim::SGDOptions(s.learningRate).momentum(s.momentum).weight_decay(s.weightDecay));
     }
-    return std::make_unique<torch::optim::Adam>(model.parameters(),
+    return std::make_unique<torch::optim::Adam>(parameters,
                                                 torch::optim::AdamOptions(s.learningRate).weight_decay(s.weightDecay));
 }
 
@@ -46,7 +49,8 @@ struct Progress {
 nlohmann::json toJson(const EpochMetrics& m) {
     return {{"model", m.model}, {"epoch", m.epoch}, {"loss", m.loss}, {"soft_loss", m.softLoss},
             {"hard_loss", m.hardLoss}, {"train_accuracy", m.trainAccuracy}, {"val_accuracy", m.valAccuracy},
-            {"learning_rate", m.learningRate}, {"samples_per_second", m.samplesPerSecond}, {"seconds", m.seconds}};
+            {"learning_rate", m.learningRate}, {"samples_per_second", m.samplesPerSecond}, {"seconds", m.seconds},
+            {"sparsity", m.sparsity}, {"deployed_bytes", m.deployedBytes}};
 }
 
 EpochMetrics epochFromJson(const nlohmann::json& j) {
@@ -61,6 +65,8 @@ EpochMetrics epochFromJson(const nlohmann::json& j) {
     m.learningRate = j.at("learning_rate");
     m.samplesPerSecond = j.at("samples_per_second");
     m.seconds = j.at("seconds");
+    m.sparsity = j.value("sparsity", 0.0);
+    m.deployedBytes = j.value("deployed_bytes", std::int64_t{0});
     return m;
 }
 
@@ -182,6 +188,8 @@ EpochMetrics runEpoch(models::Model& model, const data::Dataset& dataset, const 
                                        : data::samplesTensor(dataset, indices);
         const auto y = data::labelsTensor(dataset, indices);
 
+        const std::int64_t globalStep = epoch * steps + step;
+        for (auto* hook : job.hooks) hook->beforeStep(globalStep);
         optimizer.zero_grad();
         const auto z = model.forward(x);
         at::Tensor loss, soft, hard;
@@ -192,13 +200,16 @@ EpochMetrics runEpoch(models::Model& model, const data::Dataset& dataset, const 
             loss = hard = torch::cross_entropy_loss(z, y);
         }
         loss.backward();
+        for (auto* hook : job.hooks) hook->afterBackward();
         optimizer.step();
+        for (auto* hook : job.hooks) hook->afterStep();
 
         const auto batchCorrect = z.argmax(1).eq(y).sum().item<std::int64_t>();
         correct += batchCorrect;
-        StepMetrics sm{job.name, epoch, epoch * steps + step, steps, loss.item<double>(),
+        StepMetrics sm{job.name, epoch, globalStep, steps, loss.item<double>(),
                        soft.defined() ? soft.item<double>() : 0.0, hard.item<double>(),
                        static_cast<double>(batchCorrect) / static_cast<double>(indices.size()), m.learningRate};
+        for (const auto* hook : job.hooks) hook->annotate(sm);
         m.loss += sm.loss;
         m.softLoss += sm.softLoss;
         m.hardLoss += sm.hardLoss;
@@ -211,6 +222,7 @@ EpochMetrics runEpoch(models::Model& model, const data::Dataset& dataset, const 
     m.hardLoss /= static_cast<double>(steps);
     m.trainAccuracy = static_cast<double>(correct) / static_cast<double>(order.size());
     m.valAccuracy = dataset.splits.val.empty() ? m.trainAccuracy : accuracy(model, dataset, dataset.splits.val);
+    for (const auto* hook : job.hooks) hook->annotate(m);
     return m;
 }
 
@@ -220,7 +232,7 @@ TrainResult trainModel(models::Model& model, const data::Dataset& dataset, const
                        TrainObserver* observer) {
     if (dataset.splits.train.empty()) throw SettingsError("the training split is empty");
     const auto start = Clock::now();
-    auto optimizer = makeOptimizer(model, job.settings);
+    auto optimizer = makeOptimizer(model, job);
     Progress progress;
     if (job.resume && !job.checkpoint.empty() && std::filesystem::exists(job.checkpoint)) {
         progress = loadCheckpoint(job.checkpoint, model, *optimizer);
@@ -245,7 +257,7 @@ TrainResult trainModel(models::Model& model, const data::Dataset& dataset, const
         if (!job.checkpoint.empty()) saveCheckpoint(job.checkpoint, model, *optimizer, progress);
         if (observer) observer->onEpoch(m);
     }
-    if (!progress.bestState.empty()) model.loadState(progress.bestState);
+    if (!progress.bestState.empty() && !job.keepLastWeights) model.loadState(progress.bestState);
     TrainResult result;
     result.history = progress.history;
     result.bestEpoch = progress.bestEpoch;

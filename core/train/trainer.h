@@ -9,6 +9,7 @@
 #include "core/data/dataset.h"
 #include "core/models/model.h"
 #include "core/train/train_events.h"
+#include "core/train/train_hook.h"
 #include "core/train/train_settings.h"
 
 namespace tinyforge::core::train {
@@ -21,6 +22,10 @@ struct TrainJob {
     DistillSettings distill;
     std::filesystem::path checkpoint;  ///< written atomically after every epoch when not empty
     bool resume = false;               ///< continue from `checkpoint` when it exists
+    std::vector<TrainHook*> hooks;     ///< compression hooks, called in order around every step
+    /// Keep the last epoch's weights instead of the best validation epoch's: compression phases must end with
+    /// their final structure (an earlier epoch of a pruning phase is less sparse).
+    bool keepLastWeights = false;
 };
 
 struct TrainResult {

@@ -1,0 +1,106 @@
+#include "core/compress/deployed_size.h"
+
+#include <torch/torch.h>
+
+#include <limits>
+
+#include "core/compress/compressible_layers.h"
+#include "core/compress/size_accounting.h"
+#include "core/models/model_impl.h"
+
+namespace tinyforge::core::compress {
+
+namespace {
+
+struct Candidate {
+    std::string encoding;
+    std::int64_t bytes;
+};
+
+std::vector<std::int64_t> symbolCounts(const at::Tensor& nonzeroValues, std::int64_t zeros) {
+    const auto [values, inverse, counts] = at::_unique2(nonzeroValues, true, false, true);
+    std::vector<std::int64_t> out(counts.data_ptr<std::int64_t>(), counts.data_ptr<std::int64_t>() + counts.numel());
+    if (zeros > 0) out.push_back(zeros);
+    return out;
+}
+
+// The encodings a layer's weights can take, and what each costs.
+std::vector<Candidate> candidates(const at::Tensor& weight, const SizeOptions& o, int& clusters) {
+    const auto flat = weight.detach().flatten().contiguous();
+    const std::int64_t n = flat.numel();
+    const auto maskTensor = flat.ne(0).to(torch::kUInt8).contiguous();
+    const std::span<const std::uint8_t> mask(maskTensor.data_ptr<std::uint8_t>(), static_cast<std::size_t>(n));
+    const auto nonzeroValues = flat.masked_select(flat.ne(0));
+    const std::int64_t nnz = nonzeroValues.numel(), zeros = n - nnz;
+    const int b = o.weightBits;
+    std::vector<Candidate> out{{"dense", denseBytes(n, b)},
+                               {"bitmask", bitmaskSparseBytes(n, nnz, b)},
+                               {"relative4", relativeIndexSparseBytes(mask, 4, b)},
+                               {"relative5", relativeIndexSparseBytes(mask, 5, b)}};
+    const auto distinct = nnz > 0 ? std::get<0>(at::_unique2(nonzeroValues, true, false, false)).numel() : 0;
+    clusters = 0;
+    if (distinct == 0 || distinct > o.maxClusters) return out;
+    clusters = static_cast<int>(distinct);
+    const std::int64_t codebook = denseBytes(distinct, b);
+    const int valueBits = indexBits(static_cast<int>(distinct));
+    const int withZeroBits = indexBits(static_cast<int>(distinct) + (zeros > 0 ? 1 : 0));
+    const auto allCounts = symbolCounts(nonzeroValues, zeros);
+    const auto nonzeroCounts = symbolCounts(nonzeroValues, 0);
+    const std::int64_t denseIndexBits = o.huffman ? huffmanBits(allCounts) : n * withZeroBits;
+    const std::int64_t sparseIndexBits = o.huffman ? huffmanBits(nonzeroCounts) : nnz * valueBits;
+    out.push_back({o.huffman ? "codebook+huffman" : "codebook", codebook + (denseIndexBits + 7) / 8});
+    out.push_back({o.huffman ? "codebook+bitmask+huffman" : "codebook+bitmask",
+                   codebook + (n + 7) / 8 + (sparseIndexBits + 7) / 8});
+    for (const int gapBits : {4, 5}) {
+        const auto entries = relativeIndexEntries(mask, gapBits);
+        out.push_back({"codebook+relative" + std::to_string(gapBits), codebook + (entries * (gapBits + withZeroBits) + 7) / 8});
+    }
+    return out;
+}
+
+std::int64_t batchNormBytes(const models::Model& model) {
+    std::int64_t bytes = 0;
+    for (const auto& m : model.impl().network->modules(false)) {
+        if (const auto* bn = m->as<torch::nn::BatchNorm2d>()) {
+            const bool folded = torch::all(bn->weight == 1).item<bool>() && torch::all(bn->running_mean == 0).item<bool>();
+            bytes += bn->options.num_features() * (folded ? 4 : 16);  // a folded BatchNorm is only a bias
+        }
+    }
+    return bytes;
+}
+
+}  // namespace
+
+DeployedSize deployedSize(const models::Model& model, const SizeOptions& options) {
+    DeployedSize size;
+    torch::NoGradGuard noGrad;
+    std::int64_t zeros = 0, weights = 0;
+    for (const auto& layer : compressibleLayers(model)) {
+        LayerBytes lb;
+        lb.name = layer.name;
+        lb.weights = layer.weight.numel();
+        lb.nonzeros = layer.weight.ne(0).sum().item<std::int64_t>();
+        const auto options_ = candidates(layer.weight, options, lb.clusters);
+        const auto best = std::min_element(options_.begin(), options_.end(),
+                                           [](const Candidate& a, const Candidate& b) { return a.bytes < b.bytes; });
+        lb.encoding = best->encoding;
+        lb.bytes = best->bytes;
+        if (layer.bias.defined()) lb.bytes += layer.bias.numel() * 4;  // int32 or float, 4 bytes either way
+        if (options.weightBits < 32) {
+            const bool codebook = lb.encoding.starts_with("codebook");
+            lb.bytes += codebook ? 4 : layer.weight.size(0) * 4;  // one scale per codebook, else per output channel
+        }
+        if (lb.clusters == 0 || !lb.encoding.starts_with("codebook")) lb.clusters = 0;
+        zeros += lb.weights - lb.nonzeros;
+        weights += lb.weights;
+        size.total += lb.bytes;
+        size.layers.push_back(lb);
+    }
+    size.otherBytes = batchNormBytes(model);
+    if (options.quantizedActivations) size.otherBytes += static_cast<std::int64_t>(model.activationPointCount()) * 8;
+    size.total += size.otherBytes;
+    size.sparsity = weights > 0 ? static_cast<double>(zeros) / static_cast<double>(weights) : 0.0;
+    return size;
+}
+
+}  // namespace tinyforge::core::compress

@@ -1,0 +1,42 @@
+#include "core/pipeline/model_stage.h"
+
+#include "core/pipeline/run_files.h"
+#include "core/train/evaluate.h"
+
+namespace tinyforge::core::pipeline {
+
+using nlohmann::json;
+
+json ModelStage::accuracies(const models::Model& model) const {
+    return {{"test_accuracy", train::accuracy(model, dataset_, dataset_.splits.test)},
+            {"val_accuracy", dataset_.splits.val.empty() ? json(nullptr) : json(train::accuracy(model, dataset_, dataset_.splits.val))}};
+}
+
+json ModelStage::run(const std::string& name, models::Model& model, const train::TrainSettings& settings,
+                     const std::vector<models::Model>* teachers, const std::vector<train::TrainHook*>& hooks,
+                     bool checkpointed, bool keepLastWeights) {
+    if (observer_) observer_->onStage(name, model.arch());
+    train::TrainJob job;
+    job.name = name;
+    job.settings = settings;
+    job.seed = recipe_.seed;
+    job.teachers = teachers;
+    job.distill = recipe_.distill;
+    job.hooks = hooks;
+    job.keepLastWeights = keepLastWeights;
+    if (checkpointed) job.checkpoint = options_.outDir / "checkpoints" / (name + ".ckpt");
+    job.resume = options_.resume && checkpointed;
+    const auto result = train::trainModel(model, dataset_, job, observer_);
+    history_.insert(history_.end(), result.history.begin(), result.history.end());
+    model.save(options_.outDir / (name + ".pt"));
+    json summary = modelSummary(model);
+    summary.update(accuracies(model));
+    summary["epochs"] = static_cast<int>(result.history.size());
+    summary["best_epoch"] = result.bestEpoch + 1;
+    summary["stopped_early"] = result.stoppedEarly;
+    summary["train_seconds"] = result.seconds;
+    writeText(options_.outDir / "history.csv", historyCsv(history_));  // partial runs keep what they did
+    return summary;
+}
+
+}  // namespace tinyforge::core::pipeline

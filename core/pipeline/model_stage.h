@@ -1,0 +1,41 @@
+#pragma once
+// One model's stage of a run: train (or resume) it, save its weights, append its history, describe it for
+// summary.json. Shared by the teacher, student and compression stages. Internal to core/pipeline.
+
+#include <nlohmann/json.hpp>
+
+#include <vector>
+
+#include "core/data/dataset.h"
+#include "core/pipeline/run_recipe.h"
+#include "core/train/trainer.h"
+
+namespace tinyforge::core::pipeline {
+
+class ModelStage {
+public:
+    ModelStage(const recipe::Recipe& recipe, const RunOptions& options, const data::Dataset& dataset,
+               std::vector<train::EpochMetrics>& history, RunObserver* observer)
+        : recipe_(recipe), options_(options), dataset_(dataset), history_(history), observer_(observer) {}
+
+    /// Trains `model` as `name` ("teacher", "compress_prune", ...), distilling from `teachers` when given, with
+    /// `hooks` around every step; checkpointed when `checkpointed`. Returns the model's summary entry.
+    nlohmann::json run(const std::string& name, models::Model& model, const train::TrainSettings& settings,
+                       const std::vector<models::Model>* teachers, const std::vector<train::TrainHook*>& hooks = {},
+                       bool checkpointed = true, bool keepLastWeights = false);
+
+    /// {"test_accuracy", "val_accuracy"} of `model` as it is now.
+    nlohmann::json accuracies(const models::Model& model) const;
+
+    const data::Dataset& dataset() const { return dataset_; }
+    RunObserver* observer() const { return observer_; }
+
+private:
+    const recipe::Recipe& recipe_;
+    const RunOptions& options_;
+    const data::Dataset& dataset_;
+    std::vector<train::EpochMetrics>& history_;
+    RunObserver* observer_;
+};
+
+}  // namespace tinyforge::core::pipeline

@@ -1,0 +1,90 @@
+#include "core/recipe/compression_sections.h"
+
+#include "core/compress/kmeans1d.h"
+#include "core/error.h"
+
+namespace tinyforge::core::recipe {
+
+namespace {
+
+using nlohmann::json;
+
+train::TrainSettings phaseDefaults(const train::TrainSettings& shared, int epochs) {
+    train::TrainSettings t = shared;
+    t.epochs = epochs;
+    t.learningRate = shared.learningRate / 10;  // fine-tuning starts from trained weights
+    t.earlyStopPatience = 0;
+    return t;
+}
+
+train::TrainSettings phaseTrain(JsonFields& f, const std::string& path, const std::string& file,
+                                const train::TrainSettings& defaults) {
+    const json& value = f.object("train");
+    return value.is_null() ? defaults : parseTrainSection(value, path + ".train", file, defaults);
+}
+
+compress::PruneSettings parsePrune(JsonFields f, const std::string& file, const train::TrainSettings& shared) {
+    compress::PruneSettings p;
+    p.enabled = f.flag("enabled", true);
+    auto& s = p.schedule;
+    s.final = f.number("final_sparsity", 0.9, 0, 0.999);
+    s.initial = f.number("initial_sparsity", 0.0, 0, 0.999);
+    if (s.initial > s.final) f.fail("initial_sparsity", "must not exceed final_sparsity");
+    s.begin = f.integer("begin_step", 0, 0, INT64_MAX / 4);
+    s.interval = f.integer("interval", 100, 1, INT64_MAX / 4);
+    s.count = f.integer("updates", 10, 1, 1000000);
+    s.exponent = f.number("exponent", 3.0, 0, 100, true);
+    p.global = f.choice("scope", "layer", {"layer", "global"}) == "global";
+    p.exclude = f.textList("exclude");
+    p.layerFinal = f.numberMap("layers", 0, 0.999);
+    p.jointWithDistillation = f.flag("joint", false);
+    p.train = phaseTrain(f, "prune", file, phaseDefaults(shared, 5));
+    f.rejectUnknown();
+    return p;
+}
+
+compress::ClusterSettings parseCluster(JsonFields f, const std::string& file, const train::TrainSettings& shared,
+                                       bool& huffman) {
+    compress::ClusterSettings c;
+    c.enabled = f.flag("enabled", true);
+    c.clusters = static_cast<int>(f.integer("clusters", 16, 2, 256));
+    c.init = f.choice("init", "linear", {"linear", "random", "density", "kmeans++"});
+    c.exclude = f.textList("exclude");
+    for (const auto& [name, k] : f.numberMap("layers", 2, 256)) c.layerClusters[name] = static_cast<int>(k);
+    huffman = f.flag("huffman", false);
+    c.train = phaseTrain(f, "cluster", file, phaseDefaults(shared, 3));
+    f.rejectUnknown();
+    return c;
+}
+
+compress::QuantizeSettings parseQuantize(JsonFields f, const std::string& file, const train::TrainSettings& shared) {
+    compress::QuantizeSettings q;
+    q.enabled = f.flag("enabled", true);
+    q.mode = f.choice("mode", "ptq", {"ptq", "qat"});
+    q.weightBits = static_cast<int>(f.integer("weight_bits", 8, 2, 8));
+    q.activationBits = static_cast<int>(f.integer("activation_bits", 8, 2, 8));
+    q.calibration = f.choice("calibration", "minmax", {"minmax", "percentile"});
+    q.percentile = f.number("percentile", 99.99, 50, 100);
+    q.calibrationSamples = static_cast<int>(f.integer("calibration_samples", 2048, 1, 1000000));
+    q.noise = f.number("noise", 0.0, 0, 1);
+    q.train = phaseTrain(f, "quantize", file, phaseDefaults(shared, 2));
+    f.rejectUnknown();
+    return q;
+}
+
+}  // namespace
+
+compress::CompressionSettings parseCompression(JsonFields& top, const std::string& file,
+                                               const train::TrainSettings& train) {
+    compress::CompressionSettings c;
+    if (const json& prune = top.object("prune"); !prune.is_null()) c.prune = parsePrune(JsonFields(prune, "prune", file), file, train);
+    if (const json& cluster = top.object("cluster"); !cluster.is_null()) {
+        c.cluster = parseCluster(JsonFields(cluster, "cluster", file), file, train, c.huffman);
+    }
+    if (const json& quantize = top.object("quantize"); !quantize.is_null()) {
+        c.quantize = parseQuantize(JsonFields(quantize, "quantize", file), file, train);
+    }
+    return c;
+}
+
+}  // namespace tinyforge::core::recipe

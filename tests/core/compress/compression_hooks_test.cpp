@@ -1,0 +1,209 @@
+#include <catch2/catch.hpp>
+
+#include <torch/torch.h>
+
+#include "core/compress/clusterer.h"
+#include "core/compress/compressible_layers.h"
+#include "core/compress/deployed_size.h"
+#include "core/compress/pruner.h"
+#include "core/compress/quantizer.h"
+#include "core/compress/size_accounting.h"
+#include "core/data/load_dataset.h"
+#include "core/train/trainer.h"
+
+using namespace tinyforge::core;
+using namespace tinyforge::core::compress;
+
+namespace {
+
+models::Model build(const std::string& arch, std::vector<std::int64_t> shape, nlohmann::json options = nlohmann::json::object()) {
+    models::ArchitectureSpec spec;
+    spec.arch = arch;
+    spec.options = std::move(options);
+    return models::Model::build(spec, shape, 3, 1, "student");
+}
+
+const data::Dataset& iris() {
+    static const data::Dataset dataset = [] {
+        data::LoadOptions options;
+        options.path = TINYFORGE_RESOURCE_DIR "/data/iris.csv";
+        return data::loadDataset(options);
+    }();
+    return dataset;
+}
+
+train::TrainJob fineTune(std::vector<train::TrainHook*> hooks, int epochs = 3) {
+    train::TrainJob job;
+    job.settings.learningRate = 0.01;
+    job.settings.batchSize = 16;
+    job.settings.epochs = epochs;
+    job.hooks = std::move(hooks);
+    job.keepLastWeights = true;
+    return job;
+}
+
+std::int64_t distinctNonzero(const at::Tensor& w) {
+    const auto nz = w.flatten().masked_select(w.flatten().ne(0));
+    return nz.numel() == 0 ? 0 : std::get<0>(at::_unique2(nz, true, false, false)).numel();
+}
+
+}  // namespace
+
+TEST_CASE("Folding BatchNorm into convolutions keeps the model's outputs", "[core][compress][bn]") {
+    for (const std::string arch : {"cnn-small", "resnet8", "mobilenet-v1"}) {
+        INFO(arch);
+        auto model = build(arch, {1, 16, 16});
+        const auto x = torch::randn({4, 1, 16, 16});
+        model.setTraining(true);
+        {
+            torch::NoGradGuard noGrad;
+            for (int i = 0; i < 3; ++i) model.forward(torch::randn({8, 1, 16, 16}) * 2 + 1);  // non-trivial statistics
+        }
+        model.setTraining(false);
+        const auto before = model.forward(x);
+        const int folded = foldBatchNorms(model);
+        CHECK(folded > 0);
+        const auto after = model.forward(x);
+        CHECK(torch::allclose(before, after, 1e-4, 1e-5));
+    }
+    auto mlp = build("mlp", {4});
+    CHECK(foldBatchNorms(mlp) == 0);
+}
+
+TEST_CASE("Magnitude pruning removes the smallest weights, per layer or globally", "[core][compress][prune]") {
+    auto model = build("mlp", {4}, {{"hidden", {8}}});
+    auto layers = compressibleLayers(model);
+    REQUIRE(layers.size() == 2);
+    {
+        torch::NoGradGuard noGrad;
+        layers[0].weight.copy_(torch::arange(1, 33, torch::kFloat).reshape({8, 4}));          // 1..32
+        layers[1].weight.copy_(torch::arange(1, 25, torch::kFloat).reshape({3, 8}) / 100.0);  // 0.01..0.24
+    }
+    PruneSettings perLayer;
+    Pruner pruner(model, perLayer);
+    pruner.prune(0.5);
+    CHECK(layers[0].weight.eq(0).sum().item<int>() == 16);
+    CHECK(layers[0].weight.flatten()[15].item<float>() == 0.0f);   // 16 is among the smallest half
+    CHECK(layers[0].weight.flatten()[16].item<float>() == 17.0f);
+    CHECK(layers[1].weight.eq(0).sum().item<int>() == 12);
+    CHECK(pruner.sparsity() == Approx(0.5));
+
+    auto other = build("mlp", {4}, {{"hidden", {8}}});
+    auto otherLayers = compressibleLayers(other);
+    {
+        torch::NoGradGuard noGrad;
+        otherLayers[0].weight.copy_(layers[0].weight.abs() + 100);  // all large
+        otherLayers[1].weight.copy_(torch::arange(1, 25, torch::kFloat).reshape({3, 8}) / 100.0);
+    }
+    PruneSettings global;
+    global.global = true;
+    Pruner globalPruner(other, global);
+    globalPruner.prune(0.25);  // 14 of 56 weights: all from the small layer
+    CHECK(otherLayers[0].weight.eq(0).sum().item<int>() == 0);
+    CHECK(otherLayers[1].weight.eq(0).sum().item<int>() == 14);
+}
+
+TEST_CASE("Pruned weights stay zero through fine-tuning, and excluded layers stay dense", "[core][compress][prune]") {
+    auto model = build("mlp", {4}, {{"hidden", {16}}});
+    PruneSettings s;
+    s.schedule = SparsitySchedule{0.0, 0.8, 0, 3, 4, 3.0};
+    s.exclude = {"fc"};
+    Pruner pruner(model, s);
+    train::trainModel(model, iris(), fineTune({&pruner}, 6));
+    const auto layers = compressibleLayers(model);
+    CHECK(layers[0].weight.eq(0).to(torch::kFloat).mean().item<double>() == Approx(0.8).margin(0.02));
+    CHECK(layers[1].weight.eq(0).sum().item<int>() == 0);
+    const auto zerosBefore = layers[0].weight.eq(0).clone();
+    pruner.holdMasks();
+    train::trainModel(model, iris(), fineTune({&pruner}, 3));
+    CHECK(torch::equal(layers[0].weight.eq(0), zerosBefore));
+}
+
+TEST_CASE("Clustering shares k values per layer, keeps pruned zeros, and trains centroids by summed gradients", "[core][compress][cluster]") {
+    auto model = build("mlp", {4}, {{"hidden", {16}}});
+    PruneSettings p;
+    Pruner pruner(model, p);
+    pruner.prune(0.5);
+    const auto zeros = compressibleLayers(model)[0].weight.eq(0).clone();
+    ClusterSettings c;
+    c.clusters = 4;
+    Clusterer clusterer(model, c, 0);
+    const auto layers = compressibleLayers(model);
+    CHECK(distinctNonzero(layers[0].weight) <= 4);
+    CHECK(torch::equal(layers[0].weight.eq(0), zeros));
+    CHECK(clusterer.clustersOf("fc1") == 4);
+
+    // A centroid's gradient is the sum of its members' gradients.
+    const auto& first = clusterer.layers()[0];
+    layers[0].weight.mutable_grad() = torch::ones_like(layers[0].weight);
+    clusterer.afterBackward();
+    const auto expected = torch::bincount(first.labels, {}, first.centroids.numel()).to(torch::kFloat);
+    CHECK(torch::equal(first.centroids.grad(), expected));
+    layers[0].weight.mutable_grad() = at::Tensor();
+
+    train::trainModel(model, iris(), fineTune({&pruner, &clusterer}, 3));
+    CHECK(distinctNonzero(layers[0].weight) <= 4);
+    CHECK(torch::equal(layers[0].weight.eq(0), zeros));
+}
+
+TEST_CASE("Quantization puts weights on per-channel grids and keeps codebooks shared", "[core][compress][quant]") {
+    const auto scale = torch::tensor({0.5f});
+    const auto q = fakeQuantizeSymmetric(torch::tensor({0.24f, 0.25f, -0.25f, 100.0f}), scale, 8);
+    CHECK(q[0].item<float>() == 0.0f);
+    CHECK(q[1].item<float>() == 0.5f);   // 0.5 rounds away from zero
+    CHECK(q[2].item<float>() == -0.5f);
+    CHECK(q[3].item<float>() == 63.5f);  // 127 * 0.5
+
+    auto model = build("mlp", {4}, {{"hidden", {16}}});
+    QuantizeSettings s;
+    s.weightBits = 4;
+    s.calibrationSamples = 64;
+    Quantizer quantizer(model, iris(), s, nullptr, 0);
+    quantizer.finalize(nullptr);
+    const auto w = compressibleLayers(model)[0].weight.detach();
+    for (int row = 0; row < w.size(0); ++row) {
+        const auto values = w[row];
+        const auto channelScale = values.abs().max().item<float>() / 7;
+        const auto steps = values / channelScale;
+        CHECK(torch::allclose(steps, torch::round(steps), 0, 1e-3));
+        CHECK(std::get<0>(at::_unique2(values, true, false, false)).numel() <= 15);
+    }
+    REQUIRE(quantizer.activationRanges().size() == model.activationPointCount());
+    CHECK(quantizer.activationRanges()[0].min < 0);  // normalised inputs straddle zero
+
+    auto clustered = build("mlp", {4}, {{"hidden", {16}}});
+    ClusterSettings c;
+    c.clusters = 5;
+    Clusterer clusterer(clustered, c, 0);
+    Quantizer codebookQuantizer(clustered, iris(), s, &clusterer, 0);
+    codebookQuantizer.finalize(&clusterer);
+    CHECK(distinctNonzero(compressibleLayers(clustered)[0].weight) <= 5);
+}
+
+TEST_CASE("Deployed size picks each layer's smallest encoding and counts biases and scales", "[core][compress][size]") {
+    auto model = build("mlp", {4}, {{"hidden", {8}}});  // fc1 8x4 + 8 biases, fc 3x8 + 3 biases
+    const auto dense = deployedSize(model, SizeOptions{});
+    REQUIRE(dense.layers.size() == 2);
+    CHECK(dense.layers[0].encoding == "dense");
+    CHECK(dense.layers[0].bytes == 32 * 4 + 8 * 4);
+    CHECK(dense.total == (32 + 8 + 24 + 3) * 4);
+
+    PruneSettings p;
+    Pruner pruner(model, p);
+    pruner.prune(0.75);  // fc1 keeps 8 of 32, fc keeps 6 of 24
+    const auto sparse = deployedSize(model, SizeOptions{});
+    const auto& fc1 = sparse.layers[0];
+    CHECK(fc1.nonzeros == 8);
+    // bitmask: 4 bytes of mask + 8 floats; smaller than 128 dense bytes
+    CHECK(fc1.bytes <= bitmaskSparseBytes(32, 8, 32) + 8 * 4);
+    CHECK(sparse.sparsity == Approx(0.75));
+
+    ClusterSettings c;
+    c.clusters = 2;
+    Clusterer clusterer(model, c, 0);
+    const auto shared = deployedSize(model, SizeOptions{8, true, false});
+    CHECK(shared.layers[0].clusters == 2);
+    CHECK(shared.layers[0].encoding.starts_with("codebook"));
+    CHECK(shared.total < sparse.total);
+    CHECK(shared.otherBytes == static_cast<std::int64_t>(model.activationPointCount()) * 8);
+}
