@@ -54,9 +54,25 @@ TEST_CASE("run writes a run folder for the Iris recipe", "[e2e][cli][run]") {
     CHECK(summary["teacher"]["params"].get<int>() > 10 * summary["student"]["params"].get<int>());
     CHECK(summary["timings"].contains("total_seconds"));
 
+    // The recipe compresses the distilled student: prune (30 epochs), cluster (20), quantization-aware (10).
+    const auto& c = summary["compressed"];
+    CHECK(c["bytes_deployed"].get<int>() > 0);
+    CHECK(c["bytes_deployed"].get<int>() < summary["student"]["bytes_fp32"].get<int>() / 2);
+    CHECK(c["weight_bits"] == 8);
+    CHECK(c["activation_bits"] == 8);
+    CHECK(c["bytes_by_layer"].contains("fc1"));
+    CHECK(c["clusters"]["fc1"].get<int>() <= 8);
+    CHECK(c["test_accuracy"].get<double>() >= 0.0);
+    CHECK(summary["ratios"]["teacher_to_deployed"].get<double>() ==
+          Approx(summary["teacher"]["bytes_fp32"].get<double>() / c["bytes_deployed"].get<double>()));
+    CHECK(std::filesystem::exists(out / "compressed.pt"));
+    CHECK(json::parse(slurp(out / "compressed.json"))["activation_points"].size() == 3);
+
     const std::string history = slurp(out / "history.csv");
     CHECK_THAT(history, StartsWith("model,epoch,loss,soft_loss,hard_loss,train_accuracy,val_accuracy"));
-    CHECK(std::count(history.begin(), history.end(), '\n') == 1 + 3 * 20);
+    CHECK_THAT(history, Contains("sparsity,deployed_bytes"));
+    CHECK(std::count(history.begin(), history.end(), '\n') == 1 + 3 * 20 + 30 + 20 + 10);
+    CHECK_THAT(history, Contains("\ncompress_prune,30,"));
     for (const char* file : {"teacher.pt", "student.pt", "student_scratch.pt", "recipe.json"}) {
         CHECK(std::filesystem::exists(out / file));
     }
