@@ -1,7 +1,5 @@
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -21,12 +19,6 @@ fx::ProcessResult cli(std::vector<std::string> args) {
     return fx::runProcess(args);
 }
 
-std::string slurp(const std::filesystem::path& file) {
-    std::ifstream in(file);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 }  // namespace
 
 TEST_CASE("run writes a run folder for the Iris recipe", "[e2e][cli][run]") {
@@ -37,7 +29,7 @@ TEST_CASE("run writes a run folder for the Iris recipe", "[e2e][cli][run]") {
     REQUIRE(result.exitCode == 0);
     CHECK_THAT(result.out, Contains("student") && Contains("test acc"));
 
-    const json summary = json::parse(slurp(out / "summary.json"));
+    const json summary = json::parse(fx::readText(out / "summary.json"));
     CHECK(summary["dataset"]["name"] == "iris");
     CHECK(summary["dataset"]["train"].get<int>() + summary["dataset"]["val"].get<int>() + summary["dataset"]["test"].get<int>() == 150);
     CHECK(summary["dataset"]["classes"] == 3);
@@ -66,9 +58,9 @@ TEST_CASE("run writes a run folder for the Iris recipe", "[e2e][cli][run]") {
     CHECK(summary["ratios"]["teacher_to_deployed"].get<double>() ==
           Approx(summary["teacher"]["bytes_fp32"].get<double>() / c["bytes_deployed"].get<double>()));
     CHECK(std::filesystem::exists(out / "compressed.pt"));
-    CHECK(json::parse(slurp(out / "compressed.json"))["activation_points"].size() == 3);
+    CHECK(json::parse(fx::readText(out / "compressed.json"))["activation_points"].size() == 3);
 
-    const std::string history = slurp(out / "history.csv");
+    const std::string history = fx::readText(out / "history.csv");
     CHECK_THAT(history, StartsWith("model,epoch,loss,soft_loss,hard_loss,train_accuracy,val_accuracy"));
     CHECK_THAT(history, Contains("sparsity,deployed_bytes"));
     CHECK(std::count(history.begin(), history.end(), '\n') == 1 + 3 * 20 + 30 + 20 + 10);
@@ -76,16 +68,16 @@ TEST_CASE("run writes a run folder for the Iris recipe", "[e2e][cli][run]") {
     for (const char* file : {"teacher.pt", "student.pt", "student_scratch.pt", "recipe.json"}) {
         CHECK(std::filesystem::exists(out / file));
     }
-    CHECK(json::parse(slurp(out / "recipe.json"))["train"]["epochs"] == 20);
+    CHECK(json::parse(fx::readText(out / "recipe.json"))["train"]["epochs"] == 20);
 }
 
 TEST_CASE("run --resume finishes a run without training finished models again", "[e2e][cli][run]") {
     fx::TempDir dir;
     const auto out = dir / "iris";
     REQUIRE(cli({"run", kIrisRecipe, "--out", out.string(), "--set", "train.epochs=5"}).exitCode == 0);
-    const auto first = json::parse(slurp(out / "summary.json"));
+    const auto first = json::parse(fx::readText(out / "summary.json"));
     REQUIRE(cli({"run", kIrisRecipe, "--out", out.string(), "--set", "train.epochs=5", "--resume"}).exitCode == 0);
-    const auto again = json::parse(slurp(out / "summary.json"));
+    const auto again = json::parse(fx::readText(out / "summary.json"));
     CHECK(again["student"]["test_accuracy"] == first["student"]["test_accuracy"]);
     CHECK(again["teacher"]["epochs"] == 5);
 }

@@ -26,6 +26,8 @@ private:
 };
 
 void writeBytes(const std::filesystem::path& path, const Bytes& bytes);
+/// The whole file as text ("" when it cannot be read).
+std::string readText(const std::filesystem::path& path);
 void writeText(const std::filesystem::path& path, const std::string& text);
 /// Writes `bytes` gzip-compressed.
 void writeGzip(const std::filesystem::path& path, const Bytes& bytes);

@@ -5,8 +5,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 #include "tests/support/fixtures.h"
@@ -14,15 +12,6 @@
 extern char** environ;
 
 namespace tinyforge::test {
-
-namespace {
-std::string slurp(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-}  // namespace
 
 ProcessResult runProcess(const std::vector<std::string>& argv) {
     TempDir dir;
@@ -45,8 +34,8 @@ ProcessResult runProcess(const std::vector<std::string>& argv) {
     ProcessResult result;
     if (WIFEXITED(status)) result.exitCode = WEXITSTATUS(status);
     if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
-    result.out = slurp(outPath);
-    result.err = slurp(errPath);
+    result.out = readText(outPath);
+    result.err = readText(errPath);
     return result;
 }
 

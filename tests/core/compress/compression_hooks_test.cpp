@@ -8,11 +8,13 @@
 #include "core/compress/pruner.h"
 #include "core/compress/quantizer.h"
 #include "core/compress/size_accounting.h"
-#include "core/data/load_dataset.h"
 #include "core/train/trainer.h"
+#include "tests/support/iris.h"
 
 using namespace tinyforge::core;
 using namespace tinyforge::core::compress;
+
+using tinyforge::test::irisDataset;
 
 namespace {
 
@@ -21,15 +23,6 @@ models::Model build(const std::string& arch, std::vector<std::int64_t> shape, nl
     spec.arch = arch;
     spec.options = std::move(options);
     return models::Model::build(spec, shape, 3, 1, "student");
-}
-
-const data::Dataset& iris() {
-    static const data::Dataset dataset = [] {
-        data::LoadOptions options;
-        options.path = TINYFORGE_RESOURCE_DIR "/data/iris.csv";
-        return data::loadDataset(options);
-    }();
-    return dataset;
 }
 
 train::TrainJob fineTune(std::vector<train::TrainHook*> hooks, int epochs = 3) {
@@ -109,13 +102,13 @@ TEST_CASE("Pruned weights stay zero through fine-tuning, and excluded layers sta
     s.schedule = SparsitySchedule{0.0, 0.8, 0, 3, 4, 3.0};
     s.exclude = {"fc"};
     Pruner pruner(model, s);
-    train::trainModel(model, iris(), fineTune({&pruner}, 6));
+    train::trainModel(model, irisDataset(), fineTune({&pruner}, 6));
     const auto layers = compressibleLayers(model);
     CHECK(layers[0].weight.eq(0).to(torch::kFloat).mean().item<double>() == Approx(0.8).margin(0.02));
     CHECK(layers[1].weight.eq(0).sum().item<int>() == 0);
     const auto zerosBefore = layers[0].weight.eq(0).clone();
     pruner.holdMasks();
-    train::trainModel(model, iris(), fineTune({&pruner}, 3));
+    train::trainModel(model, irisDataset(), fineTune({&pruner}, 3));
     CHECK(torch::equal(layers[0].weight.eq(0), zerosBefore));
 }
 
@@ -141,7 +134,7 @@ TEST_CASE("Clustering shares k values per layer, keeps pruned zeros, and trains 
     CHECK(torch::equal(first.centroids.grad(), expected));
     layers[0].weight.mutable_grad() = at::Tensor();
 
-    train::trainModel(model, iris(), fineTune({&pruner, &clusterer}, 3));
+    train::trainModel(model, irisDataset(), fineTune({&pruner, &clusterer}, 3));
     CHECK(distinctNonzero(layers[0].weight) <= 4);
     CHECK(torch::equal(layers[0].weight.eq(0), zeros));
 }
@@ -158,7 +151,7 @@ TEST_CASE("Quantization puts weights on per-channel grids and keeps codebooks sh
     QuantizeSettings s;
     s.weightBits = 4;
     s.calibrationSamples = 64;
-    Quantizer quantizer(model, iris(), s, nullptr, 0);
+    Quantizer quantizer(model, irisDataset(), s, nullptr, 0);
     quantizer.finalize(nullptr);
     const auto w = compressibleLayers(model)[0].weight.detach();
     for (int row = 0; row < w.size(0); ++row) {
@@ -175,7 +168,7 @@ TEST_CASE("Quantization puts weights on per-channel grids and keeps codebooks sh
     ClusterSettings c;
     c.clusters = 5;
     Clusterer clusterer(clustered, c, 0);
-    Quantizer codebookQuantizer(clustered, iris(), s, &clusterer, 0);
+    Quantizer codebookQuantizer(clustered, irisDataset(), s, &clusterer, 0);
     codebookQuantizer.finalize(&clusterer);
     CHECK(distinctNonzero(compressibleLayers(clustered)[0].weight) <= 5);
 }

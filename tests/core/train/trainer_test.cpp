@@ -2,26 +2,19 @@
 
 #include <torch/torch.h>
 
-#include "core/data/load_dataset.h"
 #include "core/error.h"
 #include "core/train/evaluate.h"
 #include "core/train/trainer.h"
+#include "tests/support/iris.h"
 #include "tests/support/fixtures.h"
 
 using namespace tinyforge;
 using namespace tinyforge::core;
 namespace fx = tinyforge::test;
 
-namespace {
+using tinyforge::test::irisDataset;
 
-const data::Dataset& iris() {
-    static const data::Dataset dataset = [] {
-        data::LoadOptions options;
-        options.path = TINYFORGE_RESOURCE_DIR "/data/iris.csv";
-        return data::loadDataset(options);
-    }();
-    return dataset;
-}
+namespace {
 
 models::Model mlp(std::vector<int> hidden, std::uint64_t seed = 3) {
     models::ArchitectureSpec spec;
@@ -66,25 +59,25 @@ private:
 TEST_CASE("Training an MLP on Iris learns the species and reports each epoch", "[core][train]") {
     auto model = mlp({16});
     StopAfter observer(1 << 30);
-    const auto result = train::trainModel(model, iris(), job(40), &observer);
+    const auto result = train::trainModel(model, irisDataset(), job(40), &observer);
     CHECK(observer.epochs.size() == 40);
     CHECK(result.history.size() == 40);
     CHECK(observer.seen == 40 * 7);  // 108 training rows in batches of 16
     CHECK(result.history.back().loss < result.history.front().loss / 3);
-    CHECK(train::accuracy(model, iris(), iris().splits.test) >= 0.9);
+    CHECK(train::accuracy(model, irisDataset(), irisDataset().splits.test) >= 0.9);
 }
 
 TEST_CASE("The same seed trains the same weights", "[core][train]") {
     auto a = mlp({8}), b = mlp({8});
-    train::trainModel(a, iris(), job(5));
-    train::trainModel(b, iris(), job(5));
+    train::trainModel(a, irisDataset(), job(5));
+    train::trainModel(b, irisDataset(), job(5));
     CHECK(sameWeights(a, b));
 }
 
 TEST_CASE("Cancel takes effect within one batch", "[core][train]") {
     auto model = mlp({8});
     StopAfter observer(10);
-    CHECK_THROWS_AS(train::trainModel(model, iris(), job(40), &observer), Cancelled);
+    CHECK_THROWS_AS(train::trainModel(model, irisDataset(), job(40), &observer), Cancelled);
     CHECK(observer.seen == 10);
 }
 
@@ -93,18 +86,18 @@ TEST_CASE("Resuming from the epoch checkpoint reaches the uninterrupted result",
     auto straight = mlp({8});
     train::TrainJob plain = job(6);
     plain.settings.optimizer = "adam";
-    train::trainModel(straight, iris(), plain);
+    train::trainModel(straight, irisDataset(), plain);
 
     auto interrupted = mlp({8});
     train::TrainJob withCheckpoint = plain;
     withCheckpoint.checkpoint = dir / "model.ckpt";
     StopAfter observer(7 * 3 + 2);  // stop in the middle of the fourth epoch
-    CHECK_THROWS_AS(train::trainModel(interrupted, iris(), withCheckpoint, &observer), Cancelled);
+    CHECK_THROWS_AS(train::trainModel(interrupted, irisDataset(), withCheckpoint, &observer), Cancelled);
     REQUIRE(std::filesystem::exists(dir / "model.ckpt"));
 
     auto resumed = mlp({8}, 77);  // different initial weights: everything must come from the checkpoint
     withCheckpoint.resume = true;
-    const auto result = train::trainModel(resumed, iris(), withCheckpoint);
+    const auto result = train::trainModel(resumed, irisDataset(), withCheckpoint);
     CHECK(result.history.size() == 6);
     CHECK(sameWeights(resumed, straight));
 }
@@ -116,32 +109,32 @@ TEST_CASE("A damaged checkpoint is reported, not trusted", "[core][train][bad-in
     train::TrainJob j = job(2);
     j.checkpoint = dir / "model.ckpt";
     j.resume = true;
-    CHECK_THROWS_AS(train::trainModel(model, iris(), j), DataError);
+    CHECK_THROWS_AS(train::trainModel(model, irisDataset(), j), DataError);
 }
 
 TEST_CASE("Distillation with alpha = 0 is exactly training on the labels", "[core][train][distill]") {
     std::vector<models::Model> teachers{mlp({16}, 5)};
-    train::trainModel(teachers[0], iris(), job(10));
+    train::trainModel(teachers[0], irisDataset(), job(10));
     auto plain = mlp({8}), distilled = mlp({8});
-    train::trainModel(plain, iris(), job(5));
+    train::trainModel(plain, irisDataset(), job(5));
     train::TrainJob j = job(5);
     j.teachers = &teachers;
     j.distill.alpha = 0.0;
-    train::trainModel(distilled, iris(), j);
+    train::trainModel(distilled, irisDataset(), j);
     CHECK(sameWeights(plain, distilled));
 }
 
 TEST_CASE("Distillation from a teacher ensemble moves the student towards the teachers", "[core][train][distill]") {
     std::vector<models::Model> teachers{mlp({32}, 5), mlp({32}, 6)};
-    for (auto& t : teachers) train::trainModel(t, iris(), job(30));
-    const auto teacherLogits = train::ensembleLogits(teachers, iris(), iris().splits.train);
+    for (auto& t : teachers) train::trainModel(t, irisDataset(), job(30));
+    const auto teacherLogits = train::ensembleLogits(teachers, irisDataset(), irisDataset().splits.train);
     auto student = mlp({4});
     train::TrainJob j = job(40);
     j.teachers = &teachers;
     j.distill.alpha = 1.0;  // learn from the teachers only
-    const auto before = train::predictLogits(student, iris(), iris().splits.train);
-    const auto result = train::trainModel(student, iris(), j);
-    const auto after = train::predictLogits(student, iris(), iris().splits.train);
+    const auto before = train::predictLogits(student, irisDataset(), irisDataset().splits.train);
+    const auto result = train::trainModel(student, irisDataset(), j);
+    const auto after = train::predictLogits(student, irisDataset(), irisDataset().splits.train);
     const auto agreement = [&](const at::Tensor& z) { return z.argmax(1).eq(teacherLogits.argmax(1)).to(torch::kFloat).mean().item<double>(); };
     CHECK(agreement(after) > 0.9);
     CHECK(agreement(after) > agreement(before));
