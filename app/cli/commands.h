@@ -17,4 +17,7 @@ void addInspectCommand(CLI::App& app, CommandAction& selected);
 /// `run RECIPE [--out DIR] [--set key=value ...] [--resume]`: runs a recipe and writes a run folder.
 void addRunCommand(CLI::App& app, CommandAction& selected);
 
+/// `sensitivity RUN [--model M] [--sparsities LIST] [--split val|test] [--out FILE]`: per-layer pruning sensitivity.
+void addSensitivityCommand(CLI::App& app, CommandAction& selected);
+
 }  // namespace tinyforge::cli

@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
     tinyforge::cli::CommandAction selected;
     tinyforge::cli::addInspectCommand(app, selected);
     tinyforge::cli::addRunCommand(app, selected);
+    tinyforge::cli::addSensitivityCommand(app, selected);
 
     try {
         app.parse(argc, argv);

@@ -71,6 +71,30 @@ TEST_CASE("run writes a run folder for the Iris recipe", "[e2e][cli][run]") {
     CHECK(json::parse(fx::readText(out / "recipe.json"))["train"]["epochs"] == 20);
 }
 
+TEST_CASE("sensitivity tables each layer's accuracy against its sparsity for a run's model", "[e2e][cli][compress]") {
+    fx::TempDir dir;
+    const auto out = dir / "iris";
+    REQUIRE(cli({"run", kIrisRecipe, "--out", out.string(), "--set", "train.epochs=20", "--set", "prune.enabled=false",
+                 "--set", "cluster.enabled=false", "--set", "quantize.enabled=false"}).exitCode == 0);
+    const auto result = cli({"sensitivity", out.string(), "--sparsities", "0,0.5,0.95"});
+    INFO(result.err);
+    REQUIRE(result.exitCode == 0);
+    const std::string table = fx::readText(out / "sensitivity-student.csv");
+    CHECK(table == result.out);
+    CHECK_THAT(table, StartsWith("layer,weights,sparsity,accuracy\nfc1,64,0.000,"));
+    CHECK(std::count(table.begin(), table.end(), '\n') == 1 + 2 * 3);  // fc1 and fc, three sparsities each
+    // Unpruned, the table reproduces the student's validation accuracy; the weights are restored between rows.
+    const json summary = json::parse(fx::readText(out / "summary.json"));
+    char expected[32];
+    std::snprintf(expected, sizeof expected, "fc1,64,0.000,%.6f", summary["student"]["val_accuracy"].get<double>());
+    CHECK_THAT(table, Contains(expected));
+    std::snprintf(expected, sizeof expected, "fc,48,0.000,%.6f", summary["student"]["val_accuracy"].get<double>());
+    CHECK_THAT(table, Contains(expected));
+    CHECK(cli({"sensitivity", dir.path().string()}).exitCode == 2);
+    CHECK(cli({"sensitivity", out.string(), "--sparsities", "0.5,2"}).exitCode == 2);
+    CHECK(cli({"sensitivity", out.string(), "--model", "teacher7"}).exitCode == 2);
+}
+
 TEST_CASE("run --resume finishes a run without training finished models again", "[e2e][cli][run]") {
     fx::TempDir dir;
     const auto out = dir / "iris";
