@@ -57,7 +57,7 @@ Model Model::importTorchScript(const std::filesystem::path& file, const std::vec
     } catch (const std::exception& e) {  // the TorchScript interpreter throws more than c10::Error
         std::string reason = e.what();
         reason = reason.substr(0, reason.find('\n'));
-        throw DataError(file, "", "does not accept the dataset's " + shapeText(inputShape) + " samples: " + reason);
+        throw DataError(file, "", "does not accept the dataset's samples (shape " + shapeText(inputShape) + "): " + reason);
     }
     if (out.dim() != 2 || out.size(0) != 2 || out.size(1) != classes) {
         throw DataError(file, "", "outputs " + shapeText(out.sizes()) + " for a batch of 2, but the dataset has " +

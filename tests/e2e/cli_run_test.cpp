@@ -95,6 +95,45 @@ TEST_CASE("sensitivity tables each layer's accuracy against its sparsity for a r
     CHECK(cli({"sensitivity", out.string(), "--model", "teacher7"}).exitCode == 2);
 }
 
+TEST_CASE("run distils from a teacher trained in PyTorch and imported as TorchScript", "[e2e][cli][run][torchscript]") {
+    fx::TempDir dir;
+    // A teacher trained in PyTorch on the same normalised Iris features the studio feeds it.
+    fx::writeText(dir / "train_teacher.py", R"(
+import sys, torch
+torch.manual_seed(0)
+rows = [l.strip().split(",") for l in open(sys.argv[1]) if l.strip()][1:]
+names = sorted({r[-1] for r in rows})
+x = torch.tensor([[float(v) for v in r[:-1]] for r in rows]); y = torch.tensor([names.index(r[-1]) for r in rows])
+x = (x - x.mean(0)) / x.std(0)
+model = torch.nn.Sequential(torch.nn.Linear(4, 32), torch.nn.ReLU(), torch.nn.Linear(32, 3))
+opt = torch.optim.Adam(model.parameters(), lr=0.02)
+for _ in range(300):
+    opt.zero_grad(); loss = torch.nn.functional.cross_entropy(model(x), y); loss.backward(); opt.step()
+torch.jit.trace(model, x[:1]).save(sys.argv[2])
+)");
+    REQUIRE(fx::runProcess({"/usr/bin/python3", (dir / "train_teacher.py").string(), TINYFORGE_RESOURCE_DIR "/data/iris.csv",
+                            (dir / "teacher.pt").string()}).exitCode == 0);
+    const auto out = dir / "run";
+    const auto result = cli({"run", kIrisRecipe, "--out", out.string(), "--set", "teacher={\"torchscript\": \"" +
+                             (dir / "teacher.pt").string() + "\"}", "--set", "train.epochs=60", "--set", "prune.enabled=false",
+                             "--set", "cluster.enabled=false", "--set", "quantize.enabled=false"});
+    INFO(result.err);
+    REQUIRE(result.exitCode == 0);
+    const json summary = json::parse(fx::readText(out / "summary.json"));
+    CHECK(summary["teacher"]["arch"] == "torchscript:teacher.pt");
+    CHECK(summary["teacher"]["macs"].is_null());
+    CHECK(summary["teacher"]["epochs"] == 0);  // used as it is
+    CHECK(summary["teacher"]["test_accuracy"].get<double>() >= 0.9);
+    CHECK(summary["student"]["test_accuracy"].get<double>() >= 0.9);
+
+    fx::writeText(dir / "five.csv", "a,b,c,d,e,label\n1,2,3,4,5,x\n2,3,4,5,6,y\n3,4,5,6,7,x\n4,5,6,7,8,y\n5,6,7,8,9,x\n");
+    const auto mismatch = cli({"run", kIrisRecipe, "--out", (dir / "bad").string(), "--set",
+                               "dataset.path=" + (dir / "five.csv").string(), "--set",
+                               "teacher={\"torchscript\": \"" + (dir / "teacher.pt").string() + "\"}"});
+    CHECK(mismatch.exitCode == 2);
+    CHECK_THAT(mismatch.err, Contains("teacher.pt") && Contains("does not accept the dataset's samples (shape 5)"));
+}
+
 TEST_CASE("run --resume finishes a run without training finished models again", "[e2e][cli][run]") {
     fx::TempDir dir;
     const auto out = dir / "iris";

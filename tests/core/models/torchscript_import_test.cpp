@@ -45,7 +45,7 @@ TEST_CASE("A model traced in PyTorch imports and gives PyTorch's outputs", "[cor
 
     SECTION("its shapes are checked against the dataset") {
         CHECK_THROWS_WITH(Model::importTorchScript(dir / "mlp.pt", {1, 28, 28}, 3),
-                          Contains("mlp.pt") && Contains("does not accept the dataset's 1x28x28 samples"));
+                          Contains("mlp.pt") && Contains("does not accept the dataset's samples (shape 1x28x28)"));
         CHECK_THROWS_WITH(Model::importTorchScript(dir / "mlp.pt", {4}, 10),
                           Contains("outputs 2x3 for a batch of 2, but the dataset has 10 classes"));
     }
