@@ -27,6 +27,7 @@ void foldInto(nn::Conv2dImpl& conv, nn::BatchNorm2dImpl& bn) {
     conv.weight.mul_(scale.reshape({-1, 1, 1, 1}));
     bn.bias.sub_(bn.running_mean * scale);
     bn.weight.fill_(1.0);
+    bn.weight.set_requires_grad(false);  // gamma stays 1, or fine-tuning would quietly un-fold it
     bn.running_mean.zero_();
     bn.running_var.fill_(1.0 - bn.options.eps());
 }

@@ -22,7 +22,8 @@ struct CompressibleLayer {
 std::vector<CompressibleLayer> compressibleLayers(const models::Model& model);
 
 /// Folds every BatchNorm that follows a convolution into it, exactly: the convolution's weights take the per-channel
-/// scale gamma / sqrt(var + eps), and the BatchNorm keeps only the shift (running mean 0, var 1 - eps, gamma 1).
+/// scale gamma / sqrt(var + eps), and the BatchNorm keeps only the shift (running mean 0, var 1 - eps, gamma 1,
+/// no longer trained).
 /// In inference mode the model computes the same function; weight compression then sees the deployed weights.
 /// Returns how many BatchNorms were folded.
 int foldBatchNorms(models::Model& model);

@@ -58,6 +58,10 @@ TEST_CASE("Folding BatchNorm into convolutions keeps the model's outputs", "[cor
         CHECK(folded > 0);
         const auto after = model.forward(x);
         CHECK(torch::allclose(before, after, 1e-4, 1e-5));
+        // Fine-tuning cannot un-fold it: gamma no longer trains.
+        for (const auto& p : model.parameters()) {
+            if (p.dim() == 1 && torch::all(p == 1).item<bool>()) CHECK_FALSE(p.requires_grad());
+        }
     }
     auto mlp = build("mlp", {4});
     CHECK(foldBatchNorms(mlp) == 0);
