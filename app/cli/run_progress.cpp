@@ -35,6 +35,7 @@ void RunProgress::onStage(const std::string& stage, const std::string& detail) {
                                            {"student_scratch", "training student from labels (baseline)"},
                                            {"student", "distilling student"}, {"write", "writing"},
                                            {"compress_prune", "pruning the student (fine-tuning with the teacher)"},
+                                           {"compress_joint", "distilling a fresh student while pruning it"},
                                            {"cluster", "clustering weights"}, {"compress_cluster", "fine-tuning shared centroids"},
                                            {"quantize", "quantizing"}, {"compress_qat", "quantization-aware fine-tuning"}};
     std::string label = stage;

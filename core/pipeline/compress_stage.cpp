@@ -62,34 +62,36 @@ json sizeSummary(const DeployedSize& size) {
 
 }  // namespace
 
-std::unique_ptr<Pruner> jointPruner(const recipe::Recipe& recipe, const models::Model& student) {
-    const auto& p = recipe.compression.prune;
-    if (!p.enabled || !p.jointWithDistillation) return nullptr;
-    return std::make_unique<Pruner>(student, p);
-}
-
 json compressStudent(const recipe::Recipe& recipe, const RunOptions& options, ModelStage& stage,
-                     const models::Model& student, const std::vector<models::Model>& teachers) {
+                     const models::Model& student, models::Model fresh, const std::vector<models::Model>& teachers) {
     const auto& c = recipe.compression;
     const auto& dataset = stage.dataset();
-    auto model = models::Model::build(recipe.student.spec, dataset.samples.sampleShape, dataset.classCount(),
-                                      recipe.seed, "student");
-    model.loadState(student.state());
-    json out{{"arch", model.arch()}, {"bn_folded", foldBatchNorms(model)}, {"phases", json::array()}};
+    const std::vector<models::Model>* guide = recipe.distill.enabled && !teachers.empty() ? &teachers : nullptr;
+    json out{{"arch", fresh.arch()}, {"phases", json::array()}};
+    auto model = fresh;
+    std::unique_ptr<Pruner> pruner;
+    if (c.prune.enabled && c.prune.jointWithDistillation) {
+        // Pruning inside distillation: BatchNorm still trains and the full learning-rate schedule is there to recover.
+        pruner = std::make_unique<Pruner>(model, c.prune);
+        json result = stage.run("compress_joint", model, recipe.student.train, guide, {pruner.get()}, false, true);
+        out["phases"].push_back({{"phase", "compress_joint"}, {"epochs", result["epochs"]}, {"test_accuracy", result["test_accuracy"]}});
+        pruner->holdMasks();
+    } else {
+        model.loadState(student.state());
+    }
+    out["bn_folded"] = foldBatchNorms(model);
 
     BatchNormFreezer freezer(model);
     SizeAnnotator sizes(model, SizeOptions{32, false, c.huffman});
     std::vector<train::TrainHook*> hooks{&freezer, &sizes};
-    const std::vector<models::Model>* guide = recipe.distill.enabled && !teachers.empty() ? &teachers : nullptr;
     auto phase = [&](const std::string& name, const train::TrainSettings& settings) {
         if (settings.epochs == 0) return;
         json result = stage.run(name, model, settings, guide, hooks, false, true);
         out["phases"].push_back({{"phase", name}, {"epochs", result["epochs"]}, {"test_accuracy", result["test_accuracy"]}});
     };
 
-    std::unique_ptr<Pruner> pruner;
     if (c.prune.enabled) {
-        pruner = std::make_unique<Pruner>(model, c.prune);  // after joint pruning it starts from the student's zeros
+        pruner = std::make_unique<Pruner>(model, c.prune);  // the folded weights' zeros are the masks so far
         hooks.push_back(pruner.get());
         if (!c.prune.jointWithDistillation) phase("compress_prune", c.prune.train);
         // A phase shorter than the schedule still ends at the final sparsity.

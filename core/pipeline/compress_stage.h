@@ -12,12 +12,11 @@
 
 namespace tinyforge::core::pipeline {
 
-/// A pruner for pruning jointly with distillation (recipe prune.joint), or null when the recipe does not ask for it.
-std::unique_ptr<compress::Pruner> jointPruner(const recipe::Recipe& recipe, const models::Model& student);
-
-/// Compresses a copy of `student`; writes compressed.pt and compressed.json (quantization parameters) to the run
-/// folder and returns summary.json's "compressed" entry.
+/// Compresses a copy of the distilled `student`; with prune.joint, distils `fresh` (an untrained student with the
+/// same initial weights) while pruning it instead. Writes compressed.pt and compressed.json (quantization
+/// parameters) to the run folder and returns summary.json's "compressed" entry.
 nlohmann::json compressStudent(const recipe::Recipe& recipe, const RunOptions& options, ModelStage& stage,
-                               const models::Model& student, const std::vector<models::Model>& teachers);
+                               const models::Model& student, models::Model fresh,
+                               const std::vector<models::Model>& teachers);
 
 }  // namespace tinyforge::core::pipeline

@@ -92,10 +92,7 @@ json runRecipe(const recipe::Recipe& recipe, const RunOptions& options, RunObser
     if (recipe.distill.enabled) {
         const auto t0 = Clock::now();
         auto student = makeModel(recipe.student, dataset, studentSeed, "student");
-        auto pruner = jointPruner(recipe, student);
-        std::vector<train::TrainHook*> hooks;
-        if (pruner) hooks.push_back(pruner.get());
-        summary["student"] = stage.run("student", student, recipe.student.train, &teachers, hooks, true, pruner != nullptr);
+        summary["student"] = stage.run("student", student, recipe.student.train, &teachers);
         distilled = student;
         summary["student"]["distill"] = {{"temperature", recipe.distill.temperature},
                                          {"alpha", recipe.distill.alpha}, {"loss", recipe.distill.loss}};
@@ -103,7 +100,9 @@ json runRecipe(const recipe::Recipe& recipe, const RunOptions& options, RunObser
     }
     if (recipe.compression.any() && distilled) {
         const auto t0 = Clock::now();
-        summary["compressed"] = compressStudent(recipe, options, stage, *distilled, teachers);
+        // Joint pruning distils a fresh copy (same initial weights) while pruning it; "student" stays dense.
+        auto fresh = makeModel(recipe.student, dataset, studentSeed, "student");
+        summary["compressed"] = compressStudent(recipe, options, stage, *distilled, fresh, teachers);
         const double deployed = summary["compressed"]["bytes_deployed"].get<double>();
         json ratios{{"student_to_deployed", summary[recipe.distill.enabled ? "student" : "student_scratch"]["bytes_fp32"].get<double>() / deployed}};
         if (summary.contains("teacher")) ratios["teacher_to_deployed"] = summary["teacher"]["bytes_fp32"].get<double>() / deployed;
