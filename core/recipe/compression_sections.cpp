@@ -9,10 +9,12 @@ namespace {
 
 using nlohmann::json;
 
-train::TrainSettings phaseDefaults(const train::TrainSettings& shared, int epochs) {
+// Fine-tuning starts from trained weights: a tenth of the run's learning rate, a hundredth where shared centroids
+// train (Adam moves each centroid about lr a step whatever its gradient, and a centroid carries many weights).
+train::TrainSettings phaseDefaults(const train::TrainSettings& shared, int epochs, double lrDivisor) {
     train::TrainSettings t = shared;
     t.epochs = epochs;
-    t.learningRate = shared.learningRate / 10;  // fine-tuning starts from trained weights
+    t.learningRate = shared.learningRate / lrDivisor;
     t.earlyStopPatience = 0;
     return t;
 }
@@ -38,7 +40,7 @@ compress::PruneSettings parsePrune(JsonFields f, const std::string& file, const 
     p.exclude = f.textList("exclude");
     p.layerFinal = f.numberMap("layers", 0, 0.999);
     p.jointWithDistillation = f.flag("joint", false);
-    p.train = phaseTrain(f, "prune", file, phaseDefaults(shared, 5));
+    p.train = phaseTrain(f, "prune", file, phaseDefaults(shared, 5, 10));
     f.rejectUnknown();
     return p;
 }
@@ -52,7 +54,7 @@ compress::ClusterSettings parseCluster(JsonFields f, const std::string& file, co
     c.exclude = f.textList("exclude");
     for (const auto& [name, k] : f.numberMap("layers", 2, 256)) c.layerClusters[name] = static_cast<int>(k);
     huffman = f.flag("huffman", false);
-    c.train = phaseTrain(f, "cluster", file, phaseDefaults(shared, 3));
+    c.train = phaseTrain(f, "cluster", file, phaseDefaults(shared, 3, 100));
     f.rejectUnknown();
     return c;
 }
@@ -67,7 +69,7 @@ compress::QuantizeSettings parseQuantize(JsonFields f, const std::string& file, 
     q.percentile = f.number("percentile", 99.99, 50, 100);
     q.calibrationSamples = static_cast<int>(f.integer("calibration_samples", 2048, 1, 1000000));
     q.noise = f.number("noise", 0.0, 0, 1);
-    q.train = phaseTrain(f, "quantize", file, phaseDefaults(shared, 2));
+    q.train = phaseTrain(f, "quantize", file, phaseDefaults(shared, 2, 100));
     f.rejectUnknown();
     return q;
 }

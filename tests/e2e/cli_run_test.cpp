@@ -134,6 +134,24 @@ torch.jit.trace(model, x[:1]).save(sys.argv[2])
     CHECK_THAT(mismatch.err, Contains("teacher.pt") && Contains("does not accept the dataset's samples (shape 5)"));
 }
 
+TEST_CASE("run with joint pruning keeps the dense distilled student and prunes a fresh one while distilling", "[e2e][cli][compress]") {
+    fx::TempDir dir;
+    const auto out = dir / "iris";
+    const auto result = cli({"run", kIrisRecipe, "--out", out.string(), "--set", "train.epochs=40", "--set",
+                             "prune.joint=true", "--set", "prune.interval=10", "--set", "prune.updates=10"});
+    INFO(result.err);
+    REQUIRE(result.exitCode == 0);
+    const json summary = json::parse(fx::readText(out / "summary.json"));
+    const auto& c = summary["compressed"];
+    CHECK(c["phases"][0]["phase"] == "compress_joint");
+    CHECK(c["phases"][0]["epochs"] == 40);
+    CHECK(c["sparsity"].get<double>() == Approx(0.5 * 64 / (64 + 48)).margin(0.01));  // fc1 at 50%, fc excluded
+    CHECK(summary["student"]["epochs"] == 40);
+    const std::string history = fx::readText(out / "history.csv");
+    CHECK_THAT(history, Contains("\ncompress_joint,40,"));
+    CHECK_THAT(history, Contains("\nstudent,40,"));
+}
+
 TEST_CASE("run --resume finishes a run without training finished models again", "[e2e][cli][run]") {
     fx::TempDir dir;
     const auto out = dir / "iris";
