@@ -17,11 +17,11 @@ struct Candidate {
     std::int64_t bytes;
 };
 
-std::vector<std::int64_t> symbolCounts(const at::Tensor& nonzeroValues, std::int64_t zeros) {
-    const auto [values, inverse, counts] = at::_unique2(nonzeroValues, true, false, true);
-    std::vector<std::int64_t> out(counts.data_ptr<std::int64_t>(), counts.data_ptr<std::int64_t>() + counts.numel());
-    if (zeros > 0) out.push_back(zeros);
-    return out;
+// How often each distinct non-zero value occurs (ascending values).
+std::vector<std::int64_t> valueCounts(const at::Tensor& nonzeroValues) {
+    if (nonzeroValues.numel() == 0) return {};
+    const auto counts = std::get<2>(at::_unique2(nonzeroValues, true, false, true));
+    return {counts.data_ptr<std::int64_t>(), counts.data_ptr<std::int64_t>() + counts.numel()};
 }
 
 // The encodings a layer's weights can take, and what each costs.
@@ -33,28 +33,27 @@ std::vector<Candidate> candidates(const at::Tensor& weight, const SizeOptions& o
     const auto nonzeroValues = flat.masked_select(flat.ne(0));
     const std::int64_t nnz = nonzeroValues.numel(), zeros = n - nnz;
     const int b = o.weightBits;
+    const std::int64_t relative4 = relativeIndexEntries(mask, 4), relative5 = relativeIndexEntries(mask, 5);
     std::vector<Candidate> out{{"dense", denseBytes(n, b)},
                                {"bitmask", bitmaskSparseBytes(n, nnz, b)},
-                               {"relative4", relativeIndexSparseBytes(mask, 4, b)},
-                               {"relative5", relativeIndexSparseBytes(mask, 5, b)}};
-    const auto distinct = nnz > 0 ? std::get<0>(at::_unique2(nonzeroValues, true, false, false)).numel() : 0;
+                               {"relative4", (relative4 * (4 + b) + 7) / 8},
+                               {"relative5", (relative5 * (5 + b) + 7) / 8}};
+    auto nonzeroCounts = valueCounts(nonzeroValues);
+    const auto distinct = static_cast<std::int64_t>(nonzeroCounts.size());
     clusters = 0;
     if (distinct == 0 || distinct > o.maxClusters) return out;
     clusters = static_cast<int>(distinct);
     const std::int64_t codebook = denseBytes(distinct, b);
     const int valueBits = indexBits(static_cast<int>(distinct));
     const int withZeroBits = indexBits(static_cast<int>(distinct) + (zeros > 0 ? 1 : 0));
-    const auto allCounts = symbolCounts(nonzeroValues, zeros);
-    const auto nonzeroCounts = symbolCounts(nonzeroValues, 0);
-    const std::int64_t denseIndexBits = o.huffman ? huffmanBits(allCounts) : n * withZeroBits;
     const std::int64_t sparseIndexBits = o.huffman ? huffmanBits(nonzeroCounts) : nnz * valueBits;
+    if (zeros > 0) nonzeroCounts.push_back(zeros);  // the dense layout gives zero its own symbol
+    const std::int64_t denseIndexBits = o.huffman ? huffmanBits(nonzeroCounts) : n * withZeroBits;
     out.push_back({o.huffman ? "codebook+huffman" : "codebook", codebook + (denseIndexBits + 7) / 8});
     out.push_back({o.huffman ? "codebook+bitmask+huffman" : "codebook+bitmask",
                    codebook + (n + 7) / 8 + (sparseIndexBits + 7) / 8});
-    for (const int gapBits : {4, 5}) {
-        const auto entries = relativeIndexEntries(mask, gapBits);
-        out.push_back({"codebook+relative" + std::to_string(gapBits), codebook + (entries * (gapBits + withZeroBits) + 7) / 8});
-    }
+    out.push_back({"codebook+relative4", codebook + (relative4 * (4 + withZeroBits) + 7) / 8});
+    out.push_back({"codebook+relative5", codebook + (relative5 * (5 + withZeroBits) + 7) / 8});
     return out;
 }
 

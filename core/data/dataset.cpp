@@ -11,6 +11,12 @@ std::int64_t elementCount(const std::vector<std::int64_t>& shape) {
     return count;
 }
 
+std::string shapeText(const std::vector<std::int64_t>& shape) {
+    std::string text;
+    for (const auto d : shape) text += (text.empty() ? "" : "x") + std::to_string(d);
+    return text;
+}
+
 std::int64_t Dataset::sampleSize() const { return elementCount(samples.sampleShape); }
 
 std::vector<std::int64_t> classHistogram(const Dataset& dataset, const std::vector<std::int64_t>& indices) {

@@ -57,6 +57,9 @@ struct Dataset {
 /// Product of `shape`'s dimensions.
 std::int64_t elementCount(const std::vector<std::int64_t>& shape);
 
+/// "1x28x28": a shape as error messages show it.
+std::string shapeText(const std::vector<std::int64_t>& shape);
+
 /// Number of samples of each class among `indices`.
 std::vector<std::int64_t> classHistogram(const Dataset& dataset, const std::vector<std::int64_t>& indices);
 

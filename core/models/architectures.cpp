@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 
+#include "core/data/dataset.h"
 #include "core/error.h"
 #include "core/models/layers.h"
 #include "core/models/model_impl.h"
@@ -221,16 +222,6 @@ void checkArchitectureOptions(const ArchitectureSpec& spec, const std::string& f
     }
 }
 
-namespace {
-
-std::string shapeText(const Shape& shape) {
-    std::string text;
-    for (const auto d : shape) text += (text.empty() ? "" : "x") + std::to_string(d);
-    return text;
-}
-
-}  // namespace
-
 const std::vector<ArchitectureInfo>& architectures() { return kArchitectures; }
 
 const ArchitectureInfo& findArchitecture(const std::string& id, const std::string& fieldPath) {
@@ -248,7 +239,7 @@ torch::nn::Sequential buildNetwork(const ArchitectureSpec& spec, const Shape& in
     const ArchitectureInfo& info = findArchitecture(spec.arch, fieldPath);
     if (info.needsImages && inputShape.size() != 3) {
         throw RecipeError(fieldPath + ".arch: " + spec.arch + " needs images (channels x height x width), but the "
-                          "dataset's samples are " + shapeText(inputShape) + "; use mlp for tables");
+                          "dataset's samples are " + data::shapeText(inputShape) + "; use mlp for tables");
     }
     static const std::map<std::string, std::function<nn::Sequential(const Options&, const Shape&, std::int64_t)>>
         builders{
@@ -265,7 +256,7 @@ torch::nn::Sequential buildNetwork(const ArchitectureSpec& spec, const Shape& in
     try {
         return builders.at(spec.arch)(Options(spec.options, fieldPath), inputShape, classes);
     } catch (const c10::Error& e) {
-        throw RecipeError(fieldPath + ".arch: " + spec.arch + " cannot take " + shapeText(inputShape) +
+        throw RecipeError(fieldPath + ".arch: " + spec.arch + " cannot take " + data::shapeText(inputShape) +
                           " inputs: " + e.what_without_backtrace());
     }
 }

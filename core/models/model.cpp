@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "core/data/dataset.h"
 #include "core/error.h"
 #include "core/io/file_bytes.h"
 #include "core/models/model_impl.h"
@@ -18,11 +19,6 @@ std::vector<std::int64_t> withBatch(const std::vector<std::int64_t>& shape, std:
     return out;
 }
 
-std::string shapeText(at::IntArrayRef shape) {
-    std::string text;
-    for (const auto d : shape) text += (text.empty() ? "" : "x") + std::to_string(d);
-    return text;
-}
 
 }  // namespace
 
@@ -57,10 +53,10 @@ Model Model::importTorchScript(const std::filesystem::path& file, const std::vec
     } catch (const std::exception& e) {  // the TorchScript interpreter throws more than c10::Error
         std::string reason = e.what();
         reason = reason.substr(0, reason.find('\n'));
-        throw DataError(file, "", "does not accept the dataset's samples (shape " + shapeText(inputShape) + "): " + reason);
+        throw DataError(file, "", "does not accept the dataset's samples (shape " + data::shapeText(inputShape) + "): " + reason);
     }
     if (out.dim() != 2 || out.size(0) != 2 || out.size(1) != classes) {
-        throw DataError(file, "", "outputs " + shapeText(out.sizes()) + " for a batch of 2, but the dataset has " +
+        throw DataError(file, "", "outputs " + data::shapeText(out.sizes().vec()) + " for a batch of 2, but the dataset has " +
                                       std::to_string(classes) + " classes (expected 2x" + std::to_string(classes) + ")");
     }
     impl->script->train();
