@@ -49,6 +49,11 @@ void printSummary(const nlohmann::json& s, const std::string& outDir) {
                     "compressed", c["arch"].get<std::string>().c_str(), withThousands(c["params"]).c_str(), "",
                     withThousands(c["bytes_deployed"]).c_str(), c["test_accuracy"].get<double>(),
                     100 * c["sparsity"].get<double>(), c["weight_bits"].get<int>(), c["quantization"].get<std::string>().c_str());
+        if (c.contains("integer")) {
+            std::printf("%-16s %-14s %12s %14s %12s %9.4f  (integer-only reference: int8 activations, %s bytes arena)\n",
+                        "integer", "", "", "", withThousands(c["integer"]["parameter_bytes"]).c_str(),
+                        c["integer"]["test_accuracy"].get<double>(), withThousands(c["integer"]["activation_arena_bytes"]).c_str());
+        }
         if (s["ratios"].contains("teacher_to_deployed")) {
             std::printf("compression: %.1fx smaller than the fp32 teacher, %.1fx than the fp32 student\n",
                         s["ratios"]["teacher_to_deployed"].get<double>(), s["ratios"]["student_to_deployed"].get<double>());

@@ -7,6 +7,7 @@
 #include "core/data/dataset.h"
 #include "core/error.h"
 #include "core/io/file_bytes.h"
+#include "core/models/layers.h"
 #include "core/models/model_impl.h"
 
 namespace tinyforge::core::models {
@@ -73,7 +74,13 @@ at::Tensor Model::forward(const at::Tensor& batch) const {
     at::Tensor x = impl_->activationHook(0, batch);
     std::size_t index = 0, point = 0;
     for (auto& layer : *impl_->network) {
-        x = layer.forward(x);
+        if (auto* block = layer.ptr()->as<ResidualBlock>()) {
+            block->setPointHook([&](const at::Tensor& inner) { return impl_->activationHook(++point, inner); });
+            x = layer.forward(x);
+            block->setPointHook({});
+        } else {
+            x = layer.forward(x);
+        }
         if (impl_->groupEnds[index++]) x = impl_->activationHook(++point, x);
     }
     return x;
@@ -106,7 +113,11 @@ void Model::setActivationHook(ActivationHook hook) {
 std::size_t Model::activationPointCount() const {
     if (impl_->script) return 0;
     if (impl_->groupEnds.empty()) impl_->groupEnds = layerGroupEnds(impl_->network);
-    return 1 + static_cast<std::size_t>(std::count(impl_->groupEnds.begin(), impl_->groupEnds.end(), true));
+    std::size_t inner = 0;
+    for (const auto& layer : impl_->network->children()) {
+        if (const auto* block = layer->as<ResidualBlock>()) inner += block->innerPoints();
+    }
+    return 1 + inner + static_cast<std::size_t>(std::count(impl_->groupEnds.begin(), impl_->groupEnds.end(), true));
 }
 
 std::vector<at::Tensor> Model::parameters() const {

@@ -53,11 +53,11 @@ public:
     ModelStats stats() const;
 
     /// Receives the input (point 0) and the output of each layer group (a layer with the BatchNorm and activation
-    /// that follow it; points 1..n) and returns what flows on: how activations are observed for calibration and
+    /// that follow it; points 1..n; a residual block's inner activations come before the block's output) and returns what flows on: how activations are observed for calibration and
     /// fake-quantized. An empty hook (the default) costs nothing. Built-in architectures only.
     using ActivationHook = std::function<at::Tensor(std::size_t point, const at::Tensor& activation)>;
     void setActivationHook(ActivationHook hook);
-    /// How many points the hook sees: 1 + the number of layer groups.
+    /// How many points the hook sees: 1 + the number of layer groups + residual blocks' inner points.
     std::size_t activationPointCount() const;
 
     /// Writes the weights to `file` atomically (LibTorch archive); load() reads them into the same architecture.

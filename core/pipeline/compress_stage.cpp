@@ -6,6 +6,7 @@
 #include "core/compress/compressible_layers.h"
 #include "core/compress/deployed_size.h"
 #include "core/compress/quantizer.h"
+#include "core/quantized/lower_model.h"
 #include "core/pipeline/run_files.h"
 
 namespace tinyforge::core::pipeline {
@@ -28,7 +29,7 @@ private:
 // Adds the deployed size to every epoch of the compression phases, for the history and the live plots.
 class SizeAnnotator final : public train::TrainHook {
 public:
-    SizeAnnotator(models::Model model, SizeOptions options) : model_(std::move(model)), options_(options) {}
+    SizeAnnotator(models::Model model, SizeOptions options) : options_(options), model_(std::move(model)) {}
     void annotate(train::EpochMetrics& m) const override {
         const auto size = deployedSize(model_, options_);
         m.deployedBytes = size.total;
@@ -58,6 +59,17 @@ json sizeSummary(const DeployedSize& size) {
     }
     return {{"bytes_deployed", size.total}, {"bytes_by_layer", bytes}, {"encoding_by_layer", encodings},
             {"bytes_other", size.otherBytes}, {"sparsity", size.sparsity}, {"clusters", clusters}};
+}
+
+// The integer-only reference of the quantized model: its own test accuracy and what a device must hold.
+json integerReference(const models::Model& model, const Quantizer& quantizer, const data::Dataset& dataset) {
+    std::vector<QuantParams> points;
+    for (const auto& r : quantizer.activationRanges()) points.push_back(r.params);
+    const auto integer = quantized::lowerToIntModel(model, points, quantizer.weightBits());
+    return {{"test_accuracy", quantized::integerAccuracy(integer, dataset, dataset.splits.test)},
+            {"ops", integer.ops.size()},
+            {"parameter_bytes", integer.parameterBytes()},
+            {"activation_arena_bytes", integer.peakActivationBytes()}};
 }
 
 }  // namespace
@@ -128,6 +140,10 @@ json compressStudent(const recipe::Recipe& recipe, const RunOptions& options, Mo
     out["weight_bits"] = c.quantize.enabled ? c.quantize.weightBits : 32;
     out["activation_bits"] = c.quantize.enabled ? c.quantize.activationBits : 32;
     out["quantization"] = c.quantize.enabled ? c.quantize.mode : "none";
+    if (quantizer) {
+        if (stage.observer()) stage.observer()->onStage("integer", "integer-only reference on the test split");
+        out["integer"] = integerReference(model, *quantizer, dataset);
+    }
     return out;
 }
 

@@ -1,0 +1,110 @@
+#include "core/quantized/int_model.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/error.h"
+#include "core/quantized/int_kernels.h"
+
+namespace tinyforge::core::quantized {
+
+std::int64_t IntTensor::elements() const {
+    std::int64_t n = 1;
+    for (const auto d : shape) n *= d;
+    return n;
+}
+
+const char* opKindId(IntOpKind kind) {
+    switch (kind) {
+        case IntOpKind::Conv2d: return "conv2d";
+        case IntOpKind::FullyConnected: return "fully_connected";
+        case IntOpKind::MaxPool2d: return "max_pool2d";
+        case IntOpKind::GlobalAvgPool: return "global_avg_pool";
+        case IntOpKind::Add: return "add";
+    }
+    return "unknown";
+}
+
+std::vector<std::int8_t> IntModel::quantizeInput(std::span<const float> sample) const {
+    const IntTensor& in = tensors.at(static_cast<std::size_t>(input));
+    if (static_cast<std::int64_t>(sample.size()) != in.elements()) {
+        throw Error("the integer model takes " + std::to_string(in.elements()) + " values per sample, got " +
+                    std::to_string(sample.size()));
+    }
+    std::vector<std::int8_t> q(sample.size());
+    const auto& p = in.params;
+    for (std::size_t i = 0; i < sample.size(); ++i) {
+        // Float division, as the fake-quantized training graph divides.
+        const float level = std::round(sample[i] / p.scale) + static_cast<float>(p.zeroPoint);
+        q[i] = static_cast<std::int8_t>(std::clamp(level, static_cast<float>(p.qmin), static_cast<float>(p.qmax)));
+    }
+    return q;
+}
+
+std::vector<std::int8_t> IntModel::run(std::span<const std::int8_t> sample) const {
+    std::vector<std::vector<std::int8_t>> buffers(tensors.size());
+    const auto& in = tensors.at(static_cast<std::size_t>(input));
+    if (static_cast<std::int64_t>(sample.size()) != in.elements()) {
+        throw Error("the integer model takes " + std::to_string(in.elements()) + " values per sample, got " +
+                    std::to_string(sample.size()));
+    }
+    buffers[static_cast<std::size_t>(input)].assign(sample.begin(), sample.end());
+    for (const auto& op : ops) {
+        const auto& x = buffers[static_cast<std::size_t>(op.input)];
+        const auto& inT = tensors[static_cast<std::size_t>(op.input)];
+        const auto& outT = tensors[static_cast<std::size_t>(op.output)];
+        auto& y = buffers[static_cast<std::size_t>(op.output)];
+        y.assign(static_cast<std::size_t>(outT.elements()), 0);
+        switch (op.kind) {
+            case IntOpKind::Conv2d: convolve(op, inT, x, outT, y); break;
+            case IntOpKind::FullyConnected: fullyConnected(op, inT, x, outT, y); break;
+            case IntOpKind::MaxPool2d: maxPool(op, inT, x, outT, y); break;
+            case IntOpKind::GlobalAvgPool: globalAveragePool(op, inT, x, outT, y); break;
+            case IntOpKind::Add:
+                add(op, inT, x, tensors[static_cast<std::size_t>(op.input2)], buffers[static_cast<std::size_t>(op.input2)], outT, y);
+                break;
+        }
+    }
+    return buffers[static_cast<std::size_t>(output)];
+}
+
+std::vector<float> IntModel::dequantizeOutput(std::span<const std::int8_t> q) const {
+    const auto& p = tensors.at(static_cast<std::size_t>(output)).params;
+    std::vector<float> out(q.size());
+    for (std::size_t i = 0; i < q.size(); ++i) out[i] = compress::dequantize(q[i], p);
+    return out;
+}
+
+std::int64_t IntModel::parameterBytes() const {
+    std::int64_t bytes = 0;
+    for (const auto& op : ops) bytes += static_cast<std::int64_t>(op.weights.size() + 4 * op.bias.size());
+    return bytes;
+}
+
+std::int64_t IntModel::peakActivationBytes() const {
+    // Each buffer is live from its writer (the input: before the first op) to its last reader.
+    std::vector<std::ptrdiff_t> born(tensors.size(), -1), lastUse(tensors.size(), -1);
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+        const auto step = static_cast<std::ptrdiff_t>(i);
+        born[static_cast<std::size_t>(ops[i].output)] = step;
+        lastUse[static_cast<std::size_t>(ops[i].input)] = step;
+        if (ops[i].input2 >= 0) lastUse[static_cast<std::size_t>(ops[i].input2)] = step;
+    }
+    lastUse[static_cast<std::size_t>(output)] = static_cast<std::ptrdiff_t>(ops.size());
+    std::int64_t peak = 0;
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+        const auto step = static_cast<std::ptrdiff_t>(i);
+        std::int64_t live = 0;
+        for (std::size_t t = 0; t < tensors.size(); ++t) {
+            if (born[t] <= step && lastUse[t] >= step) live += tensors[t].elements();
+        }
+        peak = std::max(peak, live);
+    }
+    return peak;
+}
+
+std::size_t argmax(std::span<const std::int8_t> values) {
+    return static_cast<std::size_t>(std::max_element(values.begin(), values.end()) - values.begin());
+}
+
+}  // namespace tinyforge::core::quantized
