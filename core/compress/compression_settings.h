@@ -20,6 +20,16 @@ struct PruneSettings {
     train::TrainSettings train;          ///< the pruning phase's fine-tuning
 };
 
+/// Structured pruning: whole filters (and hidden units) with the smallest norms go, leaving a smaller dense model.
+struct ChannelPruneSettings {
+    bool enabled = false;
+    std::string norm = "l1";            ///< "l1" or "l2": the norm of each filter's weights that ranks it
+    double ratio = 0.5;                 ///< share of each layer's channels removed
+    std::map<std::string, double> layerRatio;  ///< per-layer share
+    std::vector<std::string> exclude;   ///< layers left whole
+    train::TrainSettings train;         ///< fine-tuning of the narrowed model (BatchNorm still trains)
+};
+
 struct ClusterSettings {
     bool enabled = false;
     int clusters = 16;
@@ -42,11 +52,12 @@ struct QuantizeSettings {
 };
 
 struct CompressionSettings {
+    ChannelPruneSettings channels;
     PruneSettings prune;
     ClusterSettings cluster;
     QuantizeSettings quantize;
     bool huffman = false;  ///< count Huffman-coded cluster indices in the deployed size
-    bool any() const { return prune.enabled || cluster.enabled || quantize.enabled; }
+    bool any() const { return channels.enabled || prune.enabled || cluster.enabled || quantize.enabled; }
 };
 
 }  // namespace tinyforge::core::compress

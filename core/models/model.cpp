@@ -2,11 +2,13 @@
 
 #include <torch/torch.h>
 
+#include <numeric>
 #include <sstream>
 
 #include "core/data/dataset.h"
 #include "core/error.h"
 #include "core/io/file_bytes.h"
+#include "core/models/channel_surgery.h"
 #include "core/models/layers.h"
 #include "core/models/model_impl.h"
 
@@ -172,10 +174,33 @@ void Model::save(const std::filesystem::path& file) const {
     torch::serialize::OutputArchive archive;
     const auto tensors = state();
     for (std::size_t i = 0; i < tensors.size(); ++i) archive.write("t" + std::to_string(i), tensors[i]);
+    if (!impl_->channelWidths.empty()) archive.write("channel_widths", c10::IValue(nlohmann::json(impl_->channelWidths).dump()));
     std::ostringstream bytes;
     archive.save_to(bytes);
     const std::string data = bytes.str();
     io::writeFileAtomically(file, data.data(), data.size());
+}
+
+// A model saved after channel pruning is narrower than its architecture builds: narrow this one the same way
+// (which channels survive does not matter, the weights are overwritten next).
+void Model::narrowToSavedWidths(torch::serialize::InputArchive& archive, const std::filesystem::path& file) {
+    c10::IValue saved;
+    if (!archive.try_read("channel_widths", saved)) return;
+    std::map<std::string, std::vector<std::int64_t>> keep;
+    try {
+        const auto widths = nlohmann::json::parse(saved.toStringRef());
+        for (const auto& layer : channelLayers(*this)) {
+            if (!widths.contains(layer.name)) continue;
+            const auto width = widths.at(layer.name).get<std::int64_t>();
+            if (width < 1 || width > layer.weight.size(0)) throw DataError(file, layer.name, "channel width out of range");
+            std::vector<std::int64_t> first(static_cast<std::size_t>(width));
+            std::iota(first.begin(), first.end(), 0);
+            keep[layer.name] = first;
+        }
+    } catch (const nlohmann::json::exception& e) {
+        throw DataError(file, "channel_widths", e.what());
+    }
+    removeChannels(*this, keep);
 }
 
 void Model::load(const std::filesystem::path& file) {
@@ -185,6 +210,7 @@ void Model::load(const std::filesystem::path& file) {
     } catch (const c10::Error& e) {
         throw DataError(file, "", std::string("cannot read model weights: ") + e.what_without_backtrace());
     }
+    narrowToSavedWidths(archive, file);
     auto tensors = state();
     std::vector<at::Tensor> loaded(tensors.size());
     for (std::size_t i = 0; i < tensors.size(); ++i) {

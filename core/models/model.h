@@ -16,6 +16,9 @@
 namespace at {
 class Tensor;
 }
+namespace torch::serialize {
+class InputArchive;
+}
 
 namespace tinyforge::core::models {
 
@@ -60,7 +63,9 @@ public:
     /// How many points the hook sees: 1 + the number of layer groups + residual blocks' inner points.
     std::size_t activationPointCount() const;
 
-    /// Writes the weights to `file` atomically (LibTorch archive); load() reads them into the same architecture.
+    /// Writes the weights (and the widths channel pruning left) to `file` atomically (LibTorch archive); load()
+    /// reads them into the same architecture, narrowing it first when the saved model was channel-pruned.
+    /// load() throws DataError naming the file when it is unreadable or does not fit the architecture.
     void save(const std::filesystem::path& file) const;
     void load(const std::filesystem::path& file);
 
@@ -68,6 +73,7 @@ public:
 
 private:
     explicit Model(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+    void narrowToSavedWidths(torch::serialize::InputArchive& archive, const std::filesystem::path& file);
     std::shared_ptr<Impl> impl_;
 };
 

@@ -5,6 +5,7 @@
 #include <torch/nn/modules/container/sequential.h>
 #include <torch/script.h>
 
+#include <map>
 #include <optional>
 
 #include "core/models/model.h"
@@ -19,6 +20,7 @@ struct Model::Impl {
     std::optional<torch::jit::Module> script;  ///< imported TorchScript
     Model::ActivationHook activationHook;
     std::vector<bool> groupEnds;  ///< per layer of `network`: does a layer group end after it (see Model)
+    std::map<std::string, std::int64_t> channelWidths;  ///< layers narrowed by channel pruning (channel_surgery.h)
 };
 
 /// Builds the layers of a built-in architecture (architectures.cpp). Throws RecipeError naming `fieldPath`.

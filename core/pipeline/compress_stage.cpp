@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include "core/compress/channel_pruner.h"
 #include "core/compress/clusterer.h"
 #include "core/compress/compressible_layers.h"
 #include "core/compress/deployed_size.h"
@@ -90,6 +91,17 @@ json compressStudent(const recipe::Recipe& recipe, const RunOptions& options, Mo
         pruner->holdMasks();
     } else {
         model.loadState(student.state());
+    }
+    if (c.channels.enabled) {
+        // Structured pruning first, while BatchNorm still trains: the narrower dense model recovers, then the
+        // weight-level stages work on what is left.
+        if (stage.observer()) stage.observer()->onStage("prune_channels", c.channels.norm + " norm, ratio " + std::to_string(c.channels.ratio));
+        json widths = json::object();
+        for (const auto& change : pruneChannels(model, c.channels)) widths[change.layer] = {change.before, change.after};
+        out["channels"] = widths;
+        SizeAnnotator denseSize(model, SizeOptions{32, false, c.huffman});
+        json result = stage.run("compress_channels", model, c.channels.train, guide, {&denseSize}, false, false);
+        out["phases"].push_back({{"phase", "compress_channels"}, {"epochs", result["epochs"]}, {"test_accuracy", result["test_accuracy"]}});
     }
     out["bn_folded"] = foldBatchNorms(model);
 

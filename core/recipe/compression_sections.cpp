@@ -45,6 +45,18 @@ compress::PruneSettings parsePrune(JsonFields f, const std::string& file, const 
     return p;
 }
 
+compress::ChannelPruneSettings parseChannels(JsonFields f, const std::string& file, const train::TrainSettings& shared) {
+    compress::ChannelPruneSettings c;
+    c.enabled = f.flag("enabled", true);
+    c.norm = f.choice("norm", "l1", {"l1", "l2"});
+    c.ratio = f.number("ratio", 0.5, 0, 0.99);
+    c.layerRatio = f.numberMap("layers", 0, 0.99);
+    c.exclude = f.textList("exclude");
+    c.train = phaseTrain(f, "prune_channels", file, phaseDefaults(shared, 5, 10));
+    f.rejectUnknown();
+    return c;
+}
+
 compress::ClusterSettings parseCluster(JsonFields f, const std::string& file, const train::TrainSettings& shared,
                                        bool& huffman) {
     compress::ClusterSettings c;
@@ -79,12 +91,20 @@ compress::QuantizeSettings parseQuantize(JsonFields f, const std::string& file, 
 compress::CompressionSettings parseCompression(JsonFields& top, const std::string& file,
                                                const train::TrainSettings& train) {
     compress::CompressionSettings c;
+    if (const json& channels = top.object("prune_channels"); !channels.is_null()) {
+        c.channels = parseChannels(JsonFields(channels, "prune_channels", file), file, train);
+    }
     if (const json& prune = top.object("prune"); !prune.is_null()) c.prune = parsePrune(JsonFields(prune, "prune", file), file, train);
     if (const json& cluster = top.object("cluster"); !cluster.is_null()) {
         c.cluster = parseCluster(JsonFields(cluster, "cluster", file), file, train, c.huffman);
     }
     if (const json& quantize = top.object("quantize"); !quantize.is_null()) {
         c.quantize = parseQuantize(JsonFields(quantize, "quantize", file), file, train);
+    }
+    if (c.channels.enabled && c.prune.enabled && c.prune.jointWithDistillation) {
+        JsonFields(top.object("prune"), "prune", file)
+            .fail("joint", "joint pruning trains a fresh student, so it cannot follow channel pruning of the distilled one; "
+                           "set prune.joint to false or switch prune_channels off");
     }
     return c;
 }

@@ -119,3 +119,16 @@ TEST_CASE("The bundled example recipes parse", "[core][recipe]") {
         CHECK(r.distill.enabled);
     }
 }
+
+TEST_CASE("Recipe reads the prune_channels section and rejects it together with joint pruning", "[core][recipe][compress]") {
+    const Recipe r = parseRecipe(with("prune_channels.norm=l2"), "r.json", "/base");
+    CHECK(r.compression.channels.enabled);
+    CHECK(r.compression.channels.norm == "l2");
+    CHECK(r.compression.channels.ratio == Approx(0.5));
+    CHECK(r.compression.channels.train.epochs == 5);
+    CHECK_THAT(errorFor(with("prune_channels.norm=l3")), Contains("r.json: prune_channels.norm: must be one of"));
+    CHECK_THAT(errorFor(with("prune_channels.ratio=1")), Contains("prune_channels.ratio"));
+    json both = with("prune_channels.ratio=0.25");
+    applyOverride(both, "prune.joint=true");
+    CHECK_THAT(errorFor(both), Contains("r.json: prune.joint: joint pruning trains a fresh student"));
+}
