@@ -17,6 +17,8 @@ packages=(
   catch2 dataset-fashion-mnist xvfb xauth
   # tests and benchmarks: models traced in PyTorch, and the Python loop the engine is compared with
   python3-torch
+  # export: Cortex-M cross compiler and C library, the STM32F405 board emulator
+  gcc-arm-none-eabi picolibc-arm-none-eabi qemu-system-arm
 )
 
 missing=()

@@ -20,4 +20,7 @@ void addRunCommand(CLI::App& app, CommandAction& selected);
 /// `sensitivity RUN [--model M] [--sparsities LIST] [--split val|test] [--out FILE]`: per-layer pruning sensitivity.
 void addSensitivityCommand(CLI::App& app, CommandAction& selected);
 
+/// `export RUN [--format c] [--out DIR] [--prefix ID]`: exports a run's compressed model and its test vectors.
+void addExportCommand(CLI::App& app, CommandAction& selected);
+
 }  // namespace tinyforge::cli

@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
     tinyforge::cli::addInspectCommand(app, selected);
     tinyforge::cli::addRunCommand(app, selected);
     tinyforge::cli::addSensitivityCommand(app, selected);
+    tinyforge::cli::addExportCommand(app, selected);
 
     try {
         app.parse(argc, argv);

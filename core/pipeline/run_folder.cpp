@@ -2,6 +2,8 @@
 
 #include "core/data/load_dataset.h"
 #include "core/error.h"
+#include "core/io/file_bytes.h"
+#include "core/quantized/lower_model.h"
 
 namespace tinyforge::core::pipeline {
 
@@ -29,6 +31,41 @@ models::Model RunFolder::model(const std::string& name) const {
     auto model = models::Model::build(spec, dataset_.samples.sampleShape, dataset_.classCount(), recipe_.seed, name);
     model.load(file);
     return model;
+}
+
+quantized::IntModel RunFolder::integerModel() const {
+    const fs::path file = dir_ / "compressed.json";
+    if (!fs::is_regular_file(file)) {
+        throw DataError(file, "", "this run has no quantized model (its recipe needs a quantize section)");
+    }
+    std::vector<compress::QuantParams> points;
+    int weightBits = 8;
+    try {
+        const auto json = nlohmann::json::parse(io::readTextFile(file));
+        weightBits = json.at("weight_bits").get<int>();
+        const int activationBits = json.at("activation_bits").get<int>();
+        for (const auto& p : json.at("activation_points")) {
+            compress::QuantParams q;
+            q.scale = p.at("scale").get<float>();
+            q.zeroPoint = p.at("zero_point").get<std::int32_t>();
+            q.qmin = -(1 << (activationBits - 1));
+            q.qmax = (1 << (activationBits - 1)) - 1;
+            if (!(q.scale > 0) || q.zeroPoint < q.qmin || q.zeroPoint > q.qmax) throw DataError(file, "activation_points", "scale or zero point out of range");
+            points.push_back(q);
+        }
+    } catch (const nlohmann::json::exception& e) {
+        throw DataError(file, "", std::string("not a quantization file: ") + e.what());
+    }
+    const auto model = this->model("compressed");
+    try {
+        return quantized::lowerToIntModel(model, points, weightBits);
+    } catch (const SettingsError& e) {
+        throw DataError(file, "weight_bits", e.what());
+    } catch (const DataError&) {
+        throw;
+    } catch (const Error& e) {
+        throw DataError(file, "", e.what());
+    }
 }
 
 }  // namespace tinyforge::core::pipeline

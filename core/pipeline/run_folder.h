@@ -7,6 +7,7 @@
 
 #include "core/data/dataset.h"
 #include "core/models/model.h"
+#include "core/quantized/int_model.h"
 #include "core/recipe/recipe.h"
 
 namespace tinyforge::core::pipeline {
@@ -23,6 +24,10 @@ public:
     /// The model saved as DIR/NAME.pt ("teacher", "student", "student_scratch"), rebuilt from the recipe.
     /// Throws DataError naming the file when it is missing or does not match the recipe's architecture.
     models::Model model(const std::string& name) const;
+
+    /// The compressed model's integer-only network, from DIR/compressed.pt and the activation parameters in
+    /// DIR/compressed.json. Throws DataError naming the file when the run has no quantized model or it is damaged.
+    quantized::IntModel integerModel() const;
 
 private:
     std::filesystem::path dir_;

@@ -13,7 +13,7 @@ struct ProcessResult {
     std::string err;
 };
 
-/// Runs `argv[0]` with `argv`, with stdin from /dev/null. Throws std::runtime_error if it cannot start.
+/// Runs `argv[0]` (a path, or a name looked up on PATH) with `argv`, with stdin from /dev/null. Throws std::runtime_error if it cannot start.
 ProcessResult runProcess(const std::vector<std::string>& argv);
 
 }  // namespace tinyforge::test

@@ -3,8 +3,6 @@
 
 #include <torch/torch.h>
 
-#include <random>
-
 #include "core/compress/compressible_layers.h"
 #include "core/compress/quantizer.h"
 #include "core/data/tensors.h"
@@ -13,53 +11,21 @@
 #include "core/train/trainer.h"
 #include "core/quantized/lower_model.h"
 #include "tests/support/iris.h"
+#include "tests/support/quantized_fixtures.h"
 
 using namespace tinyforge::core;
 using namespace tinyforge::core::quantized;
 
 namespace {
 
-// 96 random 1 x 16 x 16 images in 3 classes, all of them in every split.
-data::Dataset randomImages() {
-    data::Dataset d;
-    d.samples.kind = data::SampleKind::Image;
-    d.samples.sampleShape = {1, 16, 16};
-    d.samples.classNames = {"a", "b", "c"};
-    std::mt19937 rng(7);
-    for (int i = 0; i < 96 * 256; ++i) d.samples.pixels.push_back(static_cast<std::uint8_t>(rng() % 256));
-    for (int i = 0; i < 96; ++i) {
-        d.samples.labels.push_back(i % 3);
-        d.splits.train.push_back(i);
-        d.splits.test.push_back(i);
-    }
-    d.normalization = {{0.5f}, {0.29f}};
-    return d;
-}
+using tinyforge::test::randomImages;
 
 models::Model build(const std::string& arch, const std::vector<std::int64_t>& shape, nlohmann::json options = nlohmann::json::object()) {
-    models::ArchitectureSpec spec;
-    spec.arch = arch;
-    spec.options = std::move(options);
-    return models::Model::build(spec, shape, 3, 3, "student");
+    return tinyforge::test::buildModel(arch, shape, std::move(options));
 }
 
-// Folds BatchNorm (with non-trivial statistics) and quantizes the model after training-free calibration.
 std::vector<compress::QuantParams> quantize(models::Model& model, const data::Dataset& dataset, int bits) {
-    {
-        torch::NoGradGuard noGrad;
-        model.setTraining(true);
-        for (int i = 0; i < 4; ++i) model.forward(data::samplesTensor(dataset, dataset.splits.train));
-    }
-    compress::foldBatchNorms(model);
-    compress::QuantizeSettings settings;
-    settings.enabled = true;
-    settings.weightBits = bits;
-    compress::Quantizer quantizer(model, dataset, settings, nullptr, 0);
-    quantizer.finalize(nullptr);
-    model.setTraining(false);
-    std::vector<compress::QuantParams> points;
-    for (const auto& r : quantizer.activationRanges()) points.push_back(r.params);
-    return points;
+    return tinyforge::test::quantizeForTest(model, dataset, bits);
 }
 
 struct Agreement {

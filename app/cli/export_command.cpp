@@ -1,0 +1,42 @@
+#include <cstdio>
+
+#include "app/cli/commands.h"
+#include "core/pipeline/export_run.h"
+
+namespace tinyforge::cli {
+
+namespace {
+struct ExportArguments {
+    std::string run;
+    core::pipeline::ExportOptions options;
+    std::string out;
+};
+}  // namespace
+
+void addExportCommand(CLI::App& app, CommandAction& selected) {
+    auto args = std::make_shared<ExportArguments>();
+    CLI::App* command = app.add_subcommand("export", "Export a run's compressed model (C for microcontrollers)");
+    command->add_option("run", args->run, "Run folder (made by tinyforge-cli run, with a quantize section)")->required();
+    command->add_option("--format", args->options.format, "c: a C99 library with integer-only kernels")
+        ->check(CLI::IsMember({"c"}))
+        ->capture_default_str();
+    command->add_option("--out", args->out, "Output folder (default: RUN/export/FORMAT)");
+    command->add_option("--prefix", args->options.prefix, "Prefix of the generated C API")->capture_default_str();
+    command->add_option("--embedded-vectors", args->options.embeddedVectors, "Test samples compiled into tf_test_vectors.c")
+        ->check(CLI::Range(1, 100000))
+        ->capture_default_str();
+    command->callback([&selected, args] {
+        selected = [args] {
+            const core::pipeline::RunFolder run(args->run);
+            args->options.outDir = args->out;
+            const auto entry = core::pipeline::exportRun(run, args->options);
+            std::printf("%s\n", entry.dump(2).c_str());
+            std::fprintf(stderr, "exported to %s (flash %lld bytes, arena %lld bytes)\n", entry["dir"].get<std::string>().c_str(),
+                         static_cast<long long>(entry["flash_bytes"].get<std::int64_t>()),
+                         static_cast<long long>(entry["arena_bytes"].get<std::int64_t>()));
+            return 0;
+        };
+    });
+}
+
+}  // namespace tinyforge::cli

@@ -1,0 +1,25 @@
+#pragma once
+// Exports a finished run's compressed model (tinyforge-cli export, and a recipe's export section).
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <string>
+
+#include "core/pipeline/run_folder.h"
+
+namespace tinyforge::core::pipeline {
+
+struct ExportOptions {
+    std::string format = "c";          ///< "c" (so far the only exporter)
+    std::filesystem::path outDir;      ///< default: RUN/export/<format>
+    std::string prefix = "tf_model";   ///< C identifier prefix of the generated API
+    std::int64_t embeddedVectors = 32; ///< test samples compiled into tf_test_vectors.c for firmware checks
+};
+
+/// Writes the export and test vectors (the test split through the integer reference) into the out folder, records
+/// {"dir", "flash_bytes", "arena_bytes", ...} under summary.json's "export".<format>, and returns that entry.
+/// Throws DataError naming the file when the run has no quantized model; Error for an unknown format.
+nlohmann::json exportRun(const RunFolder& run, ExportOptions options);
+
+}  // namespace tinyforge::core::pipeline

@@ -1,0 +1,117 @@
+/* Reference versions of the TinyForge C runtime kernels: plain loops, the same arithmetic as the studio's
+ * integer reference. See tf_kernels.h. */
+#include "tf_kernels.h"
+
+static int32_t clamp32(int32_t v, int32_t lo, int32_t hi) { return v < lo ? lo : (v > hi ? hi : v); }
+
+/* round(a * b / 2^31), saturating the single overflow case. */
+static int32_t rounding_doubling_high_mul(int32_t a, int32_t b) {
+    int64_t product, nudge;
+    if (a == b && a == INT32_MIN) return INT32_MAX;
+    product = (int64_t)a * (int64_t)b;
+    nudge = product >= 0 ? ((int64_t)1 << 30) : (1 - ((int64_t)1 << 30));
+    return (int32_t)((product + nudge) / ((int64_t)1 << 31));
+}
+
+/* x / 2^exponent, to nearest, ties away from zero. */
+static int32_t rounding_divide_by_pot(int32_t x, int32_t exponent) {
+    int32_t mask, remainder, threshold;
+    if (exponent <= 0) return x;
+    mask = (int32_t)(((int64_t)1 << exponent) - 1);
+    remainder = x & mask;
+    threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+    return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+int32_t tf_requantize(int32_t x, int32_t multiplier, int32_t shift) {
+    int32_t left = shift > 0 ? shift : 0;
+    int32_t right = shift > 0 ? 0 : -shift;
+    int64_t shifted = (int64_t)x * ((int64_t)1 << left);
+    if (shifted > INT32_MAX) shifted = INT32_MAX;
+    if (shifted < INT32_MIN) shifted = INT32_MIN;
+    return rounding_divide_by_pot(rounding_doubling_high_mul((int32_t)shifted, multiplier), right);
+}
+
+void tf_conv2d(const tf_conv2d_params *p, const int8_t *input, int8_t *output) {
+    const int32_t in_per_group = p->in_c / p->groups, out_per_group = p->out_c / p->groups;
+    const int32_t filter_size = in_per_group * p->kernel_h * p->kernel_w;
+    int32_t oc, oy, ox, ic, ky, kx;
+    for (oc = 0; oc < p->out_c; ++oc) {
+        const int32_t first_in = (oc / out_per_group) * in_per_group;
+        const int8_t *filter = p->weights + oc * filter_size;
+        for (oy = 0; oy < p->out_h; ++oy) {
+            for (ox = 0; ox < p->out_w; ++ox) {
+                int32_t acc = p->bias[oc];
+                for (ic = 0; ic < in_per_group; ++ic) {
+                    const int8_t *plane = input + (first_in + ic) * p->in_h * p->in_w;
+                    for (ky = 0; ky < p->kernel_h; ++ky) {
+                        const int32_t iy = oy * p->stride_h - p->pad_h + ky;
+                        if (iy < 0 || iy >= p->in_h) continue; /* padding is a real zero */
+                        for (kx = 0; kx < p->kernel_w; ++kx) {
+                            const int32_t ix = ox * p->stride_w - p->pad_w + kx;
+                            if (ix < 0 || ix >= p->in_w) continue;
+                            acc += (plane[iy * p->in_w + ix] - p->in_zero_point) *
+                                   filter[(ic * p->kernel_h + ky) * p->kernel_w + kx];
+                        }
+                    }
+                }
+                acc = tf_requantize(acc, p->multiplier[oc], p->shift[oc]) + p->out_zero_point;
+                output[(oc * p->out_h + oy) * p->out_w + ox] = (int8_t)clamp32(acc, p->act_min, p->act_max);
+            }
+        }
+    }
+}
+
+void tf_fully_connected(const tf_fully_connected_params *p, const int8_t *input, int8_t *output) {
+    int32_t o, i;
+    for (o = 0; o < p->out_size; ++o) {
+        const int8_t *row = p->weights + o * p->in_size;
+        int32_t acc = p->bias[o];
+        for (i = 0; i < p->in_size; ++i) acc += (input[i] - p->in_zero_point) * row[i];
+        acc = tf_requantize(acc, p->multiplier[o], p->shift[o]) + p->out_zero_point;
+        output[o] = (int8_t)clamp32(acc, p->act_min, p->act_max);
+    }
+}
+
+void tf_max_pool2d(const tf_max_pool2d_params *p, const int8_t *input, int8_t *output) {
+    int32_t c, oy, ox, ky, kx;
+    for (c = 0; c < p->channels; ++c) {
+        const int8_t *plane = input + c * p->in_h * p->in_w;
+        for (oy = 0; oy < p->out_h; ++oy) {
+            for (ox = 0; ox < p->out_w; ++ox) {
+                int32_t best = INT32_MIN;
+                for (ky = 0; ky < p->kernel_h; ++ky) {
+                    const int32_t iy = oy * p->stride_h - p->pad_h + ky;
+                    if (iy < 0 || iy >= p->in_h) continue;
+                    for (kx = 0; kx < p->kernel_w; ++kx) {
+                        const int32_t ix = ox * p->stride_w - p->pad_w + kx;
+                        if (ix < 0 || ix >= p->in_w) continue;
+                        if (plane[iy * p->in_w + ix] > best) best = plane[iy * p->in_w + ix];
+                    }
+                }
+                output[(c * p->out_h + oy) * p->out_w + ox] = (int8_t)clamp32(best, p->act_min, p->act_max);
+            }
+        }
+    }
+}
+
+void tf_global_avg_pool(const tf_global_avg_pool_params *p, const int8_t *input, int8_t *output) {
+    const int32_t area = p->in_h * p->in_w;
+    int32_t c, i;
+    for (c = 0; c < p->channels; ++c) {
+        int32_t sum = 0;
+        for (i = 0; i < area; ++i) sum += input[c * area + i] - p->in_zero_point;
+        sum = tf_requantize(sum, p->multiplier, p->shift) + p->out_zero_point;
+        output[c] = (int8_t)clamp32(sum, p->act_min, p->act_max);
+    }
+}
+
+void tf_add(const tf_add_params *p, const int8_t *a, const int8_t *b, int8_t *output) {
+    int32_t i;
+    for (i = 0; i < p->size; ++i) {
+        const int32_t sa = (a[i] - p->a_zero_point) * (1 << p->left_shift);
+        const int32_t sb = (b[i] - p->b_zero_point) * (1 << p->left_shift);
+        const int32_t sum = tf_requantize(sa, p->a_multiplier, p->a_shift) + tf_requantize(sb, p->b_multiplier, p->b_shift);
+        output[i] = (int8_t)clamp32(tf_requantize(sum, p->out_multiplier, p->out_shift) + p->out_zero_point, p->act_min, p->act_max);
+    }
+}

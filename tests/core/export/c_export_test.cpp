@@ -1,0 +1,66 @@
+// The exported C, compiled with the host compiler, reproduces the integer reference byte for byte.
+#include <catch2/catch.hpp>
+
+#include <regex>
+
+#include "core/error.h"
+#include "core/export/c_export.h"
+#include "core/export/test_vectors.h"
+#include "core/quantized/lower_model.h"
+#include "core/resources.h"
+#include "tests/support/fixtures.h"
+#include "tests/support/process.h"
+#include "tests/support/quantized_fixtures.h"
+
+using namespace tinyforge::core;
+namespace fx = tinyforge::test;
+
+namespace {
+
+// Runs the Makefile's host check on an export folder; returns its "samples N identical I" counts.
+std::pair<long, long> hostCheck(const std::filesystem::path& dir) {
+    const auto result = fx::runProcess({"make", "-s", "-f", (resourceDir() / "c_runtime" / "Makefile").string(),
+                                        "EXPORT=" + dir.string(), "host-check"});
+    INFO(result.out << result.err);
+    std::smatch m;
+    REQUIRE(std::regex_search(result.out, m, std::regex("samples (\\d+) identical (\\d+)")));
+    return {std::stol(m[1]), std::stol(m[2])};
+}
+
+}  // namespace
+
+TEST_CASE("Exported C matches the integer reference bit for bit for every architecture", "[core][export][slow]") {
+    const auto images = fx::randomImages(48);
+    for (const std::string arch : {"mlp", "lenet5", "cnn-small", "resnet8", "mobilenet-v1", "ds-cnn"}) {
+        for (const int bits : {8, 3}) {
+            INFO(arch << ", " << bits << "-bit weights");
+            fx::TempDir dir;
+            auto model = fx::buildModel(arch, {1, 16, 16}, arch == "ds-cnn" ? nlohmann::json{{"channels", 16}, {"blocks", 2}} : nlohmann::json::object());
+            const auto integer = quantized::lowerToIntModel(model, fx::quantizeForTest(model, images, bits), bits);
+            const auto exported = exporting::exportC(integer, dir.path());
+            CHECK(exported.arenaBytes >= integer.peakActivationBytes() - 256);  // the input is the caller's
+            CHECK(exported.flashBytes > integer.parameterBytes());
+            exporting::writeTestVectors(exporting::makeTestVectors(integer, images, images.splits.test), dir / "test_vectors.bin");
+            const auto [samples, identical] = hostCheck(dir.path());
+            CHECK(samples == 48);
+            CHECK(identical == 48);
+        }
+    }
+}
+
+TEST_CASE("The C export states its arena and flash sizes in the header and refuses a bad prefix", "[core][export]") {
+    const auto images = fx::randomImages(8);
+    auto model = fx::buildModel("cnn-small", {1, 16, 16});
+    const auto integer = quantized::lowerToIntModel(model, fx::quantizeForTest(model, images, 8), 8);
+    fx::TempDir dir;
+    const auto exported = exporting::exportC(integer, dir.path(), "kws_net");
+    const std::string header = fx::readText(dir / "kws_net.h");
+    CHECK_THAT(header, Catch::Contains("#define KWS_NET_ARENA_BYTES " + std::to_string(exported.arenaBytes)));
+    CHECK_THAT(header, Catch::Contains("#define KWS_NET_FLASH_BYTES " + std::to_string(exported.flashBytes)));
+    CHECK_THAT(header, Catch::Contains("void kws_net_run(const int8_t *input, int8_t *output);"));
+    const std::string source = fx::readText(dir / "kws_net.c");
+    CHECK_THAT(source, Catch::Contains("static const int8_t op0_weights["));  // const: stays in flash
+    CHECK(source.find("malloc") == std::string::npos);
+    CHECK_THROWS_AS(exporting::exportC(integer, dir.path(), "3d-model"), tinyforge::Error);
+    CHECK_THROWS_AS(exporting::exportC(integer, dir.path(), "tf_kernels"), tinyforge::Error);
+}
