@@ -1,0 +1,83 @@
+// tinyforge-cli export: the C library of a run's compressed model, checked on the host and on an emulated
+// STM32F405 (QEMU netduinoplus2, Cortex-M4) against the studio's integer reference.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <regex>
+
+#include "tests/support/fixtures.h"
+#include "tests/support/process.h"
+
+namespace fx = tinyforge::test;
+using Catch::Matchers::Contains;
+using nlohmann::json;
+
+namespace {
+const std::string kIrisRecipe = TINYFORGE_RESOURCE_DIR "/recipes/iris-distill.json";
+const std::string kCheckMakefile = TINYFORGE_RESOURCE_DIR "/c_runtime/Makefile";
+
+fx::ProcessResult cli(std::vector<std::string> args) {
+    args.insert(args.begin(), TINYFORGE_CLI_PATH);
+    return fx::runProcess(args);
+}
+
+struct Check {
+    long samples = -1, identical = -1, correct = -1;
+};
+
+Check runCheck(const std::filesystem::path& exportDir, const std::string& target) {
+    const auto result = fx::runProcess({"make", "-s", "-f", kCheckMakefile, "EXPORT=" + exportDir.string(), target});
+    INFO(target << ": " << result.out << result.err);
+    CHECK(result.exitCode == 0);
+    std::smatch m;
+    const std::string text = result.out + result.err;  // QEMU's semihosting console may use either
+    if (!std::regex_search(text, m, std::regex("samples (\\d+) identical (\\d+) correct (\\d+)"))) return {};
+    return {std::stol(m[1]), std::stol(m[2]), std::stol(m[3])};
+}
+}  // namespace
+
+TEST_CASE("export writes C that runs identically on the host and on an emulated Cortex-M4", "[e2e][cli][export][qemu]") {
+    fx::TempDir dir;
+    const auto run = dir / "iris";
+    REQUIRE(cli({"run", kIrisRecipe, "--out", run.string(), "--set", "train.epochs=20"}).exitCode == 0);
+    const auto result = cli({"export", run.string(), "--format", "c"});
+    INFO(result.err);
+    REQUIRE(result.exitCode == 0);
+    const auto exported = run / "export" / "c";
+    for (const char* file : {"tf_model.h", "tf_model.c", "tf_kernels.h", "tf_kernels.c", "test_vectors.bin", "tf_test_vectors.c"}) {
+        CHECK(std::filesystem::exists(exported / file));
+    }
+    const json summary = json::parse(fx::readText(run / "summary.json"));
+    const auto& c = summary["export"]["c"];
+    CHECK(c["flash_bytes"].get<int>() > 0);
+    CHECK(c["arena_bytes"].get<int>() > 0);
+    CHECK(c["test_vectors"] == summary["dataset"]["test"]);
+    CHECK(c["integer_test_accuracy"].get<double>() == Approx(summary["compressed"]["integer"]["test_accuracy"].get<double>()));
+    CHECK(summary.contains("student"));  // the rest of the summary is kept
+
+    const Check host = runCheck(exported, "host-check");
+    CHECK(host.samples == summary["dataset"]["test"].get<long>());  // the whole test split
+    CHECK(host.identical == host.samples);
+    const Check target = runCheck(exported, "qemu-check");
+    CHECK(target.samples == host.samples);  // Iris's 30 test samples all fit in the firmware
+    CHECK(target.identical == target.samples);
+    CHECK(target.correct == host.correct);
+}
+
+TEST_CASE("export refuses folders that are not runs and runs without a quantized model", "[e2e][cli][export][bad-input]") {
+    fx::TempDir dir;
+    auto result = cli({"export", dir.path().string()});
+    CHECK(result.exitCode == 2);
+    CHECK_THAT(result.err, Contains("error: ") && Contains(dir.path().string()) && Contains("not a run folder"));
+
+    const auto run = dir / "float";
+    REQUIRE(cli({"run", kIrisRecipe, "--out", run.string(), "--set", "train.epochs=5", "--set", "prune.enabled=false",
+                 "--set", "cluster.enabled=false", "--set", "quantize.enabled=false"}).exitCode == 0);
+    result = cli({"export", run.string()});
+    CHECK(result.exitCode == 2);
+    CHECK_THAT(result.err, Contains("compressed.json") && Contains("no quantized model"));
+
+    result = cli({"export", run.string(), "--format", "tflite"});
+    CHECK(result.exitCode == 2);
+}
