@@ -15,10 +15,11 @@ struct ExportArguments {
 
 void addExportCommand(CLI::App& app, CommandAction& selected) {
     auto args = std::make_shared<ExportArguments>();
-    CLI::App* command = app.add_subcommand("export", "Export a run's compressed model (C for microcontrollers)");
+    CLI::App* command = app.add_subcommand("export", "Export a run's models: C for microcontrollers, or TorchScript");
     command->add_option("run", args->run, "Run folder (made by tinyforge-cli run, with a quantize section)")->required();
-    command->add_option("--format", args->options.format, "c: a C99 library with integer-only kernels")
-        ->check(CLI::IsMember({"c"}))
+    command->add_option("--format", args->options.format,
+                        "c: a C99 library with integer-only kernels; torchscript: the float student and the compressed model")
+        ->check(CLI::IsMember({"c", "torchscript"}))
         ->capture_default_str();
     command->add_option("--out", args->out, "Output folder (default: RUN/export/FORMAT)");
     command->add_option("--prefix", args->options.prefix, "Prefix of the generated C API")->capture_default_str();
@@ -31,9 +32,13 @@ void addExportCommand(CLI::App& app, CommandAction& selected) {
             args->options.outDir = args->out;
             const auto entry = core::pipeline::exportRun(run, args->options);
             std::printf("%s\n", entry.dump(2).c_str());
-            std::fprintf(stderr, "exported to %s (flash %lld bytes, arena %lld bytes)\n", entry["dir"].get<std::string>().c_str(),
-                         static_cast<long long>(entry["flash_bytes"].get<std::int64_t>()),
-                         static_cast<long long>(entry["arena_bytes"].get<std::int64_t>()));
+            if (entry.contains("arena_bytes")) {
+                std::fprintf(stderr, "exported to %s (flash %lld bytes, arena %lld bytes)\n", entry["dir"].get<std::string>().c_str(),
+                             static_cast<long long>(entry["flash_bytes"].get<std::int64_t>()),
+                             static_cast<long long>(entry["arena_bytes"].get<std::int64_t>()));
+            } else {
+                std::fprintf(stderr, "exported to %s\n", entry["dir"].get<std::string>().c_str());
+            }
             return 0;
         };
     });

@@ -88,7 +88,6 @@ at::Tensor Model::forward(const at::Tensor& batch) const {
     return x;
 }
 
-namespace {
 // A layer group ends after a layer unless BatchNorm or an activation follows (they fuse into it on a device), or
 // the layer only moves values without making new ones (flatten, max pooling).
 std::vector<bool> layerGroupEnds(torch::nn::Sequential& network) {
@@ -104,7 +103,6 @@ std::vector<bool> layerGroupEnds(torch::nn::Sequential& network) {
     }
     return ends;
 }
-}  // namespace
 
 void Model::setActivationHook(ActivationHook hook) {
     if (impl_->script && hook) throw Error("activation hooks need a built-in architecture, not " + arch());

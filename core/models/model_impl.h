@@ -27,6 +27,10 @@ struct Model::Impl {
 torch::nn::Sequential buildNetwork(const ArchitectureSpec& spec, const std::vector<std::int64_t>& inputShape,
                                    std::int64_t classes, const std::string& fieldPath);
 
+/// Per layer of `network`: does an activation point (a layer group's end) follow it. A group is a layer with the
+/// BatchNorm and activation after it; flattening and max pooling only move values and end none (model.cpp).
+std::vector<bool> layerGroupEnds(torch::nn::Sequential& network);
+
 /// The per-layer table of a built network, measured by passing one sample through it (model_stats.cpp).
 std::vector<LayerInfo> describeLayers(torch::nn::Sequential& network, const std::vector<std::int64_t>& inputShape);
 

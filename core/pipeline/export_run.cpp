@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "core/export/c_export.h"
 #include "core/export/test_vectors.h"
+#include "core/export/torchscript_export.h"
 #include "core/io/file_bytes.h"
 
 namespace tinyforge::core::pipeline {
@@ -24,11 +25,39 @@ void recordInSummary(const std::filesystem::path& runDir, const std::string& for
     io::writeFileAtomically(file, text.data(), text.size());
 }
 
+// The float distilled student and, when the run has one, the compressed model with its fake quantization.
+nlohmann::json exportTorchScriptFiles(const RunFolder& run, const ExportOptions& options) {
+    std::filesystem::create_directories(options.outDir);
+    nlohmann::json files = nlohmann::json::object();
+    exporting::exportTorchScript(run.model("student"), nullptr, options.outDir / "student.pt");
+    files["student"] = "student.pt";
+    if (std::filesystem::exists(run.dir() / "compressed.pt")) {
+        const auto model = run.model("compressed");
+        if (std::filesystem::exists(run.dir() / "compressed.json")) {
+            const auto q = run.quantization();
+            exporting::exportTorchScript(model, &q.points, options.outDir / "compressed.pt");
+        } else {
+            exporting::exportTorchScript(model, nullptr, options.outDir / "compressed.pt");
+        }
+        files["compressed"] = "compressed.pt";
+    }
+    nlohmann::json bytes = nlohmann::json::object();
+    for (const auto& [name, file] : files.items()) bytes[name] = std::filesystem::file_size(options.outDir / file.get<std::string>());
+    return {{"dir", std::filesystem::absolute(options.outDir).string()}, {"files", files}, {"bytes", bytes}};
+}
+
 }  // namespace
 
 nlohmann::json exportRun(const RunFolder& run, ExportOptions options) {
-    if (options.format != "c") throw Error("unknown export format '" + options.format + "' (known: c)");
+    if (options.format != "c" && options.format != "torchscript") {
+        throw Error("unknown export format '" + options.format + "' (known: c, torchscript)");
+    }
     if (options.outDir.empty()) options.outDir = run.dir() / "export" / options.format;
+    if (options.format == "torchscript") {
+        const auto entry = exportTorchScriptFiles(run, options);
+        recordInSummary(run.dir(), options.format, entry);
+        return entry;
+    }
     const auto integer = run.integerModel();
     const auto written = exporting::exportC(integer, options.outDir, options.prefix);
     const auto vectors = exporting::makeTestVectors(integer, run.dataset(), run.dataset().splits.test);

@@ -11,14 +11,16 @@
 namespace tinyforge::core::pipeline {
 
 struct ExportOptions {
-    std::string format = "c";          ///< "c" (so far the only exporter)
+    std::string format = "c";          ///< "c" or "torchscript"
     std::filesystem::path outDir;      ///< default: RUN/export/<format>
     std::string prefix = "tf_model";   ///< C identifier prefix of the generated API
     std::int64_t embeddedVectors = 32; ///< test samples compiled into tf_test_vectors.c for firmware checks
 };
 
-/// Writes the export and test vectors (the test split through the integer reference) into the out folder, records
-/// {"dir", "flash_bytes", "arena_bytes", ...} under summary.json's "export".<format>, and returns that entry.
+/// Writes the export into the out folder, records it under summary.json's "export".<format>, and returns that entry.
+/// "c": the C library and test vectors (the test split through the integer reference): {"dir", "flash_bytes",
+/// "arena_bytes", ...}. "torchscript": student.pt (the float distilled student) and compressed.pt (the compressed
+/// model, fake-quantized as in the studio): {"dir", "files", "bytes"}.
 /// Throws DataError naming the file when the run has no quantized model; Error for an unknown format.
 nlohmann::json exportRun(const RunFolder& run, ExportOptions options);
 

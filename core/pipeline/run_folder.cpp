@@ -33,38 +33,45 @@ models::Model RunFolder::model(const std::string& name) const {
     return model;
 }
 
-quantized::IntModel RunFolder::integerModel() const {
+RunFolder::Quantization RunFolder::quantization() const {
     const fs::path file = dir_ / "compressed.json";
     if (!fs::is_regular_file(file)) {
         throw DataError(file, "", "this run has no quantized model (its recipe needs a quantize section)");
     }
-    std::vector<compress::QuantParams> points;
-    int weightBits = 8;
+    Quantization q;
     try {
         const auto json = nlohmann::json::parse(io::readTextFile(file));
-        weightBits = json.at("weight_bits").get<int>();
+        q.weightBits = json.at("weight_bits").get<int>();
         const int activationBits = json.at("activation_bits").get<int>();
+        if (q.weightBits < 2 || q.weightBits > 8 || activationBits < 2 || activationBits > 8) {
+            throw DataError(file, "weight_bits", "bit widths must be from 2 to 8");
+        }
         for (const auto& p : json.at("activation_points")) {
-            compress::QuantParams q;
-            q.scale = p.at("scale").get<float>();
-            q.zeroPoint = p.at("zero_point").get<std::int32_t>();
-            q.qmin = -(1 << (activationBits - 1));
-            q.qmax = (1 << (activationBits - 1)) - 1;
-            if (!(q.scale > 0) || q.zeroPoint < q.qmin || q.zeroPoint > q.qmax) throw DataError(file, "activation_points", "scale or zero point out of range");
-            points.push_back(q);
+            compress::QuantParams params;
+            params.scale = p.at("scale").get<float>();
+            params.zeroPoint = p.at("zero_point").get<std::int32_t>();
+            params.qmin = -(1 << (activationBits - 1));
+            params.qmax = (1 << (activationBits - 1)) - 1;
+            if (!(params.scale > 0) || params.zeroPoint < params.qmin || params.zeroPoint > params.qmax) {
+                throw DataError(file, "activation_points", "scale or zero point out of range");
+            }
+            q.points.push_back(params);
         }
     } catch (const nlohmann::json::exception& e) {
         throw DataError(file, "", std::string("not a quantization file: ") + e.what());
     }
+    return q;
+}
+
+quantized::IntModel RunFolder::integerModel() const {
+    const auto q = quantization();
     const auto model = this->model("compressed");
     try {
-        return quantized::lowerToIntModel(model, points, weightBits);
-    } catch (const SettingsError& e) {
-        throw DataError(file, "weight_bits", e.what());
+        return quantized::lowerToIntModel(model, q.points, q.weightBits);
     } catch (const DataError&) {
         throw;
     } catch (const Error& e) {
-        throw DataError(file, "", e.what());
+        throw DataError(dir_ / "compressed.json", "", e.what());
     }
 }
 

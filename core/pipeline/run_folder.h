@@ -25,6 +25,14 @@ public:
     /// Throws DataError naming the file when it is missing or does not match the recipe's architecture.
     models::Model model(const std::string& name) const;
 
+    /// The compressed model's quantization from DIR/compressed.json: each activation point's parameters and the
+    /// weight bit width. Throws DataError naming the file when the run has no quantized model or it is damaged.
+    struct Quantization {
+        std::vector<compress::QuantParams> points;
+        int weightBits = 8;
+    };
+    Quantization quantization() const;
+
     /// The compressed model's integer-only network, from DIR/compressed.pt and the activation parameters in
     /// DIR/compressed.json. Throws DataError naming the file when the run has no quantized model or it is damaged.
     quantized::IntModel integerModel() const;

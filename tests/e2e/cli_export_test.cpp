@@ -65,6 +65,26 @@ TEST_CASE("export writes C that runs identically on the host and on an emulated 
     CHECK(target.correct == host.correct);
 }
 
+TEST_CASE("export --format torchscript writes the float student and the compressed model for PyTorch", "[e2e][cli][export][python]") {
+    fx::TempDir dir;
+    const auto run = dir / "iris";
+    REQUIRE(cli({"run", kIrisRecipe, "--out", run.string(), "--set", "train.epochs=10", "--set", "prune_channels.ratio=0.5"}).exitCode == 0);
+    const auto result = cli({"export", run.string(), "--format", "torchscript"});
+    INFO(result.err);
+    REQUIRE(result.exitCode == 0);
+    const json summary = json::parse(fx::readText(run / "summary.json"));
+    CHECK(summary["export"]["torchscript"]["files"]["compressed"] == "compressed.pt");
+    for (const char* file : {"student.pt", "compressed.pt"}) {
+        const auto path = run / "export" / "torchscript" / file;
+        const auto check = fx::runProcess({"/usr/bin/python3", "-c",
+                                           "import sys, torch; m = torch.jit.load(sys.argv[1]); print(tuple(m(torch.zeros(2, 4)).shape))",
+                                           path.string()});
+        INFO(file << ": " << check.err);
+        CHECK(check.exitCode == 0);
+        CHECK_THAT(check.out, Contains("(2, 3)"));
+    }
+}
+
 TEST_CASE("export refuses folders that are not runs and runs without a quantized model", "[e2e][cli][export][bad-input]") {
     fx::TempDir dir;
     auto result = cli({"export", dir.path().string()});
