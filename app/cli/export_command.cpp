@@ -15,11 +15,11 @@ struct ExportArguments {
 
 void addExportCommand(CLI::App& app, CommandAction& selected) {
     auto args = std::make_shared<ExportArguments>();
-    CLI::App* command = app.add_subcommand("export", "Export a run's models: C for microcontrollers, or TorchScript");
+    CLI::App* command = app.add_subcommand("export", "Export a run's models: C for microcontrollers, TorchScript or ONNX");
     command->add_option("run", args->run, "Run folder (made by tinyforge-cli run, with a quantize section)")->required();
     command->add_option("--format", args->options.format,
-                        "c: a C99 library with integer-only kernels; torchscript: the float student and the compressed model")
-        ->check(CLI::IsMember({"c", "torchscript"}))
+                        "c: a C99 library with integer-only kernels; torchscript or onnx: the float student and the compressed model")
+        ->check(CLI::IsMember({"c", "torchscript", "onnx"}))
         ->capture_default_str();
     command->add_option("--out", args->out, "Output folder (default: RUN/export/FORMAT)");
     command->add_option("--prefix", args->options.prefix, "Prefix of the generated C API")->capture_default_str();

@@ -1,7 +1,10 @@
 #include "core/pipeline/export_run.h"
 
+#include <functional>
+
 #include "core/error.h"
 #include "core/export/c_export.h"
+#include "core/export/onnx_export.h"
 #include "core/export/test_vectors.h"
 #include "core/export/torchscript_export.h"
 #include "core/io/file_bytes.h"
@@ -25,21 +28,25 @@ void recordInSummary(const std::filesystem::path& runDir, const std::string& for
     io::writeFileAtomically(file, text.data(), text.size());
 }
 
-// The float distilled student and, when the run has one, the compressed model with its fake quantization.
-nlohmann::json exportTorchScriptFiles(const RunFolder& run, const ExportOptions& options) {
+// Writes one model file given the model, its quantization (or none) and the file.
+using ModelWriter = std::function<void(const models::Model&, const RunFolder::Quantization*, const std::filesystem::path&)>;
+
+// The float distilled student and, when the run has one, the compressed model with its quantization.
+nlohmann::json exportModelFiles(const RunFolder& run, const ExportOptions& options, const std::string& extension,
+                                const ModelWriter& write) {
     std::filesystem::create_directories(options.outDir);
     nlohmann::json files = nlohmann::json::object();
-    exporting::exportTorchScript(run.model("student"), nullptr, options.outDir / "student.pt");
-    files["student"] = "student.pt";
+    write(run.model("student"), nullptr, options.outDir / ("student" + extension));
+    files["student"] = "student" + extension;
     if (std::filesystem::exists(run.dir() / "compressed.pt")) {
         const auto model = run.model("compressed");
         if (std::filesystem::exists(run.dir() / "compressed.json")) {
             const auto q = run.quantization();
-            exporting::exportTorchScript(model, &q.points, options.outDir / "compressed.pt");
+            write(model, &q, options.outDir / ("compressed" + extension));
         } else {
-            exporting::exportTorchScript(model, nullptr, options.outDir / "compressed.pt");
+            write(model, nullptr, options.outDir / ("compressed" + extension));
         }
-        files["compressed"] = "compressed.pt";
+        files["compressed"] = "compressed" + extension;
     }
     nlohmann::json bytes = nlohmann::json::object();
     for (const auto& [name, file] : files.items()) bytes[name] = std::filesystem::file_size(options.outDir / file.get<std::string>());
@@ -49,12 +56,18 @@ nlohmann::json exportTorchScriptFiles(const RunFolder& run, const ExportOptions&
 }  // namespace
 
 nlohmann::json exportRun(const RunFolder& run, ExportOptions options) {
-    if (options.format != "c" && options.format != "torchscript") {
-        throw Error("unknown export format '" + options.format + "' (known: c, torchscript)");
+    if (options.format != "c" && options.format != "torchscript" && options.format != "onnx") {
+        throw Error("unknown export format '" + options.format + "' (known: c, torchscript, onnx)");
     }
     if (options.outDir.empty()) options.outDir = run.dir() / "export" / options.format;
-    if (options.format == "torchscript") {
-        const auto entry = exportTorchScriptFiles(run, options);
+    if (options.format == "torchscript" || options.format == "onnx") {
+        const bool onnx = options.format == "onnx";
+        const auto entry = exportModelFiles(run, options, onnx ? ".onnx" : ".pt",
+                                            [onnx](const models::Model& m, const RunFolder::Quantization* q, const std::filesystem::path& f) {
+                                                const auto* points = q ? &q->points : nullptr;
+                                                if (onnx) exporting::exportOnnx(m, points, q ? q->weightBits : 8, f);
+                                                else exporting::exportTorchScript(m, points, f);
+                                            });
         recordInSummary(run.dir(), options.format, entry);
         return entry;
     }

@@ -11,7 +11,7 @@
 namespace tinyforge::core::pipeline {
 
 struct ExportOptions {
-    std::string format = "c";          ///< "c" or "torchscript"
+    std::string format = "c";          ///< "c", "torchscript" or "onnx"
     std::filesystem::path outDir;      ///< default: RUN/export/<format>
     std::string prefix = "tf_model";   ///< C identifier prefix of the generated API
     std::int64_t embeddedVectors = 32; ///< test samples compiled into tf_test_vectors.c for firmware checks
@@ -20,7 +20,8 @@ struct ExportOptions {
 /// Writes the export into the out folder, records it under summary.json's "export".<format>, and returns that entry.
 /// "c": the C library and test vectors (the test split through the integer reference): {"dir", "flash_bytes",
 /// "arena_bytes", ...}. "torchscript": student.pt (the float distilled student) and compressed.pt (the compressed
-/// model, fake-quantized as in the studio): {"dir", "files", "bytes"}.
+/// model, fake-quantized as in the studio): {"dir", "files", "bytes"}. "onnx": student.onnx (float) and
+/// compressed.onnx (int8 QDQ when quantized), the same entry.
 /// Throws DataError naming the file when the run has no quantized model; Error for an unknown format.
 nlohmann::json exportRun(const RunFolder& run, ExportOptions options);
 

@@ -85,6 +85,27 @@ TEST_CASE("export --format torchscript writes the float student and the compress
     }
 }
 
+TEST_CASE("export --format onnx writes a float student and an int8 QDQ compressed model that pass ONNX's checker", "[e2e][cli][export][onnx]") {
+    fx::TempDir dir;
+    const auto run = dir / "iris";
+    REQUIRE(cli({"run", kIrisRecipe, "--out", run.string(), "--set", "train.epochs=10"}).exitCode == 0);
+    const auto result = cli({"export", run.string(), "--format", "onnx"});
+    INFO(result.err);
+    REQUIRE(result.exitCode == 0);
+    const json summary = json::parse(fx::readText(run / "summary.json"));
+    CHECK(summary["export"]["onnx"]["bytes"]["compressed"].get<int>() > 0);
+    const auto check = fx::runProcess({"/usr/bin/python3", "-c",
+                                       "import sys, onnx\n"
+                                       "for f in sys.argv[1:]:\n"
+                                       "    m = onnx.load(f); onnx.checker.check_model(m, full_check=True)\n"
+                                       "    print(f, sorted({n.op_type for n in m.graph.node}))",
+                                       (run / "export/onnx/student.onnx").string(), (run / "export/onnx/compressed.onnx").string()});
+    INFO(check.err);
+    CHECK(check.exitCode == 0);
+    CHECK_THAT(check.out, Contains("compressed.onnx ['DequantizeLinear', 'Flatten', 'Gemm', 'Identity', 'QuantizeLinear', 'Relu']"));
+    CHECK_THAT(check.out, Contains("student.onnx ['Flatten', 'Gemm', 'Identity', 'Relu']"));
+}
+
 TEST_CASE("export refuses folders that are not runs and runs without a quantized model", "[e2e][cli][export][bad-input]") {
     fx::TempDir dir;
     auto result = cli({"export", dir.path().string()});
