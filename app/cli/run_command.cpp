@@ -59,6 +59,16 @@ void printSummary(const nlohmann::json& s, const std::string& outDir) {
                         s["ratios"]["teacher_to_deployed"].get<double>(), s["ratios"]["student_to_deployed"].get<double>());
         }
     }
+    if (s.contains("export")) {
+        for (const auto& [format, entry] : s["export"].items()) {
+            if (entry.contains("arena_bytes")) {
+                std::printf("export %-11s %s (flash %s bytes, arena %s bytes)\n", format.c_str(), entry["dir"].get<std::string>().c_str(),
+                            withThousands(entry["flash_bytes"]).c_str(), withThousands(entry["arena_bytes"]).c_str());
+            } else {
+                std::printf("export %-11s %s\n", format.c_str(), entry["dir"].get<std::string>().c_str());
+            }
+        }
+    }
     std::printf("run folder: %s (summary.json, history.csv, models)\n", outDir.c_str());
 }
 

@@ -6,6 +6,8 @@
 #include <optional>
 
 #include "core/data/load_dataset.h"
+#include "core/pipeline/export_run.h"
+#include "core/pipeline/run_folder.h"
 #include "core/data/tensors.h"
 #include "core/error.h"
 #include "core/pipeline/compress_stage.h"
@@ -113,6 +115,16 @@ json runRecipe(const recipe::Recipe& recipe, const RunOptions& options, RunObser
     summary["timings"] = timings;
     if (observer) observer->onStage("write", options.outDir.string());
     writeText(options.outDir / "summary.json", summary.dump(2) + "\n");
+    if (!recipe.exportFormats.empty() && summary.contains("compressed")) {
+        const RunFolder run(options.outDir);
+        for (const auto& format : recipe.exportFormats) {
+            if (observer) observer->onStage("export", format);
+            ExportOptions exportOptions;
+            exportOptions.format = format;
+            exportOptions.prefix = recipe.exportPrefix;
+            summary["export"][format] = exportRun(run, exportOptions);  // also recorded in summary.json
+        }
+    }
     return summary;
 }
 

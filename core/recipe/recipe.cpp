@@ -143,6 +143,21 @@ Recipe parseRecipe(const json& input, const fs::path& file, const fs::path& base
         b.rejectUnknown();
     }
     r.compression = parseCompression(top, fileName, defaults);
+    if (const json& exporting = top.object("export"); !exporting.is_null()) {
+        JsonFields e(exporting, "export", fileName);
+        r.exportFormats = e.textList("formats");
+        for (const auto& format : r.exportFormats) {
+            if (format != "c" && format != "torchscript" && format != "onnx") {
+                e.fail("formats", "unknown format '" + format + "' (known: c, torchscript, onnx)");
+            }
+        }
+        r.exportPrefix = e.text("prefix", "tf_model");
+        e.rejectUnknown();
+        const bool needsQuantized = std::find(r.exportFormats.begin(), r.exportFormats.end(), "c") != r.exportFormats.end();
+        if (needsQuantized && !r.compression.quantize.enabled) {
+            e.fail("formats", "the C export needs a quantized model: add a quantize section");
+        }
+    }
     if (r.compression.any() && !r.student.spec.torchscript.empty()) {
         throw RecipeError(fileName + ": student.torchscript: compression needs a built-in student architecture");
     }

@@ -34,6 +34,8 @@ struct Recipe {
     train::DistillSettings distill;
     bool studentScratch = false;  ///< also train the student from labels alone, as a baseline
     compress::CompressionSettings compression;  ///< prune, cluster, quantize: run on the distilled student
+    std::vector<std::string> exportFormats;     ///< "export.formats": written at the end of the run (c, torchscript, onnx)
+    std::string exportPrefix = "tf_model";      ///< "export.prefix": the C API's prefix
     nlohmann::json resolved;      ///< the recipe after overrides, with absolute paths: saved in the run folder
 };
 

@@ -69,6 +69,11 @@ TEST_CASE("run writes a run folder for the Iris recipe", "[e2e][cli][run]") {
         CHECK(std::filesystem::exists(out / file));
     }
     CHECK(json::parse(fx::readText(out / "recipe.json"))["train"]["epochs"] == 20);
+
+    // The recipe's export section wrote every format at the end of the run.
+    for (const char* format : {"c", "torchscript", "onnx"}) CHECK(summary["export"].contains(format));
+    CHECK(std::filesystem::exists(out / "export" / "c" / "tf_model.c"));
+    CHECK(std::filesystem::exists(out / "export" / "onnx" / "compressed.onnx"));
 }
 
 TEST_CASE("sensitivity tables each layer's accuracy against its sparsity for a run's model", "[e2e][cli][compress]") {

@@ -132,3 +132,15 @@ TEST_CASE("Recipe reads the prune_channels section and rejects it together with 
     applyOverride(both, "prune.joint=true");
     CHECK_THAT(errorFor(both), Contains("r.json: prune.joint: joint pruning trains a fresh student"));
 }
+
+TEST_CASE("Recipe reads the export section and refuses C export without quantization", "[core][recipe]") {
+    json r = minimal();
+    r["quantize"] = json::object();
+    r["export"] = {{"formats", {"c", "onnx"}}, {"prefix", "iris_net"}};
+    const Recipe recipe = parseRecipe(r, "r.json", "/base");
+    CHECK(recipe.exportFormats == std::vector<std::string>{"c", "onnx"});
+    CHECK(recipe.exportPrefix == "iris_net");
+    CHECK_THAT(errorFor(with("export.formats=[\"tflite\"]")), Contains("r.json: export.formats: unknown format 'tflite'"));
+    CHECK_THAT(errorFor(with("export.formats=[\"c\"]")), Contains("export.formats: the C export needs a quantized model"));
+    CHECK_THAT(errorFor(with("export.zip=true")), Contains("export.zip"));
+}
