@@ -1,0 +1,132 @@
+// Exported C on an emulated Cortex-M4 (QEMU netduinoplus2, -icount): flash, arena, and instructions per inference
+// and per multiply-accumulate, overall and on the convolution layers, for the Iris MLP, a LeNet-5 Fashion-MNIST
+// student and ResNet-8. Instruction counts depend on shapes, not on weight values, so the models are quantized
+// with weights as initialised and activations calibrated on random samples of the right shape.
+// Usage: bench_c_export_qemu [--keep DIR]
+
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <random>
+#include <regex>
+#include <string>
+
+#include <torch/torch.h>
+
+#include "core/compress/compressible_layers.h"
+#include "core/compress/quantizer.h"
+#include "core/export/c_export.h"
+#include "core/export/test_vectors.h"
+#include "core/quantized/lower_model.h"
+#include "core/resources.h"
+#include "core/runtime.h"
+
+namespace {
+
+using namespace tinyforge::core;
+namespace fs = std::filesystem;
+
+data::Dataset randomDataset(const std::vector<std::int64_t>& shape, int classes) {
+    data::Dataset d;
+    d.samples.kind = data::SampleKind::Image;
+    d.samples.sampleShape = shape;
+    for (int c = 0; c < classes; ++c) d.samples.classNames.push_back("c" + std::to_string(c));
+    std::mt19937 rng(1);
+    const auto size = data::elementCount(shape);
+    for (int i = 0; i < 64; ++i) {
+        for (std::int64_t k = 0; k < size; ++k) d.samples.pixels.push_back(static_cast<std::uint8_t>(rng() % 256));
+        d.samples.labels.push_back(i % classes);
+        d.splits.train.push_back(i);
+        d.splits.test.push_back(i);
+    }
+    d.normalization = {std::vector<float>(static_cast<std::size_t>(shape[0]), 0.5f), std::vector<float>(static_cast<std::size_t>(shape[0]), 0.25f)};
+    return d;
+}
+
+data::Dataset randomTable(int features, int classes) {
+    data::Dataset d;
+    d.samples.kind = data::SampleKind::Table;
+    d.samples.sampleShape = {features};
+    for (int c = 0; c < classes; ++c) d.samples.classNames.push_back("c" + std::to_string(c));
+    std::mt19937 rng(1);
+    std::normal_distribution<float> normal;
+    for (int i = 0; i < 64; ++i) {
+        for (int k = 0; k < features; ++k) d.samples.values.push_back(normal(rng));
+        d.samples.labels.push_back(i % classes);
+        d.splits.train.push_back(i);
+        d.splits.test.push_back(i);
+    }
+    d.normalization = {std::vector<float>(static_cast<std::size_t>(features), 0.0f), std::vector<float>(static_cast<std::size_t>(features), 1.0f)};
+    return d;
+}
+
+std::int64_t macsOf(const quantized::IntModel& m, const quantized::IntOp& op) {
+    const auto& out = m.tensors[static_cast<std::size_t>(op.output)];
+    if (op.kind == quantized::IntOpKind::Conv2d) return out.elements() * op.weightShape[1] * op.weightShape[2] * op.weightShape[3];
+    if (op.kind == quantized::IntOpKind::FullyConnected) return op.weightShape[0] * op.weightShape[1];
+    return 0;
+}
+
+std::string run(const std::string& command) {
+    std::string out;
+    FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+    if (!pipe) return out;
+    char buffer[512];
+    while (std::fgets(buffer, sizeof buffer, pipe)) out += buffer;
+    pclose(pipe);
+    return out;
+}
+
+void measure(const std::string& label, const std::string& arch, const nlohmann::json& options, const data::Dataset& dataset,
+             const fs::path& dir) {
+    models::ArchitectureSpec spec;
+    spec.arch = arch;
+    spec.options = options;
+    auto model = models::Model::build(spec, dataset.samples.sampleShape, dataset.classCount(), 1, "student");
+    compress::foldBatchNorms(model);
+    compress::QuantizeSettings settings;
+    settings.enabled = true;
+    compress::Quantizer quantizer(model, dataset, settings, nullptr, 0);
+    quantizer.finalize(nullptr);
+    std::vector<compress::QuantParams> points;
+    for (const auto& r : quantizer.activationRanges()) points.push_back(r.params);
+    const auto integer = quantized::lowerToIntModel(model, points, 8);
+    const auto exported = exporting::exportC(integer, dir);
+    exporting::writeTestVectorsC(exporting::makeTestVectors(integer, dataset, dataset.splits.test), dir, 1);
+    const std::string out = run("make -s -f " + (resourceDir() / "c_runtime" / "Makefile").string() + " EXPORT=" + dir.string() + " qemu-bench");
+    std::smatch m;
+    if (!std::regex_search(out, m, std::regex("instructions_per_inference (\\d+)"))) {
+        std::printf("%s: the QEMU run failed:\n%s\n", label.c_str(), out.c_str());
+        return;
+    }
+    const double total = std::stod(m[1]);
+    std::int64_t macs = 0, convMacs = 0;
+    double convInstructions = 0;
+    const std::regex opLine("op (\\d+) instructions (\\d+)");
+    for (auto it = std::sregex_iterator(out.begin(), out.end(), opLine); it != std::sregex_iterator(); ++it) {
+        const auto& op = integer.ops.at(std::stoul((*it)[1]));
+        macs += macsOf(integer, op);
+        if (op.kind == quantized::IntOpKind::Conv2d) {
+            convMacs += macsOf(integer, op);
+            convInstructions += std::stod((*it)[2]);
+        }
+    }
+    std::printf("| %s | %lld | %lld | %lld | %.0f | %.2f | %s |\n", label.c_str(), static_cast<long long>(macs),
+                static_cast<long long>(exported.flashBytes), static_cast<long long>(exported.arenaBytes), total,
+                total / static_cast<double>(macs), convMacs ? std::to_string(convInstructions / static_cast<double>(convMacs)).substr(0, 5).c_str() : "n/a");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    configureThreads(0);
+    fs::path root = argc == 3 && std::string(argv[1]) == "--keep" ? fs::path(argv[2]) : fs::temp_directory_path() / "tinyforge-bench-c";
+    fs::remove_all(root);
+    std::printf("Exported C, reference kernels, arm-none-eabi-gcc -O2 -mcpu=cortex-m4, QEMU netduinoplus2 -icount shift=0\n\n");
+    std::printf("| model | MACs | flash bytes (model data) | arena bytes | instructions / inference | instructions / MAC | on convolutions |\n");
+    std::printf("| --- | --- | --- | --- | --- | --- | --- |\n");
+    measure("Iris MLP [16] (4 features)", "mlp", {{"hidden", {16}}}, randomTable(4, 3), root / "iris");
+    measure("LeNet-5, Fashion-MNIST 1x28x28", "lenet5", nlohmann::json::object(), randomDataset({1, 28, 28}, 10), root / "lenet5");
+    measure("ResNet-8, 3x32x32", "resnet8", nlohmann::json::object(), randomDataset({3, 32, 32}, 10), root / "resnet8");
+    return 0;
+}
