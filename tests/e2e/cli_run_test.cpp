@@ -80,7 +80,7 @@ TEST_CASE("sensitivity tables each layer's accuracy against its sparsity for a r
     fx::TempDir dir;
     const auto out = dir / "iris";
     REQUIRE(cli({"run", kIrisRecipe, "--out", out.string(), "--set", "train.epochs=20", "--set", "prune.enabled=false",
-                 "--set", "cluster.enabled=false", "--set", "quantize.enabled=false"}).exitCode == 0);
+                 "--set", "cluster.enabled=false", "--set", "quantize.enabled=false", "--set", "export.formats=[]"}).exitCode == 0);
     const auto result = cli({"sensitivity", out.string(), "--sparsities", "0,0.5,0.95"});
     INFO(result.err);
     REQUIRE(result.exitCode == 0);
@@ -121,7 +121,7 @@ torch.jit.trace(model, x[:1]).save(sys.argv[2])
     const auto out = dir / "run";
     const auto result = cli({"run", kIrisRecipe, "--out", out.string(), "--set", "teacher={\"torchscript\": \"" +
                              (dir / "teacher.pt").string() + "\"}", "--set", "train.epochs=60", "--set", "prune.enabled=false",
-                             "--set", "cluster.enabled=false", "--set", "quantize.enabled=false"});
+                             "--set", "cluster.enabled=false", "--set", "quantize.enabled=false", "--set", "export.formats=[]"});
     INFO(result.err);
     REQUIRE(result.exitCode == 0);
     const json summary = json::parse(fx::readText(out / "summary.json"));
