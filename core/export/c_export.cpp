@@ -18,8 +18,18 @@ using quantized::IntOp;
 using quantized::IntOpKind;
 
 // Sizes of the op descriptors on a 32-bit target: int32 fields and 4-byte pointers.
-constexpr std::int64_t kConvDescriptorBytes = 17 * 4 + 4 * 4;
-constexpr std::int64_t kDenseDescriptorBytes = 6 * 4 + 4 * 4;
+constexpr std::int64_t kConvDescriptorBytes = 17 * 4 + 5 * 4;
+constexpr std::int64_t kDenseDescriptorBytes = 6 * 4 + 5 * 4;
+
+// Values in the DSP kernels' scratch column: the longest receptive field or dense input.
+std::int64_t scratchElements(const IntModel& model) {
+    std::int64_t longest = 1;
+    for (const auto& op : model.ops) {
+        if (op.kind == IntOpKind::Conv2d) longest = std::max(longest, op.weightShape[1] * op.weightShape[2] * op.weightShape[3]);
+        if (op.kind == IntOpKind::FullyConnected) longest = std::max(longest, op.weightShape[1]);
+    }
+    return longest;
+}
 constexpr std::int64_t kPoolDescriptorBytes = 13 * 4;
 constexpr std::int64_t kAverageDescriptorBytes = 9 * 4;
 constexpr std::int64_t kAddDescriptorBytes = 13 * 4;
@@ -49,6 +59,8 @@ public:
     std::string source() {
         std::ostringstream body;
         std::ostringstream calls;
+        body << "\n/* Working memory of the DSP kernels (one im2col column or one widened input). */\n"
+             << "static int16_t scratch[" << upper() << "_SCRATCH_BYTES / 2];\n";
         for (std::size_t i = 0; i < model_.ops.size(); ++i) {
             emitOp(body, calls, i, model_.ops[i]);
             calls << "    PROFILE(" << i << ");\n";
@@ -84,6 +96,8 @@ public:
           << "#define " << u << "_INPUT_SIZE " << in.elements() << "\n"
           << "#define " << u << "_OUTPUT_SIZE " << out.elements() << "\n"
           << "/* Bytes of the static activation arena (RAM). */\n#define " << u << "_ARENA_BYTES " << plan_.arenaBytes << "\n"
+          << "/* Bytes of the DSP kernels' scratch column (RAM, besides the arena). */\n#define " << u << "_SCRATCH_BYTES "
+          << 2 * scratchElements(model_) << "\n"
           << "/* Bytes of constant data (flash): weights, biases, requantization tables, op descriptors. */\n"
           << "#define " << u << "_FLASH_BYTES " << flashBytes_ << "\n"
           << "#define " << u << "_WEIGHT_BITS " << model_.weightBits << "\n"
@@ -153,7 +167,7 @@ private:
                 body << "static const tf_fully_connected_params " << name << " = {" << in.elements() << ", " << out.elements()
                      << ", " << in.params.zeroPoint << ", " << out.params.zeroPoint << ", " << op.activationMin << ", "
                      << op.activationMax << ", " << name << "_weights, " << name << "_bias, " << name << "_multiplier, "
-                     << name << "_shift};\n";
+                     << name << "_shift, scratch};\n";
                 flashBytes_ += kDenseDescriptorBytes;
                 calls << "    tf_fully_connected(&" << name << ", " << bufferOf(op.input) << ", " << bufferOf(op.output) << ");\n";
                 break;

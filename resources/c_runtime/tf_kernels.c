@@ -32,7 +32,7 @@ int32_t tf_requantize(int32_t x, int32_t multiplier, int32_t shift) {
     return rounding_divide_by_pot(rounding_doubling_high_mul((int32_t)shifted, multiplier), right);
 }
 
-void tf_conv2d(const tf_conv2d_params *p, const int8_t *input, int8_t *output) {
+void tf_conv2d_reference(const tf_conv2d_params *p, const int8_t *input, int8_t *output) {
     const int32_t in_per_group = p->in_c / p->groups, out_per_group = p->out_c / p->groups;
     const int32_t filter_size = in_per_group * p->kernel_h * p->kernel_w;
     int32_t oc, oy, ox, ic, ky, kx;
@@ -62,7 +62,7 @@ void tf_conv2d(const tf_conv2d_params *p, const int8_t *input, int8_t *output) {
     }
 }
 
-void tf_fully_connected(const tf_fully_connected_params *p, const int8_t *input, int8_t *output) {
+void tf_fully_connected_reference(const tf_fully_connected_params *p, const int8_t *input, int8_t *output) {
     int32_t o, i;
     for (o = 0; o < p->out_size; ++o) {
         const int8_t *row = p->weights + o * p->in_size;
@@ -115,3 +115,93 @@ void tf_add(const tf_add_params *p, const int8_t *a, const int8_t *b, int8_t *ou
         output[i] = (int8_t)clamp32(tf_requantize(sum, p->out_multiplier, p->out_shift) + p->out_zero_point, p->act_min, p->act_max);
     }
 }
+
+#if defined(__ARM_FEATURE_DSP)
+/* DSP versions: values widened to int16 and stored in groups of four as (v0, v2, v1, v3), so that one 32-bit load
+ * gives a pair matching SXTB16's sign extension of bytes 0 and 2 (or 1 and 3) of four packed int8 weights; SMLAD
+ * then does two multiply-accumulates. A tail of fewer than four values is kept in order and done one by one. */
+
+static inline uint32_t sxtb16(uint32_t x) {
+    uint32_t r;
+    __asm("sxtb16 %0, %1" : "=r"(r) : "r"(x));
+    return r;
+}
+static inline uint32_t sxtb16_ror8(uint32_t x) {
+    uint32_t r;
+    __asm("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+    return r;
+}
+static inline int32_t smlad(uint32_t a, uint32_t b, int32_t acc) {
+    int32_t r;
+    __asm("smlad %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
+    return r;
+}
+static inline uint32_t load32(const void *p) {
+    uint32_t v;
+    __builtin_memcpy(&v, p, 4); /* an unaligned LDR, which the M4 allows */
+    return v;
+}
+
+/* Position of value k of a column in the reordered layout. */
+static inline int32_t reordered(int32_t k, int32_t length) {
+    static const int8_t order[4] = {0, 2, 1, 3};
+    return k < (length & ~3) ? (k & ~3) + order[k & 3] : k;
+}
+
+/* bias + the dot product of a reordered int16 column with `length` int8 weights. */
+static int32_t dot(const int16_t *column, const int8_t *weights, int32_t length, int32_t acc) {
+    int32_t k = 0;
+    for (; k + 4 <= length; k += 4) {
+        const uint32_t w = load32(weights + k);
+        acc = smlad(load32(column + k), sxtb16(w), acc);
+        acc = smlad(load32(column + k + 2), sxtb16_ror8(w), acc);
+    }
+    for (; k < length; ++k) acc += column[k] * weights[k];
+    return acc;
+}
+
+void tf_fully_connected(const tf_fully_connected_params *p, const int8_t *input, int8_t *output) {
+    int32_t i, o;
+    for (i = 0; i < p->in_size; ++i) p->scratch[reordered(i, p->in_size)] = (int16_t)(input[i] - p->in_zero_point);
+    for (o = 0; o < p->out_size; ++o) {
+        int32_t acc = dot(p->scratch, p->weights + o * p->in_size, p->in_size, p->bias[o]);
+        acc = tf_requantize(acc, p->multiplier[o], p->shift[o]) + p->out_zero_point;
+        output[o] = (int8_t)clamp32(acc, p->act_min, p->act_max);
+    }
+}
+
+void tf_conv2d(const tf_conv2d_params *p, const int8_t *input, int8_t *output) {
+    const int32_t in_per_group = p->in_c / p->groups, out_per_group = p->out_c / p->groups;
+    const int32_t length = in_per_group * p->kernel_h * p->kernel_w;
+    int32_t g, oy, ox, ic, ky, kx, oc;
+    for (g = 0; g < p->groups; ++g) {
+        for (oy = 0; oy < p->out_h; ++oy) {
+            for (ox = 0; ox < p->out_w; ++ox) {
+                /* im2col: this output pixel's receptive field, centred on the zero point (padding is 0) */
+                int32_t k = 0;
+                for (ic = 0; ic < in_per_group; ++ic) {
+                    const int8_t *plane = input + (g * in_per_group + ic) * p->in_h * p->in_w;
+                    for (ky = 0; ky < p->kernel_h; ++ky) {
+                        const int32_t iy = oy * p->stride_h - p->pad_h + ky;
+                        for (kx = 0; kx < p->kernel_w; ++kx, ++k) {
+                            const int32_t ix = ox * p->stride_w - p->pad_w + kx;
+                            const int inside = iy >= 0 && iy < p->in_h && ix >= 0 && ix < p->in_w;
+                            p->scratch[reordered(k, length)] = (int16_t)(inside ? plane[iy * p->in_w + ix] - p->in_zero_point : 0);
+                        }
+                    }
+                }
+                for (oc = g * out_per_group; oc < (g + 1) * out_per_group; ++oc) {
+                    int32_t acc = dot(p->scratch, p->weights + oc * length, length, p->bias[oc]);
+                    acc = tf_requantize(acc, p->multiplier[oc], p->shift[oc]) + p->out_zero_point;
+                    output[(oc * p->out_h + oy) * p->out_w + ox] = (int8_t)clamp32(acc, p->act_min, p->act_max);
+                }
+            }
+        }
+    }
+}
+#else
+void tf_fully_connected(const tf_fully_connected_params *p, const int8_t *input, int8_t *output) {
+    tf_fully_connected_reference(p, input, output);
+}
+void tf_conv2d(const tf_conv2d_params *p, const int8_t *input, int8_t *output) { tf_conv2d_reference(p, input, output); }
+#endif

@@ -20,6 +20,7 @@ typedef struct {
     const int32_t *bias;       /* [out_c] */
     const int32_t *multiplier; /* [out_c] in [2^30, 2^31) */
     const int8_t *shift;       /* [out_c] left shift when positive */
+    int16_t *scratch;          /* in_c / groups * kernel_h * kernel_w values, for the DSP kernel's im2col column */
 } tf_conv2d_params;
 
 typedef struct {
@@ -29,6 +30,7 @@ typedef struct {
     const int32_t *bias;
     const int32_t *multiplier;
     const int8_t *shift;
+    int16_t *scratch; /* in_size values, for the DSP kernel's widened input */
 } tf_fully_connected_params;
 
 typedef struct {
@@ -52,8 +54,15 @@ typedef struct {
 /* x * M for M = multiplier * 2^(shift - 31): the requantization step. */
 int32_t tf_requantize(int32_t x, int32_t multiplier, int32_t shift);
 
+/* Convolution and dense layer: on cores with the DSP extension (__ARM_FEATURE_DSP: Cortex-M4, M7, M33) the
+ * dual 16-bit multiply-accumulate (SMLAD) versions, else the reference loops. Both give identical outputs: the
+ * accumulators are exact integer sums. */
 void tf_conv2d(const tf_conv2d_params *p, const int8_t *input, int8_t *output);
 void tf_fully_connected(const tf_fully_connected_params *p, const int8_t *input, int8_t *output);
+
+/* The reference loops themselves, which the DSP versions are tested against. */
+void tf_conv2d_reference(const tf_conv2d_params *p, const int8_t *input, int8_t *output);
+void tf_fully_connected_reference(const tf_fully_connected_params *p, const int8_t *input, int8_t *output);
 void tf_max_pool2d(const tf_max_pool2d_params *p, const int8_t *input, int8_t *output);
 void tf_global_avg_pool(const tf_global_avg_pool_params *p, const int8_t *input, int8_t *output);
 void tf_add(const tf_add_params *p, const int8_t *a, const int8_t *b, int8_t *output);

@@ -1,0 +1,106 @@
+/* The DSP kernels against the reference loops over random shapes, on the (emulated) Cortex-M4.
+ * Prints the parameters of the first mismatches, then "cases N mismatches M". */
+#include "semihost.h"
+#include "tf_kernels.h"
+
+#define MAX_VALUES 4096
+static int8_t input[MAX_VALUES], weights[MAX_VALUES], got[MAX_VALUES], want[MAX_VALUES];
+static int32_t bias[64], multiplier[64];
+static int8_t shift[64];
+static int16_t scratch[MAX_VALUES];
+static uint32_t state = 2463534242u;
+
+static uint32_t next(void) { /* xorshift32 */
+    state ^= state << 13;
+    state ^= state >> 17;
+    state ^= state << 5;
+    return state;
+}
+static int32_t between(int32_t lo, int32_t hi) { return lo + (int32_t)(next() % (uint32_t)(hi - lo + 1)); }
+
+static void fill(int32_t outputs) {
+    int32_t i;
+    for (i = 0; i < MAX_VALUES; ++i) {
+        input[i] = (int8_t)between(-128, 127);
+        weights[i] = (int8_t)between(-127, 127);
+    }
+    for (i = 0; i < outputs; ++i) {
+        bias[i] = between(-5000, 5000);
+        multiplier[i] = (int32_t)(0x40000000u + (next() & 0x3FFFFFFFu));
+        shift[i] = (int8_t)between(-12, 0);
+    }
+}
+
+static int same(int32_t n) {
+    int32_t i;
+    for (i = 0; i < n; ++i) if (got[i] != want[i]) return 0;
+    return 1;
+}
+
+static void report(const char *what, int32_t a, int32_t b, int32_t c, int32_t d) {
+    semihost_write(what);
+    semihost_write(" mismatch: ");
+    semihost_write_uint((uint32_t)a); semihost_write(" ");
+    semihost_write_uint((uint32_t)b); semihost_write(" ");
+    semihost_write_uint((uint32_t)c); semihost_write(" ");
+    semihost_write_uint((uint32_t)d); semihost_write("\n");
+}
+
+int main(void) {
+    uint32_t cases = 0, mismatches = 0;
+    int32_t t;
+    for (t = 0; t < 300; ++t) {
+        tf_conv2d_params p;
+        const int depthwise = (t % 3) == 0;
+        p.in_c = between(1, 12);
+        p.groups = depthwise ? p.in_c : 1;
+        p.out_c = depthwise ? p.in_c : between(1, 16);
+        p.kernel_h = between(1, 5);
+        p.kernel_w = between(1, 5);
+        p.pad_h = between(0, p.kernel_h / 2 + 1);
+        p.pad_w = between(0, p.kernel_w / 2 + 1);
+        p.in_h = between(p.kernel_h > 2 * p.pad_h ? p.kernel_h - 2 * p.pad_h : 1, 10);
+        p.in_w = between(p.kernel_w > 2 * p.pad_w ? p.kernel_w - 2 * p.pad_w : 1, 10);
+        p.stride_h = between(1, 2);
+        p.stride_w = between(1, 2);
+        p.out_h = (p.in_h + 2 * p.pad_h - p.kernel_h) / p.stride_h + 1;
+        p.out_w = (p.in_w + 2 * p.pad_w - p.kernel_w) / p.stride_w + 1;
+        if (p.in_c * p.in_h * p.in_w > MAX_VALUES || p.out_c * p.out_h * p.out_w > MAX_VALUES ||
+            p.out_c * (p.in_c / p.groups) * p.kernel_h * p.kernel_w > MAX_VALUES) continue;
+        p.in_zero_point = between(-128, 127);
+        p.out_zero_point = between(-20, 20);
+        p.act_min = between(-128, 0);
+        p.act_max = between(1, 127);
+        fill(p.out_c);
+        p.weights = weights; p.bias = bias; p.multiplier = multiplier; p.shift = shift; p.scratch = scratch;
+        tf_conv2d(&p, input, got);
+        tf_conv2d_reference(&p, input, want);
+        ++cases;
+        if (!same(p.out_c * p.out_h * p.out_w)) {
+            if (++mismatches <= 5) report("conv2d in_c in_h kernel_h groups", p.in_c, p.in_h, p.kernel_h, p.groups);
+        }
+    }
+    for (t = 0; t < 200; ++t) {
+        tf_fully_connected_params p;
+        p.in_size = between(1, 300);
+        p.out_size = between(1, 13);
+        p.in_zero_point = between(-128, 127);
+        p.out_zero_point = between(-20, 20);
+        p.act_min = -128;
+        p.act_max = 127;
+        fill(p.out_size);
+        p.weights = weights; p.bias = bias; p.multiplier = multiplier; p.shift = shift; p.scratch = scratch;
+        tf_fully_connected(&p, input, got);
+        tf_fully_connected_reference(&p, input, want);
+        ++cases;
+        if (!same(p.out_size)) {
+            if (++mismatches <= 5) report("fully_connected in_size out_size", p.in_size, p.out_size, 0, 0);
+        }
+    }
+    semihost_write("cases ");
+    semihost_write_uint(cases);
+    semihost_write(" mismatches ");
+    semihost_write_uint(mismatches);
+    semihost_write("\n");
+    return mismatches == 0 ? 0 : 1;
+}
