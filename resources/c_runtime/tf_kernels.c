@@ -160,20 +160,56 @@ static int32_t dot(const int16_t *column, const int8_t *weights, int32_t length,
     return acc;
 }
 
-void tf_fully_connected(const tf_fully_connected_params *p, const int8_t *input, int8_t *output) {
-    int32_t i, o;
-    for (i = 0; i < p->in_size; ++i) p->scratch[reordered(i, p->in_size)] = (int16_t)(input[i] - p->in_zero_point);
-    for (o = 0; o < p->out_size; ++o) {
-        int32_t acc = dot(p->scratch, p->weights + o * p->in_size, p->in_size, p->bias[o]);
-        acc = tf_requantize(acc, p->multiplier[o], p->shift[o]) + p->out_zero_point;
-        output[o] = (int8_t)clamp32(acc, p->act_min, p->act_max);
+/* Two dot products sharing each column load: two output channels a pass. */
+static void dot2(const int16_t *column, const int8_t *wa, const int8_t *wb, int32_t length, int32_t *acc_a, int32_t *acc_b) {
+    int32_t a = *acc_a, b = *acc_b, k = 0;
+    for (; k + 4 <= length; k += 4) {
+        const uint32_t c02 = load32(column + k), c13 = load32(column + k + 2);
+        const uint32_t x = load32(wa + k), y = load32(wb + k);
+        a = smlad(c02, sxtb16(x), a);
+        a = smlad(c13, sxtb16_ror8(x), a);
+        b = smlad(c02, sxtb16(y), b);
+        b = smlad(c13, sxtb16_ror8(y), b);
     }
+    for (; k < length; ++k) {
+        a += column[k] * wa[k];
+        b += column[k] * wb[k];
+    }
+    *acc_a = a;
+    *acc_b = b;
+}
+
+/* Requantizes and stores output channels first..last-1 of one pixel (stride between channels: `step`). */
+static void output_channels(const int16_t *column, const int8_t *weights, int32_t length, int32_t first, int32_t last,
+                            const int32_t *bias, const int32_t *multiplier, const int8_t *shift, int32_t out_zero_point,
+                            int32_t act_min, int32_t act_max, int8_t *output, int32_t step) {
+    int32_t oc = first;
+    for (; oc + 1 < last; oc += 2) {
+        int32_t a = bias[oc], b = bias[oc + 1];
+        dot2(column, weights + oc * length, weights + (oc + 1) * length, length, &a, &b);
+        a = tf_requantize(a, multiplier[oc], shift[oc]) + out_zero_point;
+        b = tf_requantize(b, multiplier[oc + 1], shift[oc + 1]) + out_zero_point;
+        output[oc * step] = (int8_t)clamp32(a, act_min, act_max);
+        output[(oc + 1) * step] = (int8_t)clamp32(b, act_min, act_max);
+    }
+    if (oc < last) {
+        int32_t a = dot(column, weights + oc * length, length, bias[oc]);
+        a = tf_requantize(a, multiplier[oc], shift[oc]) + out_zero_point;
+        output[oc * step] = (int8_t)clamp32(a, act_min, act_max);
+    }
+}
+
+void tf_fully_connected(const tf_fully_connected_params *p, const int8_t *input, int8_t *output) {
+    int32_t i;
+    for (i = 0; i < p->in_size; ++i) p->scratch[reordered(i, p->in_size)] = (int16_t)(input[i] - p->in_zero_point);
+    output_channels(p->scratch, p->weights, p->in_size, 0, p->out_size, p->bias, p->multiplier, p->shift,
+                    p->out_zero_point, p->act_min, p->act_max, output, 1);
 }
 
 void tf_conv2d(const tf_conv2d_params *p, const int8_t *input, int8_t *output) {
     const int32_t in_per_group = p->in_c / p->groups, out_per_group = p->out_c / p->groups;
     const int32_t length = in_per_group * p->kernel_h * p->kernel_w;
-    int32_t g, oy, ox, ic, ky, kx, oc;
+    int32_t g, oy, ox, ic, ky, kx;
     for (g = 0; g < p->groups; ++g) {
         for (oy = 0; oy < p->out_h; ++oy) {
             for (ox = 0; ox < p->out_w; ++ox) {
@@ -190,11 +226,9 @@ void tf_conv2d(const tf_conv2d_params *p, const int8_t *input, int8_t *output) {
                         }
                     }
                 }
-                for (oc = g * out_per_group; oc < (g + 1) * out_per_group; ++oc) {
-                    int32_t acc = dot(p->scratch, p->weights + oc * length, length, p->bias[oc]);
-                    acc = tf_requantize(acc, p->multiplier[oc], p->shift[oc]) + p->out_zero_point;
-                    output[(oc * p->out_h + oy) * p->out_w + ox] = (int8_t)clamp32(acc, p->act_min, p->act_max);
-                }
+                output_channels(p->scratch, p->weights, length, g * out_per_group, (g + 1) * out_per_group, p->bias,
+                                p->multiplier, p->shift, p->out_zero_point, p->act_min, p->act_max,
+                                output + oy * p->out_w + ox, p->out_h * p->out_w);
             }
         }
     }
