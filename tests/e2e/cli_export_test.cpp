@@ -134,3 +134,31 @@ TEST_CASE("export refuses folders that are not runs and runs without a quantized
     result = cli({"export", run.string(), "--format", "tflite"});
     CHECK(result.exitCode == 2);
 }
+
+TEST_CASE("export names a damaged compressed.json and what is wrong with it", "[e2e][cli][export][bad-input]") {
+    fx::TempDir dir;
+    const auto run = dir / "iris";
+    REQUIRE(cli({"run", kIrisRecipe, "--out", run.string(), "--set", "train.epochs=5", "--set", "export.formats=[]"}).exitCode == 0);
+    const json good = json::parse(fx::readText(run / "compressed.json"));
+    auto withField = [&](const std::string& key, const json& value) {
+        json q = good;
+        q[key] = value;
+        return q.dump();
+    };
+    json badPoint = good;
+    badPoint["activation_points"][0]["scale"] = -1.0;
+    const std::vector<std::pair<std::string, std::string>> cases{
+        {"{not json", "not a quantization file"},
+        {"{}", "not a quantization file"},
+        {withField("weight_bits", 12), "bit widths must be from 2 to 8"},
+        {withField("activation_points", json::array()), "too few points"},
+        {badPoint.dump(), "scale or zero point out of range"},
+    };
+    for (const auto& [text, problem] : cases) {
+        INFO(text.substr(0, 80));
+        fx::writeText(run / "compressed.json", text);
+        const auto result = cli({"export", run.string(), "--format", "c"});
+        CHECK(result.exitCode == 2);
+        CHECK_THAT(result.err, Contains("compressed.json") && Contains(problem));
+    }
+}
