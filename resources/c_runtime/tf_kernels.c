@@ -215,14 +215,25 @@ void tf_conv2d(const tf_conv2d_params *p, const int8_t *input, int8_t *output) {
             for (ox = 0; ox < p->out_w; ++ox) {
                 /* im2col: this output pixel's receptive field, centred on the zero point (padding is 0) */
                 int32_t k = 0;
+                const int32_t x0 = ox * p->stride_w - p->pad_w;
+                const int inside_w = x0 >= 0 && x0 + p->kernel_w <= p->in_w;
                 for (ic = 0; ic < in_per_group; ++ic) {
                     const int8_t *plane = input + (g * in_per_group + ic) * p->in_h * p->in_w;
                     for (ky = 0; ky < p->kernel_h; ++ky) {
                         const int32_t iy = oy * p->stride_h - p->pad_h + ky;
-                        for (kx = 0; kx < p->kernel_w; ++kx, ++k) {
-                            const int32_t ix = ox * p->stride_w - p->pad_w + kx;
-                            const int inside = iy >= 0 && iy < p->in_h && ix >= 0 && ix < p->in_w;
-                            p->scratch[reordered(k, length)] = (int16_t)(inside ? plane[iy * p->in_w + ix] - p->in_zero_point : 0);
+                        const int8_t *row;
+                        if (iy < 0 || iy >= p->in_h) {
+                            for (kx = 0; kx < p->kernel_w; ++kx, ++k) p->scratch[reordered(k, length)] = 0;
+                            continue;
+                        }
+                        row = plane + iy * p->in_w + x0;
+                        if (inside_w) {
+                            for (kx = 0; kx < p->kernel_w; ++kx, ++k) p->scratch[reordered(k, length)] = (int16_t)(row[kx] - p->in_zero_point);
+                        } else {
+                            for (kx = 0; kx < p->kernel_w; ++kx, ++k) {
+                                const int32_t ix = x0 + kx;
+                                p->scratch[reordered(k, length)] = (int16_t)(ix >= 0 && ix < p->in_w ? row[kx] - p->in_zero_point : 0);
+                            }
                         }
                     }
                 }
