@@ -117,9 +117,9 @@ void tf_add(const tf_add_params *p, const int8_t *a, const int8_t *b, int8_t *ou
 }
 
 #if defined(__ARM_FEATURE_DSP)
-/* DSP versions: values widened to int16 and stored in groups of four as (v0, v2, v1, v3), so that one 32-bit load
- * gives a pair matching SXTB16's sign extension of bytes 0 and 2 (or 1 and 3) of four packed int8 weights; SMLAD
- * then does two multiply-accumulates. A tail of fewer than four values is kept in order and done one by one. */
+/* DSP versions: values widened to int16 in a column; for each four of them two PKH instructions form the pairs
+ * (v0, v2) and (v1, v3) that match SXTB16's sign extension of bytes 0 and 2 (or 1 and 3) of four packed int8
+ * weights, and SMLAD does two multiply-accumulates per pair. A tail of fewer than four values is done one by one. */
 
 static inline uint32_t sxtb16(uint32_t x) {
     uint32_t r;
@@ -136,25 +136,30 @@ static inline int32_t smlad(uint32_t a, uint32_t b, int32_t acc) {
     __asm("smlad %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
     return r;
 }
+/* (low half of a, low half of b) and (high half of a, high half of b). */
+static inline uint32_t pack_low(uint32_t a, uint32_t b) {
+    uint32_t r;
+    __asm("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+}
+static inline uint32_t pack_high(uint32_t a, uint32_t b) {
+    uint32_t r;
+    __asm("pkhtb %0, %2, %1, asr #16" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+}
 static inline uint32_t load32(const void *p) {
     uint32_t v;
     __builtin_memcpy(&v, p, 4); /* an unaligned LDR, which the M4 allows */
     return v;
 }
 
-/* Position of value k of a column in the reordered layout. */
-static inline int32_t reordered(int32_t k, int32_t length) {
-    static const int8_t order[4] = {0, 2, 1, 3};
-    return k < (length & ~3) ? (k & ~3) + order[k & 3] : k;
-}
-
-/* bias + the dot product of a reordered int16 column with `length` int8 weights. */
+/* bias + the dot product of an int16 column with `length` int8 weights. */
 static int32_t dot(const int16_t *column, const int8_t *weights, int32_t length, int32_t acc) {
     int32_t k = 0;
     for (; k + 4 <= length; k += 4) {
-        const uint32_t w = load32(weights + k);
-        acc = smlad(load32(column + k), sxtb16(w), acc);
-        acc = smlad(load32(column + k + 2), sxtb16_ror8(w), acc);
+        const uint32_t c01 = load32(column + k), c23 = load32(column + k + 2), w = load32(weights + k);
+        acc = smlad(pack_low(c01, c23), sxtb16(w), acc);
+        acc = smlad(pack_high(c01, c23), sxtb16_ror8(w), acc);
     }
     for (; k < length; ++k) acc += column[k] * weights[k];
     return acc;
@@ -164,7 +169,8 @@ static int32_t dot(const int16_t *column, const int8_t *weights, int32_t length,
 static void dot2(const int16_t *column, const int8_t *wa, const int8_t *wb, int32_t length, int32_t *acc_a, int32_t *acc_b) {
     int32_t a = *acc_a, b = *acc_b, k = 0;
     for (; k + 4 <= length; k += 4) {
-        const uint32_t c02 = load32(column + k), c13 = load32(column + k + 2);
+        const uint32_t c01 = load32(column + k), c23 = load32(column + k + 2);
+        const uint32_t c02 = pack_low(c01, c23), c13 = pack_high(c01, c23);
         const uint32_t x = load32(wa + k), y = load32(wb + k);
         a = smlad(c02, sxtb16(x), a);
         a = smlad(c13, sxtb16_ror8(x), a);
@@ -201,7 +207,7 @@ static void output_channels(const int16_t *column, const int8_t *weights, int32_
 
 void tf_fully_connected(const tf_fully_connected_params *p, const int8_t *input, int8_t *output) {
     int32_t i;
-    for (i = 0; i < p->in_size; ++i) p->scratch[reordered(i, p->in_size)] = (int16_t)(input[i] - p->in_zero_point);
+    for (i = 0; i < p->in_size; ++i) p->scratch[i] = (int16_t)(input[i] - p->in_zero_point);
     output_channels(p->scratch, p->weights, p->in_size, 0, p->out_size, p->bias, p->multiplier, p->shift,
                     p->out_zero_point, p->act_min, p->act_max, output, 1);
 }
@@ -223,16 +229,16 @@ void tf_conv2d(const tf_conv2d_params *p, const int8_t *input, int8_t *output) {
                         const int32_t iy = oy * p->stride_h - p->pad_h + ky;
                         const int8_t *row;
                         if (iy < 0 || iy >= p->in_h) {
-                            for (kx = 0; kx < p->kernel_w; ++kx, ++k) p->scratch[reordered(k, length)] = 0;
+                            for (kx = 0; kx < p->kernel_w; ++kx, ++k) p->scratch[k] = 0;
                             continue;
                         }
                         row = plane + iy * p->in_w + x0;
                         if (inside_w) {
-                            for (kx = 0; kx < p->kernel_w; ++kx, ++k) p->scratch[reordered(k, length)] = (int16_t)(row[kx] - p->in_zero_point);
+                            for (kx = 0; kx < p->kernel_w; ++kx, ++k) p->scratch[k] = (int16_t)(row[kx] - p->in_zero_point);
                         } else {
                             for (kx = 0; kx < p->kernel_w; ++kx, ++k) {
                                 const int32_t ix = x0 + kx;
-                                p->scratch[reordered(k, length)] = (int16_t)(ix >= 0 && ix < p->in_w ? row[kx] - p->in_zero_point : 0);
+                                p->scratch[k] = (int16_t)(ix >= 0 && ix < p->in_w ? row[kx] - p->in_zero_point : 0);
                             }
                         }
                     }
