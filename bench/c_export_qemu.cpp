@@ -100,6 +100,10 @@ void measure(const std::string& label, const std::string& arch, const nlohmann::
         return;
     }
     const double total = std::stod(m[1]);
+    std::smatch size;  // arm-none-eabi-size: text data bss dec hex file
+    const bool sized = std::regex_search(out, size, std::regex("\\s(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+\\d+\\s+[0-9a-f]+\\s+\\S*bench\\.elf"));
+    const long long firmwareFlash = sized ? std::stoll(size[1]) + std::stoll(size[2]) : -1;
+    const long long firmwareRam = sized ? std::stoll(size[2]) + std::stoll(size[3]) : -1;
     std::int64_t macs = 0, convMacs = 0;
     double convInstructions = 0;
     const std::regex opLine("op (\\d+) instructions (\\d+)");
@@ -111,8 +115,8 @@ void measure(const std::string& label, const std::string& arch, const nlohmann::
             convInstructions += std::stod((*it)[2]);
         }
     }
-    std::printf("| %s | %lld | %lld | %lld | %.0f | %.2f | %s |\n", label.c_str(), static_cast<long long>(macs),
-                static_cast<long long>(exported.flashBytes), static_cast<long long>(exported.arenaBytes), total,
+    std::printf("| %s | %lld | %lld | %lld | %lld | %lld | %.0f | %.2f | %s |\n", label.c_str(), static_cast<long long>(macs),
+                static_cast<long long>(exported.flashBytes), firmwareFlash, static_cast<long long>(exported.arenaBytes), firmwareRam, total,
                 total / static_cast<double>(macs), convMacs ? std::to_string(convInstructions / static_cast<double>(convMacs)).substr(0, 5).c_str() : "n/a");
 }
 
@@ -123,8 +127,8 @@ int main(int argc, char** argv) {
     fs::path root = argc == 3 && std::string(argv[1]) == "--keep" ? fs::path(argv[2]) : fs::temp_directory_path() / "tinyforge-bench-c";
     fs::remove_all(root);
     std::printf("Exported C, reference kernels, arm-none-eabi-gcc -O2 -mcpu=cortex-m4, QEMU netduinoplus2 -icount shift=0\n\n");
-    std::printf("| model | MACs | flash bytes (model data) | arena bytes | instructions / inference | instructions / MAC | on convolutions |\n");
-    std::printf("| --- | --- | --- | --- | --- | --- | --- |\n");
+    std::printf("| model | MACs | model data bytes | firmware flash bytes | arena bytes | firmware RAM bytes | instructions / inference | instructions / MAC | on convolutions |\n");
+    std::printf("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
     measure("Iris MLP [16] (4 features)", "mlp", {{"hidden", {16}}}, randomTable(4, 3), root / "iris");
     measure("LeNet-5, Fashion-MNIST 1x28x28", "lenet5", nlohmann::json::object(), randomDataset({1, 28, 28}, 10), root / "lenet5");
     measure("ResNet-8, 3x32x32", "resnet8", nlohmann::json::object(), randomDataset({3, 32, 32}, 10), root / "resnet8");
