@@ -21,11 +21,12 @@ using quantized::IntOpKind;
 constexpr std::int64_t kConvDescriptorBytes = 17 * 4 + 5 * 4;
 constexpr std::int64_t kDenseDescriptorBytes = 6 * 4 + 5 * 4;
 
-// Values in the DSP kernels' scratch column: the longest receptive field or dense input.
+// Values in the DSP kernels' scratch: two of the longest receptive field, or the longest dense input.
 std::int64_t scratchElements(const IntModel& model) {
     std::int64_t longest = 1;
     for (const auto& op : model.ops) {
-        if (op.kind == IntOpKind::Conv2d) longest = std::max(longest, op.weightShape[1] * op.weightShape[2] * op.weightShape[3]);
+        // Two columns: the DSP convolution works on two output pixels at a time.
+        if (op.kind == IntOpKind::Conv2d) longest = std::max(longest, 2 * op.weightShape[1] * op.weightShape[2] * op.weightShape[3]);
         if (op.kind == IntOpKind::FullyConnected) longest = std::max(longest, op.weightShape[1]);
     }
     return longest;
@@ -59,7 +60,7 @@ public:
     std::string source() {
         std::ostringstream body;
         std::ostringstream calls;
-        body << "\n/* Working memory of the DSP kernels (one im2col column or one widened input). */\n"
+        body << "\n/* Working memory of the DSP kernels (two im2col columns or one widened input). */\n"
              << "static int16_t scratch[" << upper() << "_SCRATCH_BYTES / 2];\n";
         for (std::size_t i = 0; i < model_.ops.size(); ++i) {
             emitOp(body, calls, i, model_.ops[i]);
@@ -96,7 +97,7 @@ public:
           << "#define " << u << "_INPUT_SIZE " << in.elements() << "\n"
           << "#define " << u << "_OUTPUT_SIZE " << out.elements() << "\n"
           << "/* Bytes of the static activation arena (RAM). */\n#define " << u << "_ARENA_BYTES " << plan_.arenaBytes << "\n"
-          << "/* Bytes of the DSP kernels' scratch column (RAM, besides the arena). */\n#define " << u << "_SCRATCH_BYTES "
+          << "/* Bytes of the DSP kernels' scratch columns (RAM, besides the arena). */\n#define " << u << "_SCRATCH_BYTES "
           << 2 * scratchElements(model_) << "\n"
           << "/* Bytes of constant data (flash): weights, biases, requantization tables, op descriptors. */\n"
           << "#define " << u << "_FLASH_BYTES " << flashBytes_ << "\n"

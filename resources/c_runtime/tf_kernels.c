@@ -212,40 +212,104 @@ void tf_fully_connected(const tf_fully_connected_params *p, const int8_t *input,
                     p->out_zero_point, p->act_min, p->act_max, output, 1);
 }
 
+/* The receptive field of output pixel (oy, ox) of group g, centred on the zero point (padding is 0). */
+static void im2col(const tf_conv2d_params *p, const int8_t *input, int32_t g, int32_t oy, int32_t ox, int16_t *column) {
+    const int32_t in_per_group = p->in_c / p->groups;
+    const int32_t x0 = ox * p->stride_w - p->pad_w;
+    const int inside_w = x0 >= 0 && x0 + p->kernel_w <= p->in_w;
+    int32_t ic, ky, kx, k = 0;
+    for (ic = 0; ic < in_per_group; ++ic) {
+        const int8_t *plane = input + (g * in_per_group + ic) * p->in_h * p->in_w;
+        for (ky = 0; ky < p->kernel_h; ++ky) {
+            const int32_t iy = oy * p->stride_h - p->pad_h + ky;
+            const int8_t *row;
+            if (iy < 0 || iy >= p->in_h) {
+                for (kx = 0; kx < p->kernel_w; ++kx, ++k) column[k] = 0;
+                continue;
+            }
+            row = plane + iy * p->in_w + x0;
+            if (inside_w) {
+                for (kx = 0; kx < p->kernel_w; ++kx, ++k) column[k] = (int16_t)(row[kx] - p->in_zero_point);
+            } else {
+                for (kx = 0; kx < p->kernel_w; ++kx, ++k) {
+                    const int32_t ix = x0 + kx;
+                    column[k] = (int16_t)(ix >= 0 && ix < p->in_w ? row[kx] - p->in_zero_point : 0);
+                }
+            }
+        }
+    }
+}
+
+static int8_t requantized(const tf_conv2d_params *p, int32_t acc, int32_t oc) {
+    acc = tf_requantize(acc, p->multiplier[oc], p->shift[oc]) + p->out_zero_point;
+    return (int8_t)clamp32(acc, p->act_min, p->act_max);
+}
+
+/* Two pixels (columns ca, cb) by two output channels (weights wa, wb): each column pair and weight pair loaded once
+ * feeds four SMLADs. */
+static void dot2x2(const int16_t *ca, const int16_t *cb, const int8_t *wa, const int8_t *wb, int32_t length, int32_t acc[4]) {
+    int32_t a0 = acc[0], a1 = acc[1], b0 = acc[2], b1 = acc[3], k = 0;
+    for (; k + 4 <= length; k += 4) {
+        const uint32_t x = load32(wa + k), y = load32(wb + k);
+        const uint32_t x02 = sxtb16(x), x13 = sxtb16_ror8(x), y02 = sxtb16(y), y13 = sxtb16_ror8(y);
+        uint32_t c01 = load32(ca + k), c23 = load32(ca + k + 2);
+        uint32_t c02 = pack_low(c01, c23), c13 = pack_high(c01, c23);
+        a0 = smlad(c02, x02, a0);
+        a0 = smlad(c13, x13, a0);
+        b0 = smlad(c02, y02, b0);
+        b0 = smlad(c13, y13, b0);
+        c01 = load32(cb + k);
+        c23 = load32(cb + k + 2);
+        c02 = pack_low(c01, c23);
+        c13 = pack_high(c01, c23);
+        a1 = smlad(c02, x02, a1);
+        a1 = smlad(c13, x13, a1);
+        b1 = smlad(c02, y02, b1);
+        b1 = smlad(c13, y13, b1);
+    }
+    for (; k < length; ++k) {
+        a0 += ca[k] * wa[k];
+        a1 += cb[k] * wa[k];
+        b0 += ca[k] * wb[k];
+        b1 += cb[k] * wb[k];
+    }
+    acc[0] = a0;
+    acc[1] = a1;
+    acc[2] = b0;
+    acc[3] = b1;
+}
+
 void tf_conv2d(const tf_conv2d_params *p, const int8_t *input, int8_t *output) {
     const int32_t in_per_group = p->in_c / p->groups, out_per_group = p->out_c / p->groups;
-    const int32_t length = in_per_group * p->kernel_h * p->kernel_w;
-    int32_t g, oy, ox, ic, ky, kx;
+    const int32_t length = in_per_group * p->kernel_h * p->kernel_w, plane = p->out_h * p->out_w;
+    int16_t *ca = p->scratch, *cb = p->scratch + length;
+    int32_t g, oy, ox, oc;
     for (g = 0; g < p->groups; ++g) {
+        const int32_t first = g * out_per_group, last = first + out_per_group;
         for (oy = 0; oy < p->out_h; ++oy) {
-            for (ox = 0; ox < p->out_w; ++ox) {
-                /* im2col: this output pixel's receptive field, centred on the zero point (padding is 0) */
-                int32_t k = 0;
-                const int32_t x0 = ox * p->stride_w - p->pad_w;
-                const int inside_w = x0 >= 0 && x0 + p->kernel_w <= p->in_w;
-                for (ic = 0; ic < in_per_group; ++ic) {
-                    const int8_t *plane = input + (g * in_per_group + ic) * p->in_h * p->in_w;
-                    for (ky = 0; ky < p->kernel_h; ++ky) {
-                        const int32_t iy = oy * p->stride_h - p->pad_h + ky;
-                        const int8_t *row;
-                        if (iy < 0 || iy >= p->in_h) {
-                            for (kx = 0; kx < p->kernel_w; ++kx, ++k) p->scratch[k] = 0;
-                            continue;
-                        }
-                        row = plane + iy * p->in_w + x0;
-                        if (inside_w) {
-                            for (kx = 0; kx < p->kernel_w; ++kx, ++k) p->scratch[k] = (int16_t)(row[kx] - p->in_zero_point);
-                        } else {
-                            for (kx = 0; kx < p->kernel_w; ++kx, ++k) {
-                                const int32_t ix = x0 + kx;
-                                p->scratch[k] = (int16_t)(ix >= 0 && ix < p->in_w ? row[kx] - p->in_zero_point : 0);
-                            }
-                        }
-                    }
+            for (ox = 0; ox + 1 < p->out_w; ox += 2) {
+                int8_t *out = output + oy * p->out_w + ox;
+                im2col(p, input, g, oy, ox, ca);
+                im2col(p, input, g, oy, ox + 1, cb);
+                for (oc = first; oc + 1 < last; oc += 2) {
+                    int32_t acc[4];
+                    acc[0] = acc[1] = p->bias[oc];
+                    acc[2] = acc[3] = p->bias[oc + 1];
+                    dot2x2(ca, cb, p->weights + oc * length, p->weights + (oc + 1) * length, length, acc);
+                    out[oc * plane] = requantized(p, acc[0], oc);
+                    out[oc * plane + 1] = requantized(p, acc[1], oc);
+                    out[(oc + 1) * plane] = requantized(p, acc[2], oc + 1);
+                    out[(oc + 1) * plane + 1] = requantized(p, acc[3], oc + 1);
                 }
-                output_channels(p->scratch, p->weights, length, g * out_per_group, (g + 1) * out_per_group, p->bias,
-                                p->multiplier, p->shift, p->out_zero_point, p->act_min, p->act_max,
-                                output + oy * p->out_w + ox, p->out_h * p->out_w);
+                if (oc < last) {
+                    out[oc * plane] = requantized(p, dot(ca, p->weights + oc * length, length, p->bias[oc]), oc);
+                    out[oc * plane + 1] = requantized(p, dot(cb, p->weights + oc * length, length, p->bias[oc]), oc);
+                }
+            }
+            if (ox < p->out_w) {  /* an odd last pixel */
+                im2col(p, input, g, oy, ox, ca);
+                output_channels(ca, p->weights, length, first, last, p->bias, p->multiplier, p->shift, p->out_zero_point,
+                                p->act_min, p->act_max, output + oy * p->out_w + ox, plane);
             }
         }
     }

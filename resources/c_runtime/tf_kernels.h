@@ -20,7 +20,7 @@ typedef struct {
     const int32_t *bias;       /* [out_c] */
     const int32_t *multiplier; /* [out_c] in [2^30, 2^31) */
     const int8_t *shift;       /* [out_c] left shift when positive */
-    int16_t *scratch;          /* in_c / groups * kernel_h * kernel_w values, for the DSP kernel's im2col column */
+    int16_t *scratch;          /* 2 * in_c / groups * kernel_h * kernel_w values: the DSP kernel's two im2col columns */
 } tf_conv2d_params;
 
 typedef struct {
