@@ -159,7 +159,7 @@ private:
                      << op.weightShape[2] << ", " << op.weightShape[3] << ", " << op.strideH << ", " << op.strideW << ", "
                      << op.padH << ", " << op.padW << ", " << op.groups << ", " << in.params.zeroPoint << ", "
                      << out.params.zeroPoint << ", " << op.activationMin << ", " << op.activationMax << ", " << name
-                     << "_weights, " << name << "_bias, " << name << "_multiplier, " << name << "_shift};\n";
+                     << "_weights, " << name << "_bias, " << name << "_multiplier, " << name << "_shift, scratch};\n";
                 flashBytes_ += kConvDescriptorBytes;
                 calls << "    tf_conv2d(&" << name << ", " << bufferOf(op.input) << ", " << bufferOf(op.output) << ");\n";
                 break;

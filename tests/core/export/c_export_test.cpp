@@ -17,19 +17,21 @@ namespace fx = tinyforge::test;
 
 namespace {
 
-// Runs the Makefile's host check on an export folder; returns its "samples N identical I" counts.
-std::pair<long, long> hostCheck(const std::filesystem::path& dir) {
+// Runs one of the Makefile's checks (host-check, qemu-check) on an export folder; returns its "samples N
+// identical I" counts.
+std::pair<long, long> check(const std::filesystem::path& dir, const std::string& target = "host-check") {
     const auto result = fx::runProcess({"make", "-s", "-f", (resourceDir() / "c_runtime" / "Makefile").string(),
-                                        "EXPORT=" + dir.string(), "host-check"});
+                                        "EXPORT=" + dir.string(), target});
     INFO(result.out << result.err);
     std::smatch m;
-    REQUIRE(std::regex_search(result.out, m, std::regex("samples (\\d+) identical (\\d+)")));
+    const std::string text = result.out + result.err;
+    REQUIRE(std::regex_search(text, m, std::regex("samples (\\d+) identical (\\d+)")));
     return {std::stol(m[1]), std::stol(m[2])};
 }
 
 }  // namespace
 
-TEST_CASE("Exported C matches the integer reference bit for bit for every architecture", "[core][export][slow]") {
+TEST_CASE("Exported C matches the integer reference bit for bit for every architecture, on the host and an emulated Cortex-M4", "[core][export][qemu][slow]") {
     const auto images = fx::randomImages(48);
     for (const std::string arch : {"mlp", "lenet5", "cnn-small", "resnet8", "mobilenet-v1", "ds-cnn"}) {
         for (const int bits : {8, 3}) {
@@ -40,10 +42,16 @@ TEST_CASE("Exported C matches the integer reference bit for bit for every archit
             const auto exported = exporting::exportC(integer, dir.path());
             CHECK(exported.arenaBytes >= integer.peakActivationBytes() - 256);  // the input is the caller's
             CHECK(exported.flashBytes > integer.parameterBytes());
-            exporting::writeTestVectors(exporting::makeTestVectors(integer, images, images.splits.test), dir / "test_vectors.bin");
-            const auto [samples, identical] = hostCheck(dir.path());
+            const auto vectors = exporting::makeTestVectors(integer, images, images.splits.test);
+            exporting::writeTestVectors(vectors, dir / "test_vectors.bin");
+            const auto [samples, identical] = check(dir.path());
             CHECK(samples == 48);
             CHECK(identical == 48);
+            // On the emulated Cortex-M4 the DSP convolution and dense kernels run instead of the reference loops.
+            exporting::writeTestVectorsC(vectors, dir.path(), 8);
+            const auto [targetSamples, targetIdentical] = check(dir.path(), "qemu-check");
+            CHECK(targetSamples == 8);
+            CHECK(targetIdentical == 8);
         }
     }
 }
@@ -60,6 +68,7 @@ TEST_CASE("The C export states its arena and flash sizes in the header and refus
     CHECK_THAT(header, Catch::Contains("void kws_net_run(const int8_t *input, int8_t *output);"));
     const std::string source = fx::readText(dir / "kws_net.c");
     CHECK_THAT(source, Catch::Contains("static const int8_t op0_weights["));  // const: stays in flash
+    CHECK_THAT(source, Catch::Contains("op0_shift, scratch};"));             // the DSP kernels' column buffer
     CHECK(source.find("malloc") == std::string::npos);
     CHECK_THROWS_AS(exporting::exportC(integer, dir.path(), "3d-model"), tinyforge::Error);
     CHECK_THROWS_AS(exporting::exportC(integer, dir.path(), "tf_kernels"), tinyforge::Error);
