@@ -8,6 +8,7 @@
 #include "core/io/file_bytes.h"
 #include "core/models/layers.h"
 #include "core/models/model_impl.h"
+#include "core/quantized/lower_model.h"
 
 namespace tinyforge::core::exporting {
 
@@ -94,18 +95,15 @@ private:
         return tag;
     }
 
-    // The weight as a float initializer, or (QDQ) as int8 with per-output-channel scales and a DequantizeLinear.
+    // The weight as a float initializer, or (QDQ) as int8 with per-output-channel scales and a DequantizeLinear:
+    // the same integers and scales as the integer-only reference.
     std::string weight(const std::string& name, const at::Tensor& w) {
         if (!points_) return initializer(name, w);
-        const double qmax = (1 << (weightBits_ - 1)) - 1;
-        auto scale = std::get<0>(w.detach().abs().flatten(1).max(1)) / qmax;
-        scale = torch::where(scale > 0, scale, torch::ones_like(scale));
-        std::vector<std::int64_t> shape(static_cast<std::size_t>(w.dim()), 1);
-        shape[0] = w.size(0);
-        const auto levels = w.detach() / scale.reshape(shape);
-        const auto q = torch::clamp(torch::sign(levels) * torch::floor(torch::abs(levels) + 0.5), -qmax, qmax).to(torch::kChar);
+        auto q = quantized::quantizeWeights(w, weightBits_);
+        const auto values = torch::from_blob(q.values.data(), w.sizes(), torch::kChar);
+        const auto scales = torch::from_blob(q.scales.data(), {w.size(0)}, torch::kFloat);
         node("DequantizeLinear",
-             {initializer(name + "_quantized", q), initializer(name + "_scale", scale.to(torch::kFloat)),
+             {initializer(name + "_quantized", values), initializer(name + "_scale", scales),
               initializer(name + "_zero_point", torch::zeros({w.size(0)}, torch::kChar))},
              {name});
         auto& dq = *graph_.mutable_node(graph_.node_size() - 1);

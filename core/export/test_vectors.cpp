@@ -1,12 +1,10 @@
 #include "core/export/test_vectors.h"
 
-#include <torch/torch.h>
-
 #include <sstream>
 
-#include "core/data/tensors.h"
 #include "core/error.h"
 #include "core/io/file_bytes.h"
+#include "core/quantized/lower_model.h"
 
 namespace tinyforge::core::exporting {
 
@@ -35,19 +33,10 @@ TestVectors makeTestVectors(const quantized::IntModel& model, const data::Datase
         throw Error("the dataset's samples have " + std::to_string(dataset.sampleSize()) + " values, the model takes " +
                     std::to_string(v.inputSize));
     }
-    for (std::size_t start = 0; start < indices.size(); start += 512) {
-        const std::vector<std::int64_t> batch(indices.begin() + static_cast<std::ptrdiff_t>(start),
-                                              indices.begin() + static_cast<std::ptrdiff_t>(std::min(indices.size(), start + 512)));
-        const auto samples = data::samplesTensor(dataset, batch).contiguous();
-        const float* values = samples.data_ptr<float>();
-        for (std::size_t s = 0; s < batch.size(); ++s) {
-            const auto q = model.quantizeInput({values + static_cast<std::int64_t>(s) * v.inputSize, static_cast<std::size_t>(v.inputSize)});
-            const auto out = model.run(q);
-            v.inputs.insert(v.inputs.end(), q.begin(), q.end());
-            v.expected.insert(v.expected.end(), out.begin(), out.end());
-            v.labels.push_back(static_cast<std::uint8_t>(dataset.samples.labels[static_cast<std::size_t>(batch[s])]));
-        }
-    }
+    auto runs = quantized::runIntegerModel(model, dataset, indices);
+    v.inputs = std::move(runs.inputs);
+    v.expected = std::move(runs.outputs);
+    for (const auto i : indices) v.labels.push_back(static_cast<std::uint8_t>(dataset.samples.labels[static_cast<std::size_t>(i)]));
     v.count = static_cast<std::int64_t>(v.labels.size());
     return v;
 }

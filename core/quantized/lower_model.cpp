@@ -33,23 +33,6 @@ FusedLayer foldBatchNorm(FusedLayer layer, nn::BatchNorm2dImpl* bn) {
     return layer;
 }
 
-// Per output channel: the weight scale. One shared scale when the weights already sit on that layer-wide grid.
-std::vector<float> weightScales(const at::Tensor& weight, int bits) {
-    const double qmax = (1 << (bits - 1)) - 1;
-    const auto flat = weight.flatten(1);
-    const double layerMax = flat.abs().max().item<double>();
-    const double shared = layerMax > 0 ? layerMax / qmax : 1.0;
-    const auto levels = flat / shared;
-    const bool onSharedGrid = (levels - torch::round(levels)).abs().max().item<double>() < 1e-3;
-    std::vector<float> scales;
-    const auto channelMax = std::get<0>(flat.abs().max(1));
-    for (std::int64_t c = 0; c < flat.size(0); ++c) {
-        const double m = channelMax[c].item<double>();
-        scales.push_back(static_cast<float>(onSharedGrid ? shared : (m > 0 ? m / qmax : 1.0)));
-    }
-    return scales;
-}
-
 class Lowerer {
 public:
     Lowerer(const models::Model& model, const std::vector<QuantParams>& points, int bits)
@@ -134,19 +117,13 @@ private:
         op.input = input;
         op.output = output;
         op.weightShape = layer.weight.sizes().vec();
-        op.weightScales = weightScales(layer.weight, bits_);
-        const std::int32_t qmax = (1 << (bits_ - 1)) - 1;
+        auto quantizedWeights = quantizeWeights(layer.weight, bits_);
+        op.weights = std::move(quantizedWeights.values);
+        op.weightScales = std::move(quantizedWeights.scales);
         const float inScale = tensor(input).params.scale;
         const auto& outParams = tensor(output).params;
-        const auto perChannel = layer.weight.flatten(1).contiguous();
-        const std::int64_t fanIn = perChannel.size(1);
-        const auto* w = perChannel.data_ptr<float>();
-        for (std::int64_t c = 0; c < perChannel.size(0); ++c) {
+        for (std::int64_t c = 0; c < layer.weight.size(0); ++c) {
             const double scale = op.weightScales[static_cast<std::size_t>(c)];
-            for (std::int64_t k = 0; k < fanIn; ++k) {
-                const auto q = compress::roundHalfAway(w[c * fanIn + k] / scale);
-                op.weights.push_back(static_cast<std::int8_t>(std::clamp(q, -qmax, qmax)));
-            }
             const double biasLevels = layer.bias[c].item<double>() / (static_cast<double>(inScale) * scale);
             op.bias.push_back(compress::roundHalfAway(std::clamp(biasLevels, -2.0e9, 2.0e9)));
             op.multipliers.push_back(quantizeMultiplier(static_cast<double>(inScale) * scale / outParams.scale));
@@ -272,38 +249,75 @@ private:
 
 }  // namespace
 
+QuantizedWeights quantizeWeights(const at::Tensor& weight, int bits) {
+    torch::NoGradGuard noGrad;
+    const double qmax = (1 << (bits - 1)) - 1;
+    const auto flat = weight.detach().flatten(1).contiguous();
+    const double layerMax = flat.abs().max().item<double>();
+    const double shared = layerMax > 0 ? layerMax / qmax : 1.0;
+    const auto levels = flat / shared;
+    const bool onSharedGrid = (levels - torch::round(levels)).abs().max().item<double>() < 1e-3;
+    QuantizedWeights q;
+    const auto channelMax = std::get<0>(flat.abs().max(1));
+    const std::int64_t fanIn = flat.size(1);
+    const auto* w = flat.data_ptr<float>();
+    for (std::int64_t c = 0; c < flat.size(0); ++c) {
+        const double m = channelMax[c].item<double>();
+        const double scale = onSharedGrid ? shared : (m > 0 ? m / qmax : 1.0);
+        q.scales.push_back(static_cast<float>(scale));
+        for (std::int64_t k = 0; k < fanIn; ++k) {
+            const auto level = compress::roundHalfAway(w[c * fanIn + k] / scale);
+            q.values.push_back(static_cast<std::int8_t>(std::clamp<std::int32_t>(level, -qmax, qmax)));
+        }
+    }
+    return q;
+}
+
 IntModel lowerToIntModel(const models::Model& model, const std::vector<QuantParams>& points, int weightBits) {
     if (weightBits < 2 || weightBits > 8) throw SettingsError("integer weights must have 2 to 8 bits, got " + std::to_string(weightBits));
     torch::NoGradGuard noGrad;
     return Lowerer(model, points, weightBits).run();
 }
 
-double integerAccuracy(const IntModel& model, const data::Dataset& dataset, const std::vector<std::int64_t>& indices) {
-    if (indices.empty()) return 0.0;
-    const std::int64_t perSample = model.tensors.at(static_cast<std::size_t>(model.input)).elements();
-    auto countCorrect = [&](std::size_t begin, std::size_t end) {
-        std::int64_t correct = 0;
+IntegerRuns runIntegerModel(const IntModel& model, const data::Dataset& dataset, const std::vector<std::int64_t>& indices) {
+    IntegerRuns runs;
+    runs.inputSize = model.tensors.at(static_cast<std::size_t>(model.input)).elements();
+    runs.outputSize = model.tensors.at(static_cast<std::size_t>(model.output)).elements();
+    runs.inputs.resize(indices.size() * static_cast<std::size_t>(runs.inputSize));
+    runs.outputs.resize(indices.size() * static_cast<std::size_t>(runs.outputSize));
+    // Each worker fills its own range of samples, so the results keep the order of `indices`.
+    auto runRange = [&](std::size_t begin, std::size_t end) {
         for (std::size_t start = begin; start < end; start += 256) {
             const std::vector<std::int64_t> batch(indices.begin() + static_cast<std::ptrdiff_t>(start),
                                                   indices.begin() + static_cast<std::ptrdiff_t>(std::min(end, start + 256)));
             const auto samples = data::samplesTensor(dataset, batch).contiguous();
             const float* values = samples.data_ptr<float>();
             for (std::size_t s = 0; s < batch.size(); ++s) {
-                const auto q = model.quantizeInput({values + static_cast<std::int64_t>(s) * perSample, static_cast<std::size_t>(perSample)});
-                const auto logits = model.run(q);
-                if (static_cast<std::int64_t>(argmax(logits)) == dataset.samples.labels[static_cast<std::size_t>(batch[s])]) ++correct;
+                const auto q = model.quantizeInput({values + static_cast<std::int64_t>(s) * runs.inputSize, static_cast<std::size_t>(runs.inputSize)});
+                const auto out = model.run(q);
+                std::copy(q.begin(), q.end(), runs.inputs.begin() + static_cast<std::ptrdiff_t>((start + s) * q.size()));
+                std::copy(out.begin(), out.end(), runs.outputs.begin() + static_cast<std::ptrdiff_t>((start + s) * out.size()));
             }
         }
-        return correct;
     };
     const std::size_t workers = std::max(1u, std::thread::hardware_concurrency());
-    std::vector<std::future<std::int64_t>> parts;
+    std::vector<std::future<void>> parts;
     for (std::size_t w = 0; w < workers; ++w) {
-        const std::size_t begin = indices.size() * w / workers, end = indices.size() * (w + 1) / workers;
-        parts.push_back(std::async(std::launch::async, countCorrect, begin, end));
+        parts.push_back(std::async(std::launch::async, runRange, indices.size() * w / workers, indices.size() * (w + 1) / workers));
     }
+    for (auto& p : parts) p.get();
+    return runs;
+}
+
+double integerAccuracy(const IntModel& model, const data::Dataset& dataset, const std::vector<std::int64_t>& indices) {
+    if (indices.empty()) return 0.0;
+    const auto runs = runIntegerModel(model, dataset, indices);
     std::int64_t correct = 0;
-    for (auto& p : parts) correct += p.get();
+    for (std::size_t s = 0; s < indices.size(); ++s) {
+        const std::span<const std::int8_t> logits(runs.outputs.data() + s * static_cast<std::size_t>(runs.outputSize),
+                                                  static_cast<std::size_t>(runs.outputSize));
+        correct += static_cast<std::int64_t>(argmax(logits)) == dataset.samples.labels[static_cast<std::size_t>(indices[s])];
+    }
     return static_cast<double>(correct) / static_cast<double>(indices.size());
 }
 

@@ -6,6 +6,7 @@
 
 #include <regex>
 
+#include "tests/support/c_checks.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/process.h"
 
@@ -22,18 +23,11 @@ fx::ProcessResult cli(std::vector<std::string> args) {
     return fx::runProcess(args);
 }
 
-struct Check {
-    long samples = -1, identical = -1, correct = -1;
-};
-
-Check runCheck(const std::filesystem::path& exportDir, const std::string& target) {
-    const auto result = fx::runProcess({"make", "-s", "-f", kCheckMakefile, "EXPORT=" + exportDir.string(), target});
-    INFO(target << ": " << result.out << result.err);
-    CHECK(result.exitCode == 0);
-    std::smatch m;
-    const std::string text = result.out + result.err;  // QEMU's semihosting console may use either
-    if (!std::regex_search(text, m, std::regex("samples (\\d+) identical (\\d+) correct (\\d+)"))) return {};
-    return {std::stol(m[1]), std::stol(m[2]), std::stol(m[3])};
+fx::CCheck runCheck(const std::filesystem::path& exportDir, const std::string& target) {
+    auto result = fx::runCCheck(exportDir, target);
+    INFO(target << ": " << result.output);
+    CHECK(result.process.exitCode == 0);
+    return result;
 }
 }  // namespace
 
@@ -56,10 +50,10 @@ TEST_CASE("export writes C that runs identically on the host and on an emulated 
     CHECK(c["integer_test_accuracy"].get<double>() == Approx(summary["compressed"]["integer"]["test_accuracy"].get<double>()));
     CHECK(summary.contains("student"));  // the rest of the summary is kept
 
-    const Check host = runCheck(exported, "host-check");
+    const fx::CCheck host = runCheck(exported, "host-check");
     CHECK(host.samples == summary["dataset"]["test"].get<long>());  // the whole test split
     CHECK(host.identical == host.samples);
-    const Check target = runCheck(exported, "qemu-check");
+    const fx::CCheck target = runCheck(exported, "qemu-check");
     CHECK(target.samples == host.samples);  // Iris's 30 test samples all fit in the firmware
     CHECK(target.identical == target.samples);
     CHECK(target.correct == host.correct);

@@ -1,15 +1,12 @@
 // The exported C, compiled with the host compiler, reproduces the integer reference byte for byte.
 #include <catch2/catch.hpp>
 
-#include <regex>
-
 #include "core/error.h"
 #include "core/export/c_export.h"
 #include "core/export/test_vectors.h"
 #include "core/quantized/lower_model.h"
-#include "core/resources.h"
+#include "tests/support/c_checks.h"
 #include "tests/support/fixtures.h"
-#include "tests/support/process.h"
 #include "tests/support/quantized_fixtures.h"
 
 using namespace tinyforge::core;
@@ -20,13 +17,10 @@ namespace {
 // Runs one of the Makefile's checks (host-check, qemu-check) on an export folder; returns its "samples N
 // identical I" counts.
 std::pair<long, long> check(const std::filesystem::path& dir, const std::string& target = "host-check") {
-    const auto result = fx::runProcess({"make", "-s", "-f", (resourceDir() / "c_runtime" / "Makefile").string(),
-                                        "EXPORT=" + dir.string(), target});
-    INFO(result.out << result.err);
-    std::smatch m;
-    const std::string text = result.out + result.err;
-    REQUIRE(std::regex_search(text, m, std::regex("samples (\\d+) identical (\\d+)")));
-    return {std::stol(m[1]), std::stol(m[2])};
+    const auto result = fx::runCCheck(dir, target);
+    INFO(result.output);
+    REQUIRE(result.samples >= 0);
+    return {result.samples, result.identical};
 }
 
 }  // namespace

@@ -1,0 +1,20 @@
+#include "tests/support/c_checks.h"
+
+#include <regex>
+
+namespace tinyforge::test {
+
+CCheck runCCheck(const std::filesystem::path& exportDir, const std::string& target) {
+    CCheck check;
+    check.process = runProcess({"make", "-s", "-f", TINYFORGE_RESOURCE_DIR "/c_runtime/Makefile", "EXPORT=" + exportDir.string(), target});
+    check.output = check.process.out + check.process.err;
+    std::smatch m;
+    if (std::regex_search(check.output, m, std::regex("samples (\\d+) identical (\\d+) correct (\\d+)"))) {
+        check.samples = std::stol(m[1]);
+        check.identical = std::stol(m[2]);
+        check.correct = std::stol(m[3]);
+    }
+    return check;
+}
+
+}  // namespace tinyforge::test
