@@ -1,7 +1,9 @@
 // Exported C on an emulated Cortex-M4 (QEMU netduinoplus2, -icount): flash, arena, and instructions per inference
 // and per multiply-accumulate, overall and on the convolution layers, for the Iris MLP, a LeNet-5 Fashion-MNIST
-// student and ResNet-8. Instruction counts depend on shapes, not on weight values, so the models are quantized
-// with weights as initialised and activations calibrated on random samples of the right shape.
+// student and ResNet-8, dense and (with the studio's own pruner and clusterer) 90% sparse with 16 shared values,
+// whose weights the C decodes on the fly. Instruction counts depend on shapes and encodings, not on what the
+// weights learnt, so the models are quantized with weights as initialised and activations calibrated on random
+// samples of the right shape.
 // Usage: bench_c_export_qemu [--keep DIR]
 
 #include <cstdio>
@@ -13,7 +15,9 @@
 
 #include <torch/torch.h>
 
+#include "core/compress/clusterer.h"
 #include "core/compress/compressible_layers.h"
+#include "core/compress/pruner.h"
 #include "core/compress/quantizer.h"
 #include "core/export/c_export.h"
 #include "core/export/test_vectors.h"
@@ -77,21 +81,42 @@ std::string run(const std::string& command) {
     return out;
 }
 
+struct Compression {
+    double sparsity = 0;  ///< global magnitude pruning, or none
+    int clusters = 0;     ///< k-means clusters per layer, or none
+};
+
 void measure(const std::string& label, const std::string& arch, const nlohmann::json& options, const data::Dataset& dataset,
-             const fs::path& dir) {
+             const fs::path& dir, Compression compression = {}) {
     models::ArchitectureSpec spec;
     spec.arch = arch;
     spec.options = options;
     auto model = models::Model::build(spec, dataset.samples.sampleShape, dataset.classCount(), 1, "student");
     compress::foldBatchNorms(model);
+    if (compression.sparsity > 0) {
+        compress::PruneSettings prune;
+        prune.enabled = true;
+        prune.global = true;
+        compress::Pruner(model, prune).prune(compression.sparsity);
+    }
+    std::unique_ptr<compress::Clusterer> clusterer;
+    if (compression.clusters > 0) {
+        compress::ClusterSettings cluster;
+        cluster.enabled = true;
+        cluster.clusters = compression.clusters;
+        clusterer = std::make_unique<compress::Clusterer>(model, cluster, 1);
+        clusterer->project();  // weights = their centroids
+    }
     compress::QuantizeSettings settings;
     settings.enabled = true;
-    compress::Quantizer quantizer(model, dataset, settings, nullptr, 0);
-    quantizer.finalize(nullptr);
+    compress::Quantizer quantizer(model, dataset, settings, clusterer.get(), 0);
+    quantizer.finalize(clusterer.get());
     std::vector<compress::QuantParams> points;
     for (const auto& r : quantizer.activationRanges()) points.push_back(r.params);
     const auto integer = quantized::lowerToIntModel(model, points, 8);
     const auto exported = exporting::exportC(integer, dir);
+    std::map<std::string, int> encodings;
+    for (const auto& layer : exported.layers) ++encodings[layer.encoding];
     exporting::writeTestVectorsC(exporting::makeTestVectors(integer, dataset, dataset.splits.test), dir, 1);
     const std::string out = run("make -s -f " + (resourceDir() / "c_runtime" / "Makefile").string() + " EXPORT=" + dir.string() + " qemu-bench");
     std::smatch m;
@@ -115,9 +140,13 @@ void measure(const std::string& label, const std::string& arch, const nlohmann::
             convInstructions += std::stod((*it)[2]);
         }
     }
-    std::printf("| %s | %lld | %lld | %lld | %lld | %lld | %.0f | %.2f | %s |\n", label.c_str(), static_cast<long long>(macs),
-                static_cast<long long>(exported.flashBytes), firmwareFlash, static_cast<long long>(exported.arenaBytes), firmwareRam, total,
-                total / static_cast<double>(macs), convMacs ? std::to_string(convInstructions / static_cast<double>(convMacs)).substr(0, 5).c_str() : "n/a");
+    std::string encodingList;
+    for (const auto& [name, count] : encodings) encodingList += (encodingList.empty() ? "" : ", ") + name + " x" + std::to_string(count);
+    std::printf("| %s | %lld | %lld | %lld | %lld | %lld | %lld | %.0f | %.2f | %s | %s |\n", label.c_str(), static_cast<long long>(macs),
+                static_cast<long long>(exported.weightBytes), static_cast<long long>(exported.flashBytes), firmwareFlash,
+                static_cast<long long>(exported.arenaBytes), firmwareRam, total, total / static_cast<double>(macs),
+                convMacs ? std::to_string(convInstructions / static_cast<double>(convMacs)).substr(0, 5).c_str() : "n/a",
+                encodingList.c_str());
 }
 
 }  // namespace
@@ -126,11 +155,15 @@ int main(int argc, char** argv) {
     configureThreads(0);
     fs::path root = argc == 3 && std::string(argv[1]) == "--keep" ? fs::path(argv[2]) : fs::temp_directory_path() / "tinyforge-bench-c";
     fs::remove_all(root);
-    std::printf("Exported C, reference kernels, arm-none-eabi-gcc -O2 -mcpu=cortex-m4, QEMU netduinoplus2 -icount shift=0\n\n");
-    std::printf("| model | MACs | model data bytes | firmware flash bytes | arena bytes | firmware RAM bytes | instructions / inference | instructions / MAC | on convolutions |\n");
-    std::printf("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    std::printf("Exported C, arm-none-eabi-gcc -O2 -mcpu=cortex-m4 (DSP kernels), QEMU netduinoplus2 -icount shift=0\n\n");
+    std::printf("| model | MACs | weight bytes | model data bytes | firmware flash bytes | arena bytes | firmware RAM bytes | "
+                "instructions / inference | instructions / MAC | on convolutions | weight encodings |\n");
+    std::printf("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    const Compression sparse{0.9, 16};
     measure("Iris MLP [16] (4 features)", "mlp", {{"hidden", {16}}}, randomTable(4, 3), root / "iris");
     measure("LeNet-5, Fashion-MNIST 1x28x28", "lenet5", nlohmann::json::object(), randomDataset({1, 28, 28}, 10), root / "lenet5");
+    measure("LeNet-5, 90% sparse, 16 clusters", "lenet5", nlohmann::json::object(), randomDataset({1, 28, 28}, 10), root / "lenet5-sparse", sparse);
     measure("ResNet-8, 3x32x32", "resnet8", nlohmann::json::object(), randomDataset({3, 32, 32}, 10), root / "resnet8");
+    measure("ResNet-8, 90% sparse, 16 clusters", "resnet8", nlohmann::json::object(), randomDataset({3, 32, 32}, 10), root / "resnet8-sparse", sparse);
     return 0;
 }

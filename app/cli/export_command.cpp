@@ -10,6 +10,7 @@ struct ExportArguments {
     std::string run;
     core::pipeline::ExportOptions options;
     std::string out;
+    std::string weights = "smallest";
 };
 }  // namespace
 
@@ -26,10 +27,18 @@ void addExportCommand(CLI::App& app, CommandAction& selected) {
     command->add_option("--embedded-vectors", args->options.embeddedVectors, "Test samples compiled into tf_test_vectors.c")
         ->check(CLI::Range(1, 100000))
         ->capture_default_str();
+    command->add_option("--weights", args->weights,
+                        "C: smallest stores each layer in its smallest encoding (sparse, clustered: decoded on the fly); "
+                        "dense stores plain int8 (fastest, most flash)")
+        ->check(CLI::IsMember({"smallest", "dense"}))
+        ->capture_default_str();
+    command->add_flag("--softmax", args->options.softmax,
+                      "C: end the model in an int8 softmax (probabilities, scale 1/256) instead of logits");
     command->callback([&selected, args] {
         selected = [args] {
             const core::pipeline::RunFolder run(args->run);
             args->options.outDir = args->out;
+            args->options.denseWeights = args->weights == "dense";
             const auto entry = core::pipeline::exportRun(run, args->options);
             std::printf("%s\n", entry.dump(2).c_str());
             if (entry.contains("arena_bytes")) {

@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/export/memory_plan.h"
+#include "core/export/weight_encoding.h"
 #include "core/io/file_bytes.h"
 #include "core/resources.h"
 
@@ -18,22 +19,19 @@ using quantized::IntOp;
 using quantized::IntOpKind;
 
 // Sizes of the op descriptors on a 32-bit target: int32 fields and 4-byte pointers.
-constexpr std::int64_t kConvDescriptorBytes = 17 * 4 + 5 * 4;
+constexpr std::int64_t kConvDescriptorBytes = 18 * 4 + 5 * 4;
 constexpr std::int64_t kDenseDescriptorBytes = 6 * 4 + 5 * 4;
-
-// Values in the DSP kernels' scratch: two of the longest receptive field, or the longest dense input.
-std::int64_t scratchElements(const IntModel& model) {
-    std::int64_t longest = 1;
-    for (const auto& op : model.ops) {
-        // Two columns: the DSP convolution works on two output pixels at a time.
-        if (op.kind == IntOpKind::Conv2d) longest = std::max(longest, 2 * op.weightShape[1] * op.weightShape[2] * op.weightShape[3]);
-        if (op.kind == IntOpKind::FullyConnected) longest = std::max(longest, op.weightShape[1]);
-    }
-    return longest;
-}
 constexpr std::int64_t kPoolDescriptorBytes = 13 * 4;
-constexpr std::int64_t kAverageDescriptorBytes = 9 * 4;
+constexpr std::int64_t kAveragePoolDescriptorBytes = 17 * 4;
+constexpr std::int64_t kGlobalAverageDescriptorBytes = 9 * 4;
 constexpr std::int64_t kAddDescriptorBytes = 13 * 4;
+constexpr std::int64_t kSoftmaxDescriptorBytes = 2 * 4;
+
+// Output pixels a convolution gathers per pass over its filters: two for plain int8 weights (read in place), more
+// when each filter must be decoded, so the decoding is shared by more pixels.
+constexpr std::int64_t kPlainBlock = 2, kDecodedBlock = 8;
+
+bool readInPlace(const EncodedWeights& w) { return w.encoding == "dense" && w.weightBits == 8; }
 
 std::string floatLiteral(float value) {
     char text[32];
@@ -54,14 +52,12 @@ void writeArray(std::ostream& out, const char* type, const std::string& name, co
 
 class SourceWriter {
 public:
-    SourceWriter(const IntModel& model, const MemoryPlan& plan, std::string prefix)
-        : model_(model), plan_(plan), prefix_(std::move(prefix)) {}
+    SourceWriter(const IntModel& model, const MemoryPlan& plan, const COptions& options)
+        : model_(model), plan_(plan), prefix_(options.prefix), storage_(options.weights) {}
 
     std::string source() {
         std::ostringstream body;
         std::ostringstream calls;
-        body << "\n/* Working memory of the DSP kernels (two im2col columns or one widened input). */\n"
-             << "static int16_t scratch[" << upper() << "_SCRATCH_BYTES / 2];\n";
         for (std::size_t i = 0; i < model_.ops.size(); ++i) {
             emitOp(body, calls, i, model_.ops[i]);
             calls << "    PROFILE(" << i << ");\n";
@@ -72,7 +68,9 @@ public:
             << "#include <math.h>\n\n#include \"" << prefix_ << ".h\"\n#include \"tf_kernels.h\"\n\n"
             << "/* Built with -D" << upper() << "_PROFILE, the model calls " << prefix_ << "_profile(op) after each op. */\n"
             << "#ifdef " << upper() << "_PROFILE\nvoid " << prefix_ << "_profile(int32_t op);\n#define PROFILE(op) " << prefix_
-            << "_profile(op)\n#else\n#define PROFILE(op)\n#endif\n" << body.str()
+            << "_profile(op)\n#else\n#define PROFILE(op)\n#endif\n"
+            << "\n/* Working memory of the kernels: im2col columns, a widened input, decoded filters. */\n"
+            << "static int16_t scratch[" << upper() << "_SCRATCH_BYTES / 2];\n" << body.str()
             << "\n/* Activations: one static arena; buffers reuse it once their readers are done. */\n"
             << "static int32_t arena_words[(" << upper() << "_ARENA_BYTES + 3) / 4];\n\n"
             << "void " << prefix_ << "_run(const int8_t *input, int8_t *output) {\n"
@@ -97,8 +95,8 @@ public:
           << "#define " << u << "_INPUT_SIZE " << in.elements() << "\n"
           << "#define " << u << "_OUTPUT_SIZE " << out.elements() << "\n"
           << "/* Bytes of the static activation arena (RAM). */\n#define " << u << "_ARENA_BYTES " << plan_.arenaBytes << "\n"
-          << "/* Bytes of the DSP kernels' scratch columns (RAM, besides the arena). */\n#define " << u << "_SCRATCH_BYTES "
-          << 2 * scratchElements(model_) << "\n"
+          << "/* Bytes of the kernels' scratch: im2col columns and decoded filters (RAM, besides the arena). */\n#define " << u
+          << "_SCRATCH_BYTES " << scratchBytes() << "\n"
           << "/* Bytes of constant data (flash): weights, biases, requantization tables, op descriptors. */\n"
           << "#define " << u << "_FLASH_BYTES " << flashBytes_ << "\n"
           << "#define " << u << "_WEIGHT_BITS " << model_.weightBits << "\n"
@@ -117,6 +115,9 @@ public:
     }
 
     std::int64_t flashBytes() const { return flashBytes_; }
+    std::int64_t weightBytes() const { return weightBytes_; }
+    std::int64_t scratchBytes() const { return 2 * std::max<std::int64_t>(1, scratchValues_); }
+    const std::vector<CLayerWeights>& layers() const { return layers_; }
 
 private:
     std::string upper() const {
@@ -132,18 +133,24 @@ private:
         return "(arena + " + std::to_string(plan_.offsets[static_cast<std::size_t>(id)]) + ")";
     }
 
-    void emitWeightTables(std::ostream& out, const std::string& name, const IntOp& op) {
+    // The encoded weights, biases and requantization tables of a conv or dense op; returns the weights.
+    EncodedWeights emitWeightTables(std::ostream& out, const std::string& name, const IntOp& op) {
         std::vector<std::int32_t> multipliers;
         std::vector<std::int32_t> shifts;
         for (const auto& m : op.multipliers) {
             multipliers.push_back(m.multiplier);
             shifts.push_back(m.shift);
         }
-        writeArray(out, "int8_t", name + "_weights", op.weights);
+        EncodedWeights weights = storage_ == WeightStorage::Dense ? encodeWeights(op.weights, 8, "dense")
+                                                                  : encodeSmallest(op.weights, model_.weightBits);
+        out << cDefinition(weights, name + "_weights");
         writeArray(out, "int32_t", name + "_bias", op.bias);
         writeArray(out, "int32_t", name + "_multiplier", multipliers);
         writeArray(out, "int8_t", name + "_shift", shifts);
-        flashBytes_ += static_cast<std::int64_t>(op.weights.size() + 4 * op.bias.size() + 5 * multipliers.size());
+        weightBytes_ += weights.bytes();
+        layers_.push_back({op.name, weights.encoding, weights.bytes()});
+        flashBytes_ += weights.bytes() + kWeightsDescriptorBytes + static_cast<std::int64_t>(4 * op.bias.size() + 5 * multipliers.size());
+        return weights;
     }
 
     void emitOp(std::ostream& body, std::ostream& calls, std::size_t index, const IntOp& op) {
@@ -152,22 +159,27 @@ private:
         const auto& out = tensor(op.output);
         body << "\n/* " << op.name << ": " << quantized::opKindId(op.kind) << " */\n";
         switch (op.kind) {
-            case IntOpKind::Conv2d:
-                emitWeightTables(body, name, op);
+            case IntOpKind::Conv2d: {
+                const auto weights = emitWeightTables(body, name, op);
+                const std::int64_t length = op.weightShape[1] * op.weightShape[2] * op.weightShape[3];
+                const std::int64_t block = readInPlace(weights) ? kPlainBlock : kDecodedBlock;
+                scratchValues_ = std::max(scratchValues_, block * length + length);  // TF_CONV2D_SCRATCH
                 body << "static const tf_conv2d_params " << name << " = {" << in.shape[0] << ", " << in.shape[1] << ", "
                      << in.shape[2] << ", " << out.shape[0] << ", " << out.shape[1] << ", " << out.shape[2] << ", "
                      << op.weightShape[2] << ", " << op.weightShape[3] << ", " << op.strideH << ", " << op.strideW << ", "
                      << op.padH << ", " << op.padW << ", " << op.groups << ", " << in.params.zeroPoint << ", "
-                     << out.params.zeroPoint << ", " << op.activationMin << ", " << op.activationMax << ", " << name
-                     << "_weights, " << name << "_bias, " << name << "_multiplier, " << name << "_shift, scratch};\n";
+                     << out.params.zeroPoint << ", " << op.activationMin << ", " << op.activationMax << ", " << block << ", &"
+                     << name << "_weights, " << name << "_bias, " << name << "_multiplier, " << name << "_shift, scratch};\n";
                 flashBytes_ += kConvDescriptorBytes;
                 calls << "    tf_conv2d(&" << name << ", " << bufferOf(op.input) << ", " << bufferOf(op.output) << ");\n";
                 break;
+            }
             case IntOpKind::FullyConnected:
                 emitWeightTables(body, name, op);
+                scratchValues_ = std::max(scratchValues_, 2 * in.elements());  // TF_FULLY_CONNECTED_SCRATCH
                 body << "static const tf_fully_connected_params " << name << " = {" << in.elements() << ", " << out.elements()
                      << ", " << in.params.zeroPoint << ", " << out.params.zeroPoint << ", " << op.activationMin << ", "
-                     << op.activationMax << ", " << name << "_weights, " << name << "_bias, " << name << "_multiplier, "
+                     << op.activationMax << ", &" << name << "_weights, " << name << "_bias, " << name << "_multiplier, "
                      << name << "_shift, scratch};\n";
                 flashBytes_ += kDenseDescriptorBytes;
                 calls << "    tf_fully_connected(&" << name << ", " << bufferOf(op.input) << ", " << bufferOf(op.output) << ");\n";
@@ -185,8 +197,23 @@ private:
                      << ", " << in.shape[2] << ", " << in.params.zeroPoint << ", " << out.params.zeroPoint << ", "
                      << op.activationMin << ", " << op.activationMax << ", " << op.outputMultiplier.multiplier << ", "
                      << op.outputMultiplier.shift << "};\n";
-                flashBytes_ += kAverageDescriptorBytes;
+                flashBytes_ += kGlobalAverageDescriptorBytes;
                 calls << "    tf_global_avg_pool(&" << name << ", " << bufferOf(op.input) << ", " << bufferOf(op.output) << ");\n";
+                break;
+            case IntOpKind::AvgPool2d:
+                body << "static const tf_avg_pool2d_params " << name << " = {" << in.shape[0] << ", " << in.shape[1] << ", "
+                     << in.shape[2] << ", " << out.shape[1] << ", " << out.shape[2] << ", " << op.kernelH << ", " << op.kernelW
+                     << ", " << op.strideH << ", " << op.strideW << ", " << op.padH << ", " << op.padW << ", "
+                     << in.params.zeroPoint << ", " << out.params.zeroPoint << ", " << op.activationMin << ", "
+                     << op.activationMax << ", " << op.outputMultiplier.multiplier << ", " << op.outputMultiplier.shift << "};\n";
+                flashBytes_ += kAveragePoolDescriptorBytes;
+                calls << "    tf_avg_pool2d(&" << name << ", " << bufferOf(op.input) << ", " << bufferOf(op.output) << ");\n";
+                break;
+            case IntOpKind::Softmax:
+                writeArray(body, "uint16_t", name + "_exp", op.expTable);
+                body << "static const tf_softmax_params " << name << " = {" << out.elements() << ", " << name << "_exp};\n";
+                flashBytes_ += kSoftmaxDescriptorBytes + 2 * static_cast<std::int64_t>(op.expTable.size());
+                calls << "    tf_softmax(&" << name << ", " << bufferOf(op.input) << ", " << bufferOf(op.output) << ");\n";
                 break;
             case IntOpKind::Add: {
                 const auto& b = tensor(op.input2);
@@ -206,14 +233,17 @@ private:
     const IntModel& model_;
     const MemoryPlan& plan_;
     std::string prefix_;
-    std::int64_t flashBytes_ = 0;
+    WeightStorage storage_;
+    std::int64_t flashBytes_ = 0, weightBytes_ = 0, scratchValues_ = 0;
+    std::vector<CLayerWeights> layers_;
 };
 
 void writeText(const std::filesystem::path& file, const std::string& text) { io::writeFileAtomically(file, text.data(), text.size()); }
 
 }  // namespace
 
-CExport exportC(const IntModel& model, const std::filesystem::path& dir, const std::string& prefix) {
+CExport exportC(const IntModel& model, const std::filesystem::path& dir, const COptions& options) {
+    const std::string& prefix = options.prefix;
     if (!std::regex_match(prefix, std::regex("[A-Za-z_][A-Za-z0-9_]{0,40}")) || prefix == "tf_kernels") {
         throw Error("C export: '" + prefix + "' is not a usable C identifier for the model");
     }
@@ -221,11 +251,14 @@ CExport exportC(const IntModel& model, const std::filesystem::path& dir, const s
     std::filesystem::create_directories(dir, ec);
     if (ec) throw Error("C export: cannot create " + dir.string() + ": " + ec.message());
     const MemoryPlan plan = planMemory(model);
-    SourceWriter writer(model, plan, prefix);
-    const std::string source = writer.source();  // counts the flash bytes the header states
+    SourceWriter writer(model, plan, options);
+    const std::string source = writer.source();  // counts the bytes the header states
     CExport result;
     result.arenaBytes = plan.arenaBytes;
     result.flashBytes = writer.flashBytes();
+    result.weightBytes = writer.weightBytes();
+    result.scratchBytes = writer.scratchBytes();
+    result.layers = writer.layers();
     writeText(dir / (prefix + ".h"), writer.header());
     writeText(dir / (prefix + ".c"), source);
     result.files = {dir / (prefix + ".h"), dir / (prefix + ".c")};

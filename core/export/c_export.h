@@ -12,14 +12,32 @@
 
 namespace tinyforge::core::exporting {
 
+/// How the weights are stored: each layer in its smallest encoding (sparse and clustered layers decoded on the fly,
+/// weight_encoding.h), or every layer as plain int8 (the fastest to run, the most flash).
+enum class WeightStorage { Smallest, Dense };
+
+struct COptions {
+    std::string prefix = "tf_model";  ///< a C identifier: names the files, the functions and the macros
+    WeightStorage weights = WeightStorage::Smallest;
+};
+
+struct CLayerWeights {
+    std::string name;      ///< the model's layer name
+    std::string encoding;  ///< as weight_encoding.h names it
+    std::int64_t bytes = 0;
+};
+
 struct CExport {
     std::vector<std::filesystem::path> files;  ///< what was written
-    std::int64_t flashBytes = 0;               ///< constant data: weights, biases, requantization tables, op descriptors
-    std::int64_t arenaBytes = 0;               ///< the static activation arena
+    std::int64_t flashBytes = 0;    ///< constant data: weights, biases, requantization tables, op descriptors
+    std::int64_t weightBytes = 0;   ///< the encoded weights alone
+    std::int64_t arenaBytes = 0;    ///< the static activation arena
+    std::int64_t scratchBytes = 0;  ///< the kernels' working memory besides the arena
+    std::vector<CLayerWeights> layers;
 };
 
 /// Writes `<prefix>.h`, `<prefix>.c`, `tf_kernels.h` and `tf_kernels.c` into `dir` (created if needed), each file
-/// atomically. `prefix` must be a C identifier. Throws Error for a bad prefix or an unwritable folder.
-CExport exportC(const quantized::IntModel& model, const std::filesystem::path& dir, const std::string& prefix = "tf_model");
+/// atomically. Throws Error for a prefix that is not a C identifier or an unwritable folder.
+CExport exportC(const quantized::IntModel& model, const std::filesystem::path& dir, const COptions& options = {});
 
 }  // namespace tinyforge::core::exporting

@@ -187,6 +187,18 @@ private:
             intAttribute(n, "ceil_mode", o.ceil_mode() ? 1 : 0);
             return y;
         }
+        if (auto* p = m.as<nn::AvgPool2d>()) {
+            const auto& o = p->options;
+            if (o.divisor_override().has_value()) throw Error(name + ": average pooling with a divisor override cannot be exported to ONNX");
+            const std::string y = fresh(name);
+            auto& n = node("AveragePool", {x}, {y});
+            intsAttribute(n, "kernel_shape", {o.kernel_size()->at(0), o.kernel_size()->at(1)});
+            intsAttribute(n, "strides", {o.stride()->at(0), o.stride()->at(1)});
+            intsAttribute(n, "pads", {o.padding()->at(0), o.padding()->at(1), o.padding()->at(0), o.padding()->at(1)});
+            intAttribute(n, "ceil_mode", o.ceil_mode() ? 1 : 0);
+            intAttribute(n, "count_include_pad", o.count_include_pad() ? 1 : 0);
+            return y;
+        }
         if (auto* a = m.as<nn::AdaptiveAvgPool2d>()) {
             const auto size = a->options.output_size();
             if (size->at(0) != 1 || size->at(1) != 1) throw Error(name + ": only global average pooling exports to ONNX");

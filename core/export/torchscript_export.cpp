@@ -126,6 +126,11 @@ private:
             const auto& o = p->options;
             body_ << "    " << var << " = torch.max_pool2d(" << var << ", " << list2(o.kernel_size()) << ", " << list2(o.stride())
                   << ", " << list2(o.padding()) << ", " << list2(o.dilation()) << ", " << (o.ceil_mode() ? "True" : "False") << ")\n";
+        } else if (auto* avg = m.as<nn::AvgPool2d>()) {
+            const auto& o = avg->options;
+            body_ << "    " << var << " = torch.avg_pool2d(" << var << ", " << list2(o.kernel_size()) << ", " << list2(o.stride())
+                  << ", " << list2(o.padding()) << ", " << (o.ceil_mode() ? "True" : "False") << ", "
+                  << (o.count_include_pad() ? "True" : "False") << ")\n";
         } else if (auto* a = m.as<nn::AdaptiveAvgPool2d>()) {
             const auto size = a->options.output_size();
             body_ << "    " << var << " = torch.adaptive_avg_pool2d(" << var << ", [" << size->at(0).value() << ", "

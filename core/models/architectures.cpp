@@ -20,9 +20,9 @@ using Shape = std::vector<std::int64_t>;
 
 const std::vector<ArchitectureInfo> kArchitectures{
     {"mlp", "multi-layer perceptron for tables (or flattened images); hidden: widths", {"hidden"}, false},
-    {"lenet5", "LeNet-5 (LeCun et al. 1998): two 5x5 convolutions, three dense layers", {}, true},
-    {"cnn-small", "conv3x3-BN-ReLU-maxpool stages; channels: per stage, hidden: optional dense width",
-     {"channels", "hidden"}, true},
+    {"lenet5", "LeNet-5 (LeCun et al. 1998): two 5x5 convolutions, three dense layers; pool: max or avg", {"pool"}, true},
+    {"cnn-small", "conv3x3-BN-ReLU-pool stages; channels: per stage, hidden: optional dense width, pool: max or avg",
+     {"channels", "hidden", "pool"}, true},
     {"resnet8", "ResNet-8, the MLPerf Tiny image-classification model; channels: per stage", {"channels"}, true},
     {"resnet20", "ResNet-20 for CIFAR (He et al. 2016): 3 stages of 3 residual blocks", {"channels"}, true},
     {"mobilenet-v1", "MobileNet-v1 (Howard et al. 2017), depthwise-separable; width: multiplier", {"width"}, true},
@@ -59,6 +59,14 @@ public:
         const json& value = options_.at(key);
         if (!value.is_number() || value.get<double>() <= 0 || value.get<double>() > 4) fail(key, "must be in (0, 4]");
         return value.get<double>();
+    }
+    /// "max" or "avg" (2x2, stride 2): the pooling between stages.
+    nn::AnyModule pool(const char* key) const {
+        const std::string kind = options_.contains(key) && options_.at(key).is_string() ? options_.at(key).get<std::string>()
+                                 : options_.contains(key) ? std::string("?") : std::string("max");
+        if (kind == "max") return nn::AnyModule(nn::MaxPool2d(nn::MaxPool2dOptions(2)));
+        if (kind == "avg") return nn::AnyModule(nn::AvgPool2d(nn::AvgPool2dOptions(2)));
+        fail(key, "must be \"max\" or \"avg\"");
     }
     [[noreturn]] void fail(const std::string& key, const std::string& problem) const {
         throw RecipeError(path_ + "." + key + ": " + problem);
@@ -120,16 +128,16 @@ nn::Sequential mlp(const Options& o, const Shape& in, std::int64_t classes) {
     return net;
 }
 
-nn::Sequential lenet5(const Options&, const Shape& in, std::int64_t classes) {
+nn::Sequential lenet5(const Options& o, const Shape& in, std::int64_t classes) {
     nn::Sequential net;
     // 28x28 inputs (MNIST) are padded to LeNet's native 32x32.
     const std::int64_t pad = in[1] < 32 ? 2 : 0;
     net->push_back("conv1", nn::Conv2d(nn::Conv2dOptions(in[0], 6, 5).padding(pad)));
     net->push_back("relu1", nn::ReLU());
-    net->push_back("pool1", nn::MaxPool2d(nn::MaxPool2dOptions(2)));
+    net->push_back("pool1", o.pool("pool"));
     net->push_back("conv2", nn::Conv2d(nn::Conv2dOptions(6, 16, 5)));
     net->push_back("relu2", nn::ReLU());
-    net->push_back("pool2", nn::MaxPool2d(nn::MaxPool2dOptions(2)));
+    net->push_back("pool2", o.pool("pool"));
     appendClassifier(net, in, classes, {120, 84});
     return net;
 }
@@ -141,7 +149,7 @@ nn::Sequential cnnSmall(const Options& o, const Shape& in, std::int64_t classes)
     for (std::size_t i = 0; i < stages.size(); ++i) {
         const std::string name = "conv" + std::to_string(i + 1);
         appendConvBnRelu(net, name, conv(channels, stages[i], 3), stages[i]);
-        net->push_back("pool" + std::to_string(i + 1), nn::MaxPool2d(nn::MaxPool2dOptions(2)));
+        net->push_back("pool" + std::to_string(i + 1), o.pool("pool"));
         channels = stages[i];
     }
     appendClassifier(net, in, classes, o.widths("hidden", {}));

@@ -31,7 +31,7 @@ bool isDepthwise(const nn::Conv2dImpl& c) {
     return c.options.groups() > 1 && c.options.groups() == c.options.in_channels() && c.options.out_channels() == c.options.in_channels();
 }
 bool passesThrough(nn::Module& m) {
-    return m.as<nn::BatchNorm2d>() || m.as<nn::ReLU>() || m.as<nn::ReLU6>() || m.as<nn::MaxPool2d>() ||
+    return m.as<nn::BatchNorm2d>() || m.as<nn::ReLU>() || m.as<nn::ReLU6>() || m.as<nn::MaxPool2d>() || m.as<nn::AvgPool2d>() ||
            m.as<nn::AdaptiveAvgPool2d>() || m.as<nn::Flatten>();
 }
 bool producesChannels(nn::Module& m) {

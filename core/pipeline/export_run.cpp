@@ -71,8 +71,12 @@ nlohmann::json exportRun(const RunFolder& run, ExportOptions options) {
         recordInSummary(run.dir(), options.format, entry);
         return entry;
     }
-    const auto integer = run.integerModel();
-    const auto written = exporting::exportC(integer, options.outDir, options.prefix);
+    auto integer = run.integerModel();
+    if (options.softmax) quantized::appendSoftmax(integer);
+    exporting::COptions cOptions;
+    cOptions.prefix = options.prefix;
+    cOptions.weights = options.denseWeights ? exporting::WeightStorage::Dense : exporting::WeightStorage::Smallest;
+    const auto written = exporting::exportC(integer, options.outDir, cOptions);
     const auto vectors = exporting::makeTestVectors(integer, run.dataset(), run.dataset().splits.test);
     exporting::writeTestVectors(vectors, options.outDir / "test_vectors.bin");
     exporting::writeTestVectorsC(vectors, options.outDir, options.embeddedVectors);
@@ -83,11 +87,17 @@ nlohmann::json exportRun(const RunFolder& run, ExportOptions options) {
     }
     nlohmann::json files = nlohmann::json::array();
     for (const auto& f : written.files) files.push_back(f.filename().string());
+    nlohmann::json encodings = nlohmann::json::object();
+    for (const auto& layer : written.layers) encodings[layer.name] = layer.encoding;
     const nlohmann::json entry{
         {"dir", std::filesystem::absolute(options.outDir).string()},
         {"files", files},
         {"flash_bytes", written.flashBytes},
+        {"weight_bytes", written.weightBytes},
         {"arena_bytes", written.arenaBytes},
+        {"scratch_bytes", written.scratchBytes},
+        {"encodings", encodings},
+        {"softmax", options.softmax},
         {"ops", integer.ops.size()},
         {"weight_bits", integer.weightBits},
         {"test_vectors", vectors.count},

@@ -15,11 +15,13 @@ struct ExportOptions {
     std::filesystem::path outDir;      ///< default: RUN/export/<format>
     std::string prefix = "tf_model";   ///< C identifier prefix of the generated API
     std::int64_t embeddedVectors = 32; ///< test samples compiled into tf_test_vectors.c for firmware checks
+    bool denseWeights = false;         ///< C: plain int8 weights (fastest) instead of each layer's smallest encoding
+    bool softmax = false;              ///< C: end in an int8 softmax, so the model returns probabilities
 };
 
 /// Writes the export into the out folder, records it under summary.json's "export".<format>, and returns that entry.
 /// "c": the C library and test vectors (the test split through the integer reference): {"dir", "flash_bytes",
-/// "arena_bytes", ...}. "torchscript": student.pt (the float distilled student) and compressed.pt (the compressed
+/// "weight_bytes", "arena_bytes", "scratch_bytes", "encodings": {layer: encoding}, ...}. "torchscript": student.pt (the float distilled student) and compressed.pt (the compressed
 /// model, fake-quantized as in the studio): {"dir", "files", "bytes"}. "onnx": student.onnx (float) and
 /// compressed.onnx (int8 QDQ when quantized), the same entry.
 /// Throws DataError naming the file when the run has no quantized model; Error for an unknown format.

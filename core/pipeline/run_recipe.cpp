@@ -122,6 +122,8 @@ json runRecipe(const recipe::Recipe& recipe, const RunOptions& options, RunObser
             ExportOptions exportOptions;
             exportOptions.format = format;
             exportOptions.prefix = recipe.exportPrefix;
+            exportOptions.denseWeights = recipe.exportDenseWeights;
+            exportOptions.softmax = recipe.exportSoftmax;
             summary["export"][format] = exportRun(run, exportOptions);  // also recorded in summary.json
         }
     }

@@ -96,6 +96,40 @@ void globalAveragePool(const IntOp& op, const IntTensor& in, std::span<const std
     }
 }
 
+void averagePool(const IntOp& op, const IntTensor& in, std::span<const std::int8_t> x, const IntTensor& out,
+                 std::span<std::int8_t> y) {
+    const std::int64_t channels = dim(in, 0), inH = dim(in, 1), inW = dim(in, 2);
+    const std::int64_t outH = dim(out, 1), outW = dim(out, 2);
+    for (std::int64_t c = 0; c < channels; ++c) {
+        for (std::int64_t oy = 0; oy < outH; ++oy) {
+            for (std::int64_t ox = 0; ox < outW; ++ox) {
+                std::int32_t sum = 0;
+                for (std::int64_t ky = 0; ky < op.kernelH; ++ky) {
+                    const std::int64_t iy = oy * op.strideH - op.padH + ky;
+                    if (iy < 0 || iy >= inH) continue;
+                    for (std::int64_t kx = 0; kx < op.kernelW; ++kx) {
+                        const std::int64_t ix = ox * op.strideW - op.padW + kx;
+                        if (ix < 0 || ix >= inW) continue;
+                        sum += x[static_cast<std::size_t>((c * inH + iy) * inW + ix)] - in.params.zeroPoint;
+                    }
+                }
+                const auto scaled = multiplyByQuantizedMultiplier(sum, op.outputMultiplier);
+                y[static_cast<std::size_t>((c * outH + oy) * outW + ox)] = clampToOutput(scaled + out.params.zeroPoint, op);
+            }
+        }
+    }
+}
+
+void softmax(const IntOp& op, std::span<const std::int8_t> x, std::span<std::int8_t> y) {
+    const std::int32_t largest = *std::max_element(x.begin(), x.end());
+    std::uint32_t sum = 0;
+    for (const auto v : x) sum += op.expTable[static_cast<std::size_t>(largest - v)];
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        const std::uint32_t share = (static_cast<std::uint32_t>(op.expTable[static_cast<std::size_t>(largest - x[i])]) * 256u + sum / 2) / sum;
+        y[i] = static_cast<std::int8_t>(std::clamp<std::int32_t>(static_cast<std::int32_t>(share) - 128, -128, 127));
+    }
+}
+
 void add(const IntOp& op, const IntTensor& inA, std::span<const std::int8_t> a, const IntTensor& inB,
          std::span<const std::int8_t> b, const IntTensor& out, std::span<std::int8_t> y) {
     const std::int64_t n = out.elements();

@@ -26,6 +26,13 @@ void maxPool(const IntOp& op, const IntTensor& in, std::span<const std::int8_t> 
 void globalAveragePool(const IntOp& op, const IntTensor& in, std::span<const std::int8_t> x, const IntTensor& out,
                        std::span<std::int8_t> y);
 
+/// Per channel and window: requantize(sum (x - inZp) over the window, outputMultiplier) + outZp; padding adds zero.
+void averagePool(const IntOp& op, const IntTensor& in, std::span<const std::int8_t> x, const IntTensor& out,
+                 std::span<std::int8_t> y);
+
+/// e_i = expTable[max - x_i]; y_i = clamp(round(256 * e_i / sum e) - 128), rounding half up in integers.
+void softmax(const IntOp& op, std::span<const std::int8_t> x, std::span<std::int8_t> y);
+
 /// Elementwise a + b with both rescaled to a shared scale first (TFLite's scheme: shift left, then multiply).
 void add(const IntOp& op, const IntTensor& inA, std::span<const std::int8_t> a, const IntTensor& inB,
          std::span<const std::int8_t> b, const IntTensor& out, std::span<std::int8_t> y);

@@ -21,6 +21,8 @@ const char* opKindId(IntOpKind kind) {
         case IntOpKind::MaxPool2d: return "max_pool2d";
         case IntOpKind::GlobalAvgPool: return "global_avg_pool";
         case IntOpKind::Add: return "add";
+        case IntOpKind::AvgPool2d: return "avg_pool2d";
+        case IntOpKind::Softmax: return "softmax";
     }
     return "unknown";
 }
@@ -60,6 +62,8 @@ std::vector<std::int8_t> IntModel::run(std::span<const std::int8_t> sample) cons
             case IntOpKind::FullyConnected: fullyConnected(op, inT, x, outT, y); break;
             case IntOpKind::MaxPool2d: maxPool(op, inT, x, outT, y); break;
             case IntOpKind::GlobalAvgPool: globalAveragePool(op, inT, x, outT, y); break;
+            case IntOpKind::AvgPool2d: averagePool(op, inT, x, outT, y); break;
+            case IntOpKind::Softmax: softmax(op, x, y); break;
             case IntOpKind::Add:
                 add(op, inT, x, tensors[static_cast<std::size_t>(op.input2)], buffers[static_cast<std::size_t>(op.input2)], outT, y);
                 break;
@@ -101,6 +105,27 @@ std::int64_t IntModel::peakActivationBytes() const {
         peak = std::max(peak, live);
     }
     return peak;
+}
+
+void appendSoftmax(IntModel& model) {
+    if (!model.ops.empty() && model.ops.back().kind == IntOpKind::Softmax) throw Error("the model already ends in a softmax");
+    const IntTensor logits = model.tensors.at(static_cast<std::size_t>(model.output));
+    IntOp op;
+    op.kind = IntOpKind::Softmax;
+    op.name = "softmax";
+    op.input = model.output;
+    for (int d = 0; d < 256; ++d) {
+        op.expTable.push_back(static_cast<std::uint16_t>(std::lround(32768.0 * std::exp(-static_cast<double>(logits.params.scale) * d))));
+    }
+    QuantParams probabilities;
+    probabilities.scale = 1.0f / 256.0f;
+    probabilities.zeroPoint = -128;
+    probabilities.qmin = -128;
+    probabilities.qmax = 127;
+    model.tensors.push_back({logits.shape, probabilities});
+    op.output = static_cast<int>(model.tensors.size() - 1);
+    model.ops.push_back(std::move(op));
+    model.output = model.ops.back().output;
 }
 
 std::size_t argmax(std::span<const std::int8_t> values) {

@@ -32,6 +32,8 @@ enum class IntOpKind {
     MaxPool2d,      ///< same parameters in and out: max commutes with the monotonic quantization
     GlobalAvgPool,  ///< mean over H x W, requantized
     Add,            ///< elementwise sum of two tensors with different parameters, requantized
+    AvgPool2d,      ///< mean over each window (padding counted as zero), requantized
+    Softmax,        ///< int8 probabilities (scale 1/256, zero point -128) from a table of exponentials
 };
 
 /// The stable id of a kind, as the C export and the JSON dump name it: "conv2d", "fully_connected", ...
@@ -52,11 +54,16 @@ struct IntOp {
     std::vector<FixedPointMultiplier> multipliers;   ///< per output channel: inScale * weightScale / outScale
     int strideH = 1, strideW = 1, padH = 0, padW = 0, groups = 1;
 
-    // MaxPool2d: window and stride; padding positions never win.
+    // MaxPool2d, AvgPool2d: window and stride; in max pooling padding positions never win, in average pooling they
+    // count as zeros.
     int kernelH = 1, kernelW = 1;
 
+    // Softmax: expTable[d] = round(2^15 * exp(-inScale * d)) for d = max - q in 0..255.
+    std::vector<std::uint16_t> expTable;
+
     // Add: (q - zp) << leftShift, scaled to a shared scale by inputMultiplier/input2Multiplier, summed, then
-    // scaled by outputMultiplier. GlobalAvgPool: outputMultiplier = inScale / (outScale * H * W).
+    // scaled by outputMultiplier. GlobalAvgPool: outputMultiplier = inScale / (outScale * H * W); AvgPool2d: the
+    // same with the window's area.
     int leftShift = 0;
     FixedPointMultiplier inputMultiplier, input2Multiplier, outputMultiplier;
 
@@ -86,6 +93,10 @@ struct IntModel {
     /// the RAM an arena allocator needs.
     std::int64_t peakActivationBytes() const;
 };
+
+/// Appends a softmax to `model`'s output, so it returns int8 probabilities (scale 1/256, zero point -128; the largest
+/// is the predicted class, the first on ties). Throws Error when the output already is a softmax.
+void appendSoftmax(IntModel& model);
 
 /// The index of the largest value (the first on ties), as the predicted class.
 std::size_t argmax(std::span<const std::int8_t> values);

@@ -97,6 +97,10 @@ private:
             current_ = emitMaxPool(name, *pool, current_);
             return i;
         }
+        if (auto* avg = module->as<nn::AvgPool2d>()) {
+            current_ = emitAveragePool(name, *avg, current_);
+            return i;
+        }
         if (auto* avg = module->as<nn::AdaptiveAvgPool2d>()) {
             const auto size = avg->options.output_size();
             if (size->at(0) != 1 || size->at(1) != 1) throw Error(name + ": only global average pooling lowers to integers");
@@ -187,6 +191,36 @@ private:
         op.output = static_cast<int>(out_.tensors.size() - 1);
         op.activationMin = in.params.qmin;
         op.activationMax = in.params.qmax;
+        out_.ops.push_back(op);
+        return op.output;
+    }
+
+    int emitAveragePool(const std::string& name, nn::AvgPool2dImpl& pool, int input) {
+        const auto& o = pool.options;
+        const bool padded = o.padding()->at(0) != 0 || o.padding()->at(1) != 0;
+        if (o.ceil_mode() || o.divisor_override().has_value() || (padded && !o.count_include_pad())) {
+            throw Error(name + ": average pooling lowers to integers only with one divisor, the window's area "
+                               "(no ceil mode, no divisor override, padding counted)");
+        }
+        IntOp op;
+        op.kind = IntOpKind::AvgPool2d;
+        op.name = name;
+        op.input = input;
+        op.kernelH = static_cast<int>(o.kernel_size()->at(0));
+        op.kernelW = static_cast<int>(o.kernel_size()->at(1));
+        op.strideH = static_cast<int>(o.stride()->at(0));
+        op.strideW = static_cast<int>(o.stride()->at(1));
+        op.padH = static_cast<int>(o.padding()->at(0));
+        op.padW = static_cast<int>(o.padding()->at(1));
+        const auto in = tensor(input);
+        if (in.shape.size() != 3) throw Error(name + ": average pooling needs a channels x height x width input");
+        const std::int64_t outH = (in.shape[1] + 2 * op.padH - op.kernelH) / op.strideH + 1;
+        const std::int64_t outW = (in.shape[2] + 2 * op.padW - op.kernelW) / op.strideW + 1;
+        op.output = newTensor({in.shape[0], outH, outW}, ++point_);
+        const double area = static_cast<double>(op.kernelH * op.kernelW);
+        op.outputMultiplier = quantizeMultiplier(in.params.scale / (tensor(op.output).params.scale * area));
+        op.activationMin = tensor(op.output).params.qmin;
+        op.activationMax = tensor(op.output).params.qmax;
         out_.ops.push_back(op);
         return op.output;
     }

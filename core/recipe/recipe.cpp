@@ -152,6 +152,10 @@ Recipe parseRecipe(const json& input, const fs::path& file, const fs::path& base
             }
         }
         r.exportPrefix = e.text("prefix", "tf_model");
+        const std::string weights = e.text("weights", "smallest");
+        if (weights != "smallest" && weights != "dense") e.fail("weights", "must be \"smallest\" or \"dense\"");
+        r.exportDenseWeights = weights == "dense";
+        r.exportSoftmax = e.flag("softmax", false);
         e.rejectUnknown();
         const bool needsQuantized = std::find(r.exportFormats.begin(), r.exportFormats.end(), "c") != r.exportFormats.end();
         if (needsQuantized && !r.compression.quantize.enabled) {

@@ -36,6 +36,8 @@ struct Recipe {
     compress::CompressionSettings compression;  ///< prune, cluster, quantize: run on the distilled student
     std::vector<std::string> exportFormats;     ///< "export.formats": written at the end of the run (c, torchscript, onnx)
     std::string exportPrefix = "tf_model";      ///< "export.prefix": the C API's prefix
+    bool exportDenseWeights = false;            ///< "export.weights": "dense" (plain int8) rather than "smallest"
+    bool exportSoftmax = false;                 ///< "export.softmax": the C model ends in an int8 softmax
     nlohmann::json resolved;      ///< the recipe after overrides, with absolute paths: saved in the run folder
 };
 

@@ -32,13 +32,89 @@ int32_t tf_requantize(int32_t x, int32_t multiplier, int32_t shift) {
     return rounding_divide_by_pot(rounding_doubling_high_mul((int32_t)shifted, multiplier), right);
 }
 
+/* ---- Weight decoding ---- */
+
+/* `bits` (1..8) bits from `stream` at *bit, least significant first. */
+static uint32_t read_bits(const uint8_t *stream, uint32_t *bit, int32_t bits) {
+    const uint32_t byte = *bit >> 3, offset = *bit & 7;
+    uint32_t value = (uint32_t)stream[byte] >> offset;
+    if (offset + (uint32_t)bits > 8) value |= (uint32_t)stream[byte + 1] << (8 - offset);
+    *bit += (uint32_t)bits;
+    return value & ((1u << bits) - 1);
+}
+
+static int8_t sign_extend(uint32_t value, int32_t bits) {
+    const uint32_t sign = 1u << (bits - 1);
+    return (int8_t)(int32_t)((value ^ sign) - sign);
+}
+
+/* Relative layout: reads the next entry, or marks that none is left. */
+static void next_entry(tf_weight_reader *r) {
+    const tf_weights *w = r->weights;
+    if (r->at.remaining == 0) {
+        r->at.next = INT32_MAX;
+        return;
+    }
+    --r->at.remaining;
+    r->at.next += (int32_t)read_bits(w->stream, &r->at.bit, w->gap_bits);
+    r->at.next_symbol = (int32_t)read_bits(w->stream, &r->at.bit, w->symbol_bits);
+}
+
+void tf_weights_begin(tf_weight_reader *r, const tf_weights *w) {
+    int32_t s;
+    r->weights = w;
+    r->at.bit = r->at.mask_bit = 0;
+    r->at.index = 0;
+    if (w->layout == TF_WEIGHTS_DENSE && w->symbol_bits == 8 && w->codebook_size == 0) return; /* read in place */
+    if (w->codebook_size == 0) {
+        for (s = 0; s < (1 << w->symbol_bits); ++s) r->values[s] = sign_extend((uint32_t)s, w->weight_bits);
+    } else {
+        uint32_t bit = 0;
+        if (w->zero_symbol) r->values[0] = 0;
+        for (s = 0; s < w->codebook_size; ++s) {
+            r->values[s + w->zero_symbol] = sign_extend(read_bits(w->codebook, &bit, w->weight_bits), w->weight_bits);
+        }
+    }
+    if (w->layout == TF_WEIGHTS_RELATIVE) {
+        r->at.next = -1; /* the first gap counts from just before weight 0 */
+        r->at.remaining = w->entries;
+        next_entry(r);
+    }
+}
+
+const int8_t *tf_weights_row(tf_weight_reader *r, int32_t length, int8_t *buffer) {
+    const tf_weights *w = r->weights;
+    const int32_t first = r->at.index, end = first + length;
+    int32_t k;
+    r->at.index = end;
+    if (w->layout == TF_WEIGHTS_DENSE) {
+        if (w->symbol_bits == 8 && w->codebook_size == 0) return (const int8_t *)w->stream + first;
+        for (k = 0; k < length; ++k) buffer[k] = r->values[read_bits(w->stream, &r->at.bit, w->symbol_bits)];
+    } else if (w->layout == TF_WEIGHTS_BITMASK) {
+        for (k = 0; k < length; ++k) {
+            buffer[k] = read_bits(w->mask, &r->at.mask_bit, 1) ? r->values[read_bits(w->stream, &r->at.bit, w->symbol_bits)] : 0;
+        }
+    } else {
+        for (k = 0; k < length; ++k) buffer[k] = 0;
+        while (r->at.next < end) {
+            buffer[r->at.next - first] = r->values[r->at.next_symbol];
+            next_entry(r);
+        }
+    }
+    return buffer;
+}
+
+/* ---- Reference kernels ---- */
+
 void tf_conv2d_reference(const tf_conv2d_params *p, const int8_t *input, int8_t *output) {
     const int32_t in_per_group = p->in_c / p->groups, out_per_group = p->out_c / p->groups;
     const int32_t filter_size = in_per_group * p->kernel_h * p->kernel_w;
+    tf_weight_reader reader;
     int32_t oc, oy, ox, ic, ky, kx;
+    tf_weights_begin(&reader, p->weights);
     for (oc = 0; oc < p->out_c; ++oc) {
         const int32_t first_in = (oc / out_per_group) * in_per_group;
-        const int8_t *filter = p->weights + oc * filter_size;
+        const int8_t *filter = tf_weights_row(&reader, filter_size, (int8_t *)p->scratch);
         for (oy = 0; oy < p->out_h; ++oy) {
             for (ox = 0; ox < p->out_w; ++ox) {
                 int32_t acc = p->bias[oc];
@@ -63,9 +139,11 @@ void tf_conv2d_reference(const tf_conv2d_params *p, const int8_t *input, int8_t 
 }
 
 void tf_fully_connected_reference(const tf_fully_connected_params *p, const int8_t *input, int8_t *output) {
+    tf_weight_reader reader;
     int32_t o, i;
+    tf_weights_begin(&reader, p->weights);
     for (o = 0; o < p->out_size; ++o) {
-        const int8_t *row = p->weights + o * p->in_size;
+        const int8_t *row = tf_weights_row(&reader, p->in_size, (int8_t *)p->scratch);
         int32_t acc = p->bias[o];
         for (i = 0; i < p->in_size; ++i) acc += (input[i] - p->in_zero_point) * row[i];
         acc = tf_requantize(acc, p->multiplier[o], p->shift[o]) + p->out_zero_point;
@@ -103,6 +181,39 @@ void tf_global_avg_pool(const tf_global_avg_pool_params *p, const int8_t *input,
         for (i = 0; i < area; ++i) sum += input[c * area + i] - p->in_zero_point;
         sum = tf_requantize(sum, p->multiplier, p->shift) + p->out_zero_point;
         output[c] = (int8_t)clamp32(sum, p->act_min, p->act_max);
+    }
+}
+
+void tf_avg_pool2d(const tf_avg_pool2d_params *p, const int8_t *input, int8_t *output) {
+    int32_t c, oy, ox, ky, kx;
+    for (c = 0; c < p->channels; ++c) {
+        const int8_t *plane = input + c * p->in_h * p->in_w;
+        for (oy = 0; oy < p->out_h; ++oy) {
+            for (ox = 0; ox < p->out_w; ++ox) {
+                int32_t sum = 0;
+                for (ky = 0; ky < p->kernel_h; ++ky) {
+                    const int32_t iy = oy * p->stride_h - p->pad_h + ky;
+                    if (iy < 0 || iy >= p->in_h) continue; /* padding: a real zero, still counted in the mean */
+                    for (kx = 0; kx < p->kernel_w; ++kx) {
+                        const int32_t ix = ox * p->stride_w - p->pad_w + kx;
+                        if (ix >= 0 && ix < p->in_w) sum += plane[iy * p->in_w + ix] - p->in_zero_point;
+                    }
+                }
+                sum = tf_requantize(sum, p->multiplier, p->shift) + p->out_zero_point;
+                output[(c * p->out_h + oy) * p->out_w + ox] = (int8_t)clamp32(sum, p->act_min, p->act_max);
+            }
+        }
+    }
+}
+
+void tf_softmax(const tf_softmax_params *p, const int8_t *input, int8_t *output) {
+    int32_t i, largest = -128;
+    uint32_t sum = 0;
+    for (i = 0; i < p->size; ++i) if (input[i] > largest) largest = input[i];
+    for (i = 0; i < p->size; ++i) sum += p->exp_table[largest - input[i]];
+    for (i = 0; i < p->size; ++i) {
+        const uint32_t probability = ((uint32_t)p->exp_table[largest - input[i]] * 256u + sum / 2) / sum;
+        output[i] = (int8_t)clamp32((int32_t)probability - 128, -128, 127);
     }
 }
 
@@ -185,31 +296,27 @@ static void dot2(const int16_t *column, const int8_t *wa, const int8_t *wb, int3
     *acc_b = b;
 }
 
-/* Requantizes and stores output channels first..last-1 of one pixel (stride between channels: `step`). */
-static void output_channels(const int16_t *column, const int8_t *weights, int32_t length, int32_t first, int32_t last,
-                            const int32_t *bias, const int32_t *multiplier, const int8_t *shift, int32_t out_zero_point,
-                            int32_t act_min, int32_t act_max, int8_t *output, int32_t step) {
-    int32_t oc = first;
-    for (; oc + 1 < last; oc += 2) {
-        int32_t a = bias[oc], b = bias[oc + 1];
-        dot2(column, weights + oc * length, weights + (oc + 1) * length, length, &a, &b);
-        a = tf_requantize(a, multiplier[oc], shift[oc]) + out_zero_point;
-        b = tf_requantize(b, multiplier[oc + 1], shift[oc + 1]) + out_zero_point;
-        output[oc * step] = (int8_t)clamp32(a, act_min, act_max);
-        output[(oc + 1) * step] = (int8_t)clamp32(b, act_min, act_max);
-    }
-    if (oc < last) {
-        int32_t a = dot(column, weights + oc * length, length, bias[oc]);
-        a = tf_requantize(a, multiplier[oc], shift[oc]) + out_zero_point;
-        output[oc * step] = (int8_t)clamp32(a, act_min, act_max);
-    }
-}
-
 void tf_fully_connected(const tf_fully_connected_params *p, const int8_t *input, int8_t *output) {
-    int32_t i;
-    for (i = 0; i < p->in_size; ++i) p->scratch[i] = (int16_t)(input[i] - p->in_zero_point);
-    output_channels(p->scratch, p->weights, p->in_size, 0, p->out_size, p->bias, p->multiplier, p->shift,
-                    p->out_zero_point, p->act_min, p->act_max, output, 1);
+    int16_t *widened = p->scratch;
+    int8_t *rows = (int8_t *)(p->scratch + p->in_size);
+    tf_weight_reader reader;
+    int32_t i, o;
+    for (i = 0; i < p->in_size; ++i) widened[i] = (int16_t)(input[i] - p->in_zero_point);
+    tf_weights_begin(&reader, p->weights);
+    for (o = 0; o + 1 < p->out_size; o += 2) {
+        const int8_t *wa = tf_weights_row(&reader, p->in_size, rows);
+        const int8_t *wb = tf_weights_row(&reader, p->in_size, rows + p->in_size);
+        int32_t a = p->bias[o], b = p->bias[o + 1];
+        dot2(widened, wa, wb, p->in_size, &a, &b);
+        a = tf_requantize(a, p->multiplier[o], p->shift[o]) + p->out_zero_point;
+        b = tf_requantize(b, p->multiplier[o + 1], p->shift[o + 1]) + p->out_zero_point;
+        output[o] = (int8_t)clamp32(a, p->act_min, p->act_max);
+        output[o + 1] = (int8_t)clamp32(b, p->act_min, p->act_max);
+    }
+    if (o < p->out_size) {
+        const int32_t a = dot(widened, tf_weights_row(&reader, p->in_size, rows), p->in_size, p->bias[o]);
+        output[o] = (int8_t)clamp32(tf_requantize(a, p->multiplier[o], p->shift[o]) + p->out_zero_point, p->act_min, p->act_max);
+    }
 }
 
 /* The receptive field of output pixel (oy, ox) of group g, centred on the zero point (padding is 0). */
@@ -279,37 +386,48 @@ static void dot2x2(const int16_t *ca, const int16_t *cb, const int8_t *wa, const
     acc[3] = b1;
 }
 
+/* Output pixels are gathered `block` at a time as im2col columns; then each pair of filters (decoded once per block
+ * when the weights are encoded) runs over the columns two by two. */
 void tf_conv2d(const tf_conv2d_params *p, const int8_t *input, int8_t *output) {
     const int32_t in_per_group = p->in_c / p->groups, out_per_group = p->out_c / p->groups;
     const int32_t length = in_per_group * p->kernel_h * p->kernel_w, plane = p->out_h * p->out_w;
-    int16_t *ca = p->scratch, *cb = p->scratch + length;
-    int32_t g, oy, ox, oc;
+    int16_t *columns = p->scratch;
+    int8_t *rows = (int8_t *)(p->scratch + p->block * length);
+    tf_weight_reader reader;
+    tf_weight_cursor group_start;
+    int32_t g, pixel, j, oc;
+    tf_weights_begin(&reader, p->weights);
     for (g = 0; g < p->groups; ++g) {
         const int32_t first = g * out_per_group, last = first + out_per_group;
-        for (oy = 0; oy < p->out_h; ++oy) {
-            for (ox = 0; ox + 1 < p->out_w; ox += 2) {
-                int8_t *out = output + oy * p->out_w + ox;
-                im2col(p, input, g, oy, ox, ca);
-                im2col(p, input, g, oy, ox + 1, cb);
-                for (oc = first; oc + 1 < last; oc += 2) {
+        group_start = reader.at;
+        for (pixel = 0; pixel < plane; pixel += p->block) {
+            const int32_t count = plane - pixel < p->block ? plane - pixel : p->block;
+            int8_t *out = output + pixel;
+            for (j = 0; j < count; ++j) im2col(p, input, g, (pixel + j) / p->out_w, (pixel + j) % p->out_w, columns + j * length);
+            reader.at = group_start; /* the same filters for every block of pixels */
+            for (oc = first; oc + 1 < last; oc += 2) {
+                const int8_t *wa = tf_weights_row(&reader, length, rows);
+                const int8_t *wb = tf_weights_row(&reader, length, rows + length);
+                for (j = 0; j + 1 < count; j += 2) {
                     int32_t acc[4];
                     acc[0] = acc[1] = p->bias[oc];
                     acc[2] = acc[3] = p->bias[oc + 1];
-                    dot2x2(ca, cb, p->weights + oc * length, p->weights + (oc + 1) * length, length, acc);
-                    out[oc * plane] = requantized(p, acc[0], oc);
-                    out[oc * plane + 1] = requantized(p, acc[1], oc);
-                    out[(oc + 1) * plane] = requantized(p, acc[2], oc + 1);
-                    out[(oc + 1) * plane + 1] = requantized(p, acc[3], oc + 1);
+                    dot2x2(columns + j * length, columns + (j + 1) * length, wa, wb, length, acc);
+                    out[oc * plane + j] = requantized(p, acc[0], oc);
+                    out[oc * plane + j + 1] = requantized(p, acc[1], oc);
+                    out[(oc + 1) * plane + j] = requantized(p, acc[2], oc + 1);
+                    out[(oc + 1) * plane + j + 1] = requantized(p, acc[3], oc + 1);
                 }
-                if (oc < last) {
-                    out[oc * plane] = requantized(p, dot(ca, p->weights + oc * length, length, p->bias[oc]), oc);
-                    out[oc * plane + 1] = requantized(p, dot(cb, p->weights + oc * length, length, p->bias[oc]), oc);
+                if (j < count) { /* an odd last pixel */
+                    int32_t a = p->bias[oc], b = p->bias[oc + 1];
+                    dot2(columns + j * length, wa, wb, length, &a, &b);
+                    out[oc * plane + j] = requantized(p, a, oc);
+                    out[(oc + 1) * plane + j] = requantized(p, b, oc + 1);
                 }
             }
-            if (ox < p->out_w) {  /* an odd last pixel */
-                im2col(p, input, g, oy, ox, ca);
-                output_channels(ca, p->weights, length, first, last, p->bias, p->multiplier, p->shift, p->out_zero_point,
-                                p->act_min, p->act_max, output + oy * p->out_w + ox, plane);
+            if (oc < last) { /* an odd last filter */
+                const int8_t *wa = tf_weights_row(&reader, length, rows);
+                for (j = 0; j < count; ++j) out[oc * plane + j] = requantized(p, dot(columns + j * length, wa, length, p->bias[oc]), oc);
             }
         }
     }

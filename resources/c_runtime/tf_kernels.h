@@ -12,26 +12,75 @@
 extern "C" {
 #endif
 
+/* A layer's weights as stored in flash, decoded row by row (one output channel's filter at a time) while the kernels
+ * run, so the compression stage's sparse and clustered encodings save real flash. Bit streams are packed least
+ * significant bit first. A stored symbol is either the weight itself (two's complement of weight_bits bits) or,
+ * with a codebook, an index into it. Layouts:
+ *   TF_WEIGHTS_DENSE     one symbol per weight (8-bit raw symbols are read in place, without copying)
+ *   TF_WEIGHTS_BITMASK   one mask bit per weight; a symbol for each weight whose bit is set, the others are zero
+ *   TF_WEIGHTS_RELATIVE  entries of (gap, symbol): each stands `gap` weights after the previous (Deep Compression's
+ *                        relative indices); a gap too long for gap_bits is bridged by filler entries holding zero */
+enum { TF_WEIGHTS_DENSE = 0, TF_WEIGHTS_BITMASK = 1, TF_WEIGHTS_RELATIVE = 2 };
+
+typedef struct {
+    int32_t layout;        /* TF_WEIGHTS_DENSE, TF_WEIGHTS_BITMASK or TF_WEIGHTS_RELATIVE */
+    int32_t weight_bits;   /* bits of one weight value (raw symbol or codebook entry): 2..8 */
+    int32_t symbol_bits;   /* bits of one stored symbol: 1..8 */
+    int32_t gap_bits;      /* relative layout: bits of one gap */
+    int32_t codebook_size; /* 0: symbols are the weights; else the number of codebook values */
+    int32_t zero_symbol;   /* with a codebook: 1 when symbol 0 stands for zero and symbol s for codebook[s - 1] */
+    int32_t entries;       /* relative layout: entries in the stream */
+    const uint8_t *codebook; /* codebook_size values of weight_bits each */
+    const uint8_t *mask;     /* bitmask layout: one bit per weight */
+    const uint8_t *stream;   /* the symbols (relative layout: gap then symbol, per entry) */
+} tf_weights;
+
+/* Where a sequential decode stands; copied to decode the same rows again. */
+typedef struct {
+    uint32_t bit, mask_bit;  /* next bit of the stream and of the mask */
+    int32_t index;           /* the weight the next row starts at */
+    int32_t next;            /* relative layout: position of the next entry not yet placed (INT32_MAX: none) */
+    int32_t next_symbol, remaining;
+} tf_weight_cursor;
+
+typedef struct {
+    const tf_weights *weights;
+    int8_t values[256]; /* symbol -> weight */
+    tf_weight_cursor at;
+} tf_weight_reader;
+
+/* Starts decoding `weights` at its first row. */
+void tf_weights_begin(tf_weight_reader *reader, const tf_weights *weights);
+/* The next `length` weights (one row): a pointer into flash for 8-bit dense raw weights, else `buffer`, filled. */
+const int8_t *tf_weights_row(tf_weight_reader *reader, int32_t length, int8_t *buffer);
+
 typedef struct {
     int32_t in_c, in_h, in_w, out_c, out_h, out_w;
     int32_t kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, groups;
     int32_t in_zero_point, out_zero_point, act_min, act_max;
-    const int8_t *weights;     /* [out_c][in_c / groups][kernel_h][kernel_w] */
-    const int32_t *bias;       /* [out_c] */
-    const int32_t *multiplier; /* [out_c] in [2^30, 2^31) */
-    const int8_t *shift;       /* [out_c] left shift when positive */
-    int16_t *scratch;          /* 2 * in_c / groups * kernel_h * kernel_w values: the DSP kernel's two im2col columns */
+    int32_t block;              /* output pixels the DSP kernel gathers before walking the filters (decoding amortised) */
+    const tf_weights *weights;  /* [out_c][in_c / groups][kernel_h][kernel_w] */
+    const int32_t *bias;        /* [out_c] */
+    const int32_t *multiplier;  /* [out_c] in [2^30, 2^31) */
+    const int8_t *shift;        /* [out_c] left shift when positive */
+    int16_t *scratch;           /* TF_CONV2D_SCRATCH(...) values */
 } tf_conv2d_params;
+
+/* Scratch (int16 values) a convolution needs: `block` im2col columns of `length` (in_c / groups * kernel_h *
+ * kernel_w) values and two decoded rows of `length` bytes. */
+#define TF_CONV2D_SCRATCH(block, length) ((block) * (length) + (length))
 
 typedef struct {
     int32_t in_size, out_size;
     int32_t in_zero_point, out_zero_point, act_min, act_max;
-    const int8_t *weights; /* [out_size][in_size] */
+    const tf_weights *weights; /* [out_size][in_size] */
     const int32_t *bias;
     const int32_t *multiplier;
     const int8_t *shift;
-    int16_t *scratch; /* in_size values, for the DSP kernel's widened input */
+    int16_t *scratch; /* TF_FULLY_CONNECTED_SCRATCH(in_size) values: the widened input and two decoded rows */
 } tf_fully_connected_params;
+
+#define TF_FULLY_CONNECTED_SCRATCH(in_size) (2 * (in_size))
 
 typedef struct {
     int32_t channels, in_h, in_w, out_h, out_w;
@@ -44,6 +93,23 @@ typedef struct {
     int32_t in_zero_point, out_zero_point, act_min, act_max;
     int32_t multiplier, shift;
 } tf_global_avg_pool_params;
+
+/* Average over a window, requantized. Padding counts as a real zero in the mean (PyTorch's count_include_pad), so
+ * one multiplier, in_scale / (out_scale * kernel_h * kernel_w), serves every window. */
+typedef struct {
+    int32_t channels, in_h, in_w, out_h, out_w;
+    int32_t kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w;
+    int32_t in_zero_point, out_zero_point, act_min, act_max;
+    int32_t multiplier, shift;
+} tf_avg_pool2d_params;
+
+/* Softmax over `size` int8 logits into int8 probabilities of scale 1/256 and zero point -128. For d = max - q,
+ * exp_table[d] = round(2^15 * exp(-input_scale * d)); each output is round(256 * e / sum of e) - 128, clamped:
+ * integers only, so every target rounds alike. */
+typedef struct {
+    int32_t size;
+    const uint16_t *exp_table; /* [256] */
+} tf_softmax_params;
 
 typedef struct {
     int32_t size, left_shift;
@@ -65,6 +131,8 @@ void tf_conv2d_reference(const tf_conv2d_params *p, const int8_t *input, int8_t 
 void tf_fully_connected_reference(const tf_fully_connected_params *p, const int8_t *input, int8_t *output);
 void tf_max_pool2d(const tf_max_pool2d_params *p, const int8_t *input, int8_t *output);
 void tf_global_avg_pool(const tf_global_avg_pool_params *p, const int8_t *input, int8_t *output);
+void tf_avg_pool2d(const tf_avg_pool2d_params *p, const int8_t *input, int8_t *output);
+void tf_softmax(const tf_softmax_params *p, const int8_t *input, int8_t *output);
 void tf_add(const tf_add_params *p, const int8_t *a, const int8_t *b, int8_t *output);
 
 #ifdef __cplusplus

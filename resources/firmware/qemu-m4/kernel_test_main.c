@@ -1,13 +1,15 @@
-/* The DSP kernels against the reference loops over random shapes, on the (emulated) Cortex-M4.
- * Prints the parameters of the first mismatches, then "cases N mismatches M". */
+/* The DSP kernels against the reference loops over random shapes, on the (emulated) Cortex-M4, with plain int8
+ * weights and with sparse (bitmask-encoded) ones decoded block by block. Prints the parameters of the first
+ * mismatches, then "cases N mismatches M". */
 #include "semihost.h"
 #include "tf_kernels.h"
 
 #define MAX_VALUES 4096
 static int8_t input[MAX_VALUES], weights[MAX_VALUES], got[MAX_VALUES], want[MAX_VALUES];
+static uint8_t mask[MAX_VALUES / 8 + 1], packed[MAX_VALUES];
 static int32_t bias[64], multiplier[64];
 static int8_t shift[64];
-static int16_t scratch[MAX_VALUES];
+static int16_t scratch[MAX_VALUES]; /* enough for TF_CONV2D_SCRATCH(8, 12 * 5 * 5) */
 static uint32_t state = 2463534242u;
 
 static uint32_t next(void) { /* xorshift32 */
@@ -31,6 +33,25 @@ static void fill(int32_t outputs) {
     }
 }
 
+/* Case t's weights: plain int8 read in place, or every third case about 70% zeros in the bitmask layout. */
+static tf_weights weights_for(int32_t t, int32_t count) {
+    tf_weights w = {TF_WEIGHTS_DENSE, 8, 8, 0, 0, 0, 0, 0, 0, (const uint8_t *)weights};
+    int32_t i, stored = 0;
+    if (t % 3 != 1) return w;
+    for (i = 0; i < count / 8 + 1; ++i) mask[i] = 0;
+    for (i = 0; i < count; ++i) {
+        if (next() % 10 < 7) weights[i] = 0;
+        if (weights[i] != 0) {
+            mask[i / 8] = (uint8_t)(mask[i / 8] | (1u << (i % 8)));
+            packed[stored++] = (uint8_t)weights[i];
+        }
+    }
+    w.layout = TF_WEIGHTS_BITMASK;
+    w.mask = mask;
+    w.stream = packed;
+    return w;
+}
+
 static int same(int32_t n) {
     int32_t i;
     for (i = 0; i < n; ++i) if (got[i] != want[i]) return 0;
@@ -51,6 +72,7 @@ int main(void) {
     int32_t t;
     for (t = 0; t < 300; ++t) {
         tf_conv2d_params p;
+        tf_weights w;
         const int depthwise = (t % 3) == 0;
         p.in_c = between(1, 12);
         p.groups = depthwise ? p.in_c : 1;
@@ -72,7 +94,9 @@ int main(void) {
         p.act_min = between(-128, 0);
         p.act_max = between(1, 127);
         fill(p.out_c);
-        p.weights = weights; p.bias = bias; p.multiplier = multiplier; p.shift = shift; p.scratch = scratch;
+        w = weights_for(t, p.out_c * (p.in_c / p.groups) * p.kernel_h * p.kernel_w);
+        p.block = w.layout == TF_WEIGHTS_DENSE ? 2 : between(1, 8);
+        p.weights = &w; p.bias = bias; p.multiplier = multiplier; p.shift = shift; p.scratch = scratch;
         tf_conv2d(&p, input, got);
         tf_conv2d_reference(&p, input, want);
         ++cases;
@@ -82,6 +106,7 @@ int main(void) {
     }
     for (t = 0; t < 200; ++t) {
         tf_fully_connected_params p;
+        tf_weights w;
         p.in_size = between(1, 300);
         p.out_size = between(1, 13);
         p.in_zero_point = between(-128, 127);
@@ -89,7 +114,8 @@ int main(void) {
         p.act_min = -128;
         p.act_max = 127;
         fill(p.out_size);
-        p.weights = weights; p.bias = bias; p.multiplier = multiplier; p.shift = shift; p.scratch = scratch;
+        w = weights_for(t, p.out_size * p.in_size);
+        p.weights = &w; p.bias = bias; p.multiplier = multiplier; p.shift = shift; p.scratch = scratch;
         tf_fully_connected(&p, input, got);
         tf_fully_connected_reference(&p, input, want);
         ++cases;

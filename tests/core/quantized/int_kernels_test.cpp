@@ -127,3 +127,50 @@ TEST_CASE("The integer model runs ops in order, reports its arena and rejects a 
     const std::vector<float> floats{1.0f};
     CHECK_THROWS_AS(model.quantizeInput(floats), tinyforge::Error);
 }
+
+TEST_CASE("Integer average pooling counts padding as zero and requantizes the mean", "[core][quantized]") {
+    IntOp op;
+    op.kind = IntOpKind::AvgPool2d;
+    op.kernelH = op.kernelW = 2;
+    op.outputMultiplier = compress::quantizeMultiplier(0.25);  // in scale / (out scale * 4)
+    const auto in = tensorOf({1, 3, 3}, 1.0f, 1), out = tensorOf({1, 2, 2}, 1.0f, 0);
+    const std::vector<std::int8_t> x{1, 2, 3, 4, 5, 6, 7, 8, 9};  // centred: 0..8
+    // Stride 1: window sums 8, 12, 20, 24, quartered.
+    CHECK(run(averagePool, op, in, x, out) == std::vector<std::int8_t>{2, 3, 5, 6});
+    // Stride 2 with padding 1: sums 0, 1+2, 3+6, 4+5+7+8, each still divided by 4. A quarter is 0.5 * 2^-1, rounded
+    // twice as in gemmlowp: 3 -> 1.5 -> 2 -> 1, and 9 -> 4.5 -> 5 -> 2.5 -> 3 (not 2.25 -> 2).
+    op.strideH = op.strideW = 2;
+    op.padH = op.padW = 1;
+    CHECK(run(averagePool, op, in, x, out) == std::vector<std::int8_t>{0, 1, 3, 6});
+}
+
+TEST_CASE("Integer softmax gives probabilities on the 1/256 grid", "[core][quantized]") {
+    IntModel model;
+    model.tensors.push_back(tensorOf({2}, 0.1f, 0));
+    appendSoftmax(model);
+    REQUIRE(model.ops.size() == 1);
+    const auto& op = model.ops[0];
+    CHECK(op.expTable[0] == 32768);
+    CHECK(op.expTable[10] == 12055);  // 32768 / e = 12054.67
+    CHECK(model.tensors[static_cast<std::size_t>(model.output)].params.zeroPoint == -128);
+    std::vector<std::int8_t> y(2);
+    // Logits 1.0 and 0.0: sum 44823; 256 * 32768 / 44823 = 187.6 and 256 * 12055 / 44823 = 68.8 rounded: 187 and 69.
+    softmax(op, std::vector<std::int8_t>{10, 0}, y);
+    CHECK(y == std::vector<std::int8_t>{59, -59});
+    // Equal logits share evenly: 64 of 256 each.
+    std::vector<std::int8_t> four(4);
+    softmax(op, std::vector<std::int8_t>{5, 5, 5, 5}, four);
+    CHECK(four == std::vector<std::int8_t>{-64, -64, -64, -64});
+    CHECK(model.run(std::vector<std::int8_t>{0, 10}) == std::vector<std::int8_t>{-59, 59});
+    CHECK_THROWS_AS(appendSoftmax(model), tinyforge::Error);
+}
+
+TEST_CASE("Integer softmax of a far larger logit saturates at the top of the grid", "[core][quantized]") {
+    IntModel model;
+    model.tensors.push_back(tensorOf({2}, 1.0f, 0));
+    appendSoftmax(model);
+    CHECK(model.ops[0].expTable[255] == 0);  // exp(-255) vanishes
+    std::vector<std::int8_t> y(2);
+    softmax(model.ops[0], std::vector<std::int8_t>{127, -128}, y);
+    CHECK(y == std::vector<std::int8_t>{127, -128});  // 256/256 clamps to 127
+}
