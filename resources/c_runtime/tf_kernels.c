@@ -4,33 +4,39 @@
 
 static int32_t clamp32(int32_t v, int32_t lo, int32_t hi) { return v < lo ? lo : (v > hi ? hi : v); }
 
-/* round(a * b / 2^31), saturating the single overflow case. */
-static int32_t rounding_doubling_high_mul(int32_t a, int32_t b) {
-    int64_t product, nudge;
+/* round(a * b / 2^31), saturating the single overflow case: one 32 x 32 -> 64-bit multiply, then a division by 2^31
+ * that truncates toward zero as gemmlowp's does (a shift after adding 2^31 - 1 to a negative sum). */
+static inline int32_t rounding_doubling_high_mul(int32_t a, int32_t b) {
+    int64_t sum;
     if (a == b && a == INT32_MIN) return INT32_MAX;
-    product = (int64_t)a * (int64_t)b;
-    nudge = product >= 0 ? ((int64_t)1 << 30) : (1 - ((int64_t)1 << 30));
-    return (int32_t)((product + nudge) / ((int64_t)1 << 31));
+    sum = (int64_t)a * (int64_t)b;
+    sum += sum >= 0 ? (int64_t)(1 << 30) : (int64_t)(1 - (1 << 30));
+    if (sum < 0) sum += (int64_t)0x7FFFFFFF;
+    return (int32_t)(sum >> 31);
 }
 
 /* x / 2^exponent, to nearest, ties away from zero. */
-static int32_t rounding_divide_by_pot(int32_t x, int32_t exponent) {
+static inline int32_t rounding_divide_by_pot(int32_t x, int32_t exponent) {
     int32_t mask, remainder, threshold;
     if (exponent <= 0) return x;
-    mask = (int32_t)(((int64_t)1 << exponent) - 1);
+    mask = (int32_t)((1u << exponent) - 1u);
     remainder = x & mask;
     threshold = (mask >> 1) + (x < 0 ? 1 : 0);
     return (x >> exponent) + (remainder > threshold ? 1 : 0);
 }
 
-int32_t tf_requantize(int32_t x, int32_t multiplier, int32_t shift) {
-    int32_t left = shift > 0 ? shift : 0;
-    int32_t right = shift > 0 ? 0 : -shift;
-    int64_t shifted = (int64_t)x * ((int64_t)1 << left);
-    if (shifted > INT32_MAX) shifted = INT32_MAX;
-    if (shifted < INT32_MIN) shifted = INT32_MIN;
-    return rounding_divide_by_pot(rounding_doubling_high_mul((int32_t)shifted, multiplier), right);
+/* The requantization, inlined into the kernels. Multipliers below one (shift <= 0, the usual case) need no left
+ * shift and no saturation. */
+static inline int32_t requantize(int32_t x, int32_t multiplier, int32_t shift) {
+    if (shift > 0) {
+        const int64_t shifted = (int64_t)x * ((int64_t)1 << shift);
+        x = shifted > INT32_MAX ? INT32_MAX : (shifted < INT32_MIN ? INT32_MIN : (int32_t)shifted);
+        return rounding_doubling_high_mul(x, multiplier);
+    }
+    return rounding_divide_by_pot(rounding_doubling_high_mul(x, multiplier), -shift);
 }
+
+int32_t tf_requantize(int32_t x, int32_t multiplier, int32_t shift) { return requantize(x, multiplier, shift); }
 
 /* ---- Weight decoding ---- */
 
@@ -228,9 +234,10 @@ void tf_add(const tf_add_params *p, const int8_t *a, const int8_t *b, int8_t *ou
 }
 
 #if defined(__ARM_FEATURE_DSP)
-/* DSP versions: values widened to int16 in a column; for each four of them two PKH instructions form the pairs
- * (v0, v2) and (v1, v3) that match SXTB16's sign extension of bytes 0 and 2 (or 1 and 3) of four packed int8
- * weights, and SMLAD does two multiply-accumulates per pair. A tail of fewer than four values is done one by one. */
+/* DSP versions: values widened to int16 in a column, each four of them stored as the pairs (v0, v2), (v1, v3) that
+ * match SXTB16's sign extension of bytes 0 and 2 (or 1 and 3) of four packed int8 weights, so SMLAD does two
+ * multiply-accumulates per pair with no repacking in the inner loops. The column is paired once (pair_column) and
+ * then meets every filter. A tail of fewer than four values stays in order and is done one by one. */
 
 static inline uint32_t sxtb16(uint32_t x) {
     uint32_t r;
@@ -264,13 +271,24 @@ static inline uint32_t load32(const void *p) {
     return v;
 }
 
-/* bias + the dot product of an int16 column with `length` int8 weights. */
+/* Reorders each four values v0 v1 v2 v3 of a column into v0 v2 v1 v3 (the tail stays as it is). */
+static void pair_column(int16_t *column, int32_t length) {
+    int32_t k;
+    for (k = 0; k + 4 <= length; k += 4) {
+        const uint32_t c01 = load32(column + k), c23 = load32(column + k + 2);
+        const uint32_t c02 = pack_low(c01, c23), c13 = pack_high(c01, c23);
+        __builtin_memcpy(column + k, &c02, 4);
+        __builtin_memcpy(column + k + 2, &c13, 4);
+    }
+}
+
+/* bias + the dot product of a paired int16 column with `length` int8 weights. */
 static int32_t dot(const int16_t *column, const int8_t *weights, int32_t length, int32_t acc) {
     int32_t k = 0;
     for (; k + 4 <= length; k += 4) {
-        const uint32_t c01 = load32(column + k), c23 = load32(column + k + 2), w = load32(weights + k);
-        acc = smlad(pack_low(c01, c23), sxtb16(w), acc);
-        acc = smlad(pack_high(c01, c23), sxtb16_ror8(w), acc);
+        const uint32_t w = load32(weights + k);
+        acc = smlad(load32(column + k), sxtb16(w), acc);
+        acc = smlad(load32(column + k + 2), sxtb16_ror8(w), acc);
     }
     for (; k < length; ++k) acc += column[k] * weights[k];
     return acc;
@@ -280,8 +298,7 @@ static int32_t dot(const int16_t *column, const int8_t *weights, int32_t length,
 static void dot2(const int16_t *column, const int8_t *wa, const int8_t *wb, int32_t length, int32_t *acc_a, int32_t *acc_b) {
     int32_t a = *acc_a, b = *acc_b, k = 0;
     for (; k + 4 <= length; k += 4) {
-        const uint32_t c01 = load32(column + k), c23 = load32(column + k + 2);
-        const uint32_t c02 = pack_low(c01, c23), c13 = pack_high(c01, c23);
+        const uint32_t c02 = load32(column + k), c13 = load32(column + k + 2);
         const uint32_t x = load32(wa + k), y = load32(wb + k);
         a = smlad(c02, sxtb16(x), a);
         a = smlad(c13, sxtb16_ror8(x), a);
@@ -302,29 +319,48 @@ void tf_fully_connected(const tf_fully_connected_params *p, const int8_t *input,
     tf_weight_reader reader;
     int32_t i, o;
     for (i = 0; i < p->in_size; ++i) widened[i] = (int16_t)(input[i] - p->in_zero_point);
+    pair_column(widened, p->in_size);
     tf_weights_begin(&reader, p->weights);
     for (o = 0; o + 1 < p->out_size; o += 2) {
         const int8_t *wa = tf_weights_row(&reader, p->in_size, rows);
         const int8_t *wb = tf_weights_row(&reader, p->in_size, rows + p->in_size);
         int32_t a = p->bias[o], b = p->bias[o + 1];
         dot2(widened, wa, wb, p->in_size, &a, &b);
-        a = tf_requantize(a, p->multiplier[o], p->shift[o]) + p->out_zero_point;
-        b = tf_requantize(b, p->multiplier[o + 1], p->shift[o + 1]) + p->out_zero_point;
+        a = requantize(a, p->multiplier[o], p->shift[o]) + p->out_zero_point;
+        b = requantize(b, p->multiplier[o + 1], p->shift[o + 1]) + p->out_zero_point;
         output[o] = (int8_t)clamp32(a, p->act_min, p->act_max);
         output[o + 1] = (int8_t)clamp32(b, p->act_min, p->act_max);
     }
     if (o < p->out_size) {
         const int32_t a = dot(widened, tf_weights_row(&reader, p->in_size, rows), p->in_size, p->bias[o]);
-        output[o] = (int8_t)clamp32(tf_requantize(a, p->multiplier[o], p->shift[o]) + p->out_zero_point, p->act_min, p->act_max);
+        output[o] = (int8_t)clamp32(requantize(a, p->multiplier[o], p->shift[o]) + p->out_zero_point, p->act_min, p->act_max);
     }
 }
 
 /* The receptive field of output pixel (oy, ox) of group g, centred on the zero point (padding is 0). */
 static void im2col(const tf_conv2d_params *p, const int8_t *input, int32_t g, int32_t oy, int32_t ox, int16_t *column) {
     const int32_t in_per_group = p->in_c / p->groups;
-    const int32_t x0 = ox * p->stride_w - p->pad_w;
+    const int32_t x0 = ox * p->stride_w - p->pad_w, y0 = oy * p->stride_h - p->pad_h;
     const int inside_w = x0 >= 0 && x0 + p->kernel_w <= p->in_w;
     int32_t ic, ky, kx, k = 0;
+    if (inside_w && y0 >= 0 && y0 + p->kernel_h <= p->in_h) { /* the usual case: no padding in the window */
+        const int32_t zero_point = p->in_zero_point, kernel_w = p->kernel_w, in_w = p->in_w;
+        const int8_t *row = input + (g * in_per_group * p->in_h + y0) * in_w + x0;
+        int16_t *out = column;
+        for (ic = 0; ic < in_per_group; ++ic, row += (p->in_h - p->kernel_h) * in_w) {
+            for (ky = 0; ky < p->kernel_h; ++ky, row += in_w) {
+                if (kernel_w == 3) {
+                    out[0] = (int16_t)(row[0] - zero_point);
+                    out[1] = (int16_t)(row[1] - zero_point);
+                    out[2] = (int16_t)(row[2] - zero_point);
+                    out += 3;
+                } else {
+                    for (kx = 0; kx < kernel_w; ++kx) *out++ = (int16_t)(row[kx] - zero_point);
+                }
+            }
+        }
+        return;
+    }
     for (ic = 0; ic < in_per_group; ++ic) {
         const int8_t *plane = input + (g * in_per_group + ic) * p->in_h * p->in_w;
         for (ky = 0; ky < p->kernel_h; ++ky) {
@@ -348,7 +384,7 @@ static void im2col(const tf_conv2d_params *p, const int8_t *input, int32_t g, in
 }
 
 static int8_t requantized(const tf_conv2d_params *p, int32_t acc, int32_t oc) {
-    acc = tf_requantize(acc, p->multiplier[oc], p->shift[oc]) + p->out_zero_point;
+    acc = requantize(acc, p->multiplier[oc], p->shift[oc]) + p->out_zero_point;
     return (int8_t)clamp32(acc, p->act_min, p->act_max);
 }
 
@@ -359,16 +395,13 @@ static void dot2x2(const int16_t *ca, const int16_t *cb, const int8_t *wa, const
     for (; k + 4 <= length; k += 4) {
         const uint32_t x = load32(wa + k), y = load32(wb + k);
         const uint32_t x02 = sxtb16(x), x13 = sxtb16_ror8(x), y02 = sxtb16(y), y13 = sxtb16_ror8(y);
-        uint32_t c01 = load32(ca + k), c23 = load32(ca + k + 2);
-        uint32_t c02 = pack_low(c01, c23), c13 = pack_high(c01, c23);
+        uint32_t c02 = load32(ca + k), c13 = load32(ca + k + 2);
         a0 = smlad(c02, x02, a0);
         a0 = smlad(c13, x13, a0);
         b0 = smlad(c02, y02, b0);
         b0 = smlad(c13, y13, b0);
-        c01 = load32(cb + k);
-        c23 = load32(cb + k + 2);
-        c02 = pack_low(c01, c23);
-        c13 = pack_high(c01, c23);
+        c02 = load32(cb + k);
+        c13 = load32(cb + k + 2);
         a1 = smlad(c02, x02, a1);
         a1 = smlad(c13, x13, a1);
         b1 = smlad(c02, y02, b1);
@@ -403,7 +436,10 @@ void tf_conv2d(const tf_conv2d_params *p, const int8_t *input, int8_t *output) {
         for (pixel = 0; pixel < plane; pixel += p->block) {
             const int32_t count = plane - pixel < p->block ? plane - pixel : p->block;
             int8_t *out = output + pixel;
-            for (j = 0; j < count; ++j) im2col(p, input, g, (pixel + j) / p->out_w, (pixel + j) % p->out_w, columns + j * length);
+            for (j = 0; j < count; ++j) {
+                im2col(p, input, g, (pixel + j) / p->out_w, (pixel + j) % p->out_w, columns + j * length);
+                pair_column(columns + j * length, length);
+            }
             reader.at = group_start; /* the same filters for every block of pixels */
             for (oc = first; oc + 1 < last; oc += 2) {
                 const int8_t *wa = tf_weights_row(&reader, length, rows);

@@ -57,6 +57,21 @@ TEST_CASE("export writes C that runs identically on the host and on an emulated 
     CHECK(target.samples == host.samples);  // Iris's 30 test samples all fit in the firmware
     CHECK(target.identical == target.samples);
     CHECK(target.correct == host.correct);
+
+    // Plain int8 weights and a softmax at the end: probabilities, still identical to the reference on the target.
+    const auto probabilities = dir / "probabilities";
+    const auto withSoftmax = cli({"export", run.string(), "--format", "c", "--weights", "dense", "--softmax", "--out", probabilities.string()});
+    INFO(withSoftmax.err);
+    REQUIRE(withSoftmax.exitCode == 0);
+    const json entry = json::parse(withSoftmax.out);
+    CHECK(entry["softmax"] == true);
+    for (const auto& [layer, encoding] : entry["encodings"].items()) CHECK(encoding == "dense");
+    CHECK(entry["flash_bytes"].get<int>() > c["flash_bytes"].get<int>());  // + the 512-byte exponent table
+    CHECK_THAT(fx::readText(probabilities / "tf_model.h"), Contains("#define TF_MODEL_OUTPUT_ZERO_POINT -128"));
+    const fx::CCheck softmaxTarget = runCheck(probabilities, "qemu-check");
+    CHECK(softmaxTarget.samples == host.samples);
+    CHECK(softmaxTarget.identical == softmaxTarget.samples);
+    CHECK(cli({"export", run.string(), "--format", "c", "--weights", "sparse"}).exitCode != 0);
 }
 
 TEST_CASE("export --format torchscript writes the float student and the compressed model for PyTorch", "[e2e][cli][export][python]") {

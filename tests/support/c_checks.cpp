@@ -1,5 +1,6 @@
 #include "tests/support/c_checks.h"
 
+#include <fstream>
 #include <regex>
 
 namespace tinyforge::test {
@@ -15,6 +16,15 @@ CCheck runCCheck(const std::filesystem::path& exportDir, const std::string& targ
         check.correct = std::stol(m[3]);
     }
     return check;
+}
+
+ProcessResult compileAndRunWithKernels(const std::filesystem::path& dir, const std::string& program) {
+    std::ofstream(dir / "program.c") << program;
+    const auto build = runProcess({"cc", "-std=c99", "-O1", "-Wall", "-Werror", "-I" TINYFORGE_RESOURCE_DIR "/c_runtime",
+                                   (dir / "program.c").string(), TINYFORGE_RESOURCE_DIR "/c_runtime/tf_kernels.c", "-o",
+                                   (dir / "program").string()});
+    if (build.exitCode != 0) return build;
+    return runProcess({(dir / "program").string()});
 }
 
 }  // namespace tinyforge::test

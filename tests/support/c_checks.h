@@ -17,4 +17,8 @@ struct CCheck {
 /// Runs `make -s -f resources/c_runtime/Makefile EXPORT=exportDir target` and reads its summary line.
 CCheck runCCheck(const std::filesystem::path& exportDir, const std::string& target);
 
+/// Compiles `program` (C99, -Wall -Werror) with the runtime kernels (resources/c_runtime/tf_kernels.c) by the host
+/// compiler in `dir`, and runs it. A failed build comes back as the compiler's result (its exit code and messages).
+ProcessResult compileAndRunWithKernels(const std::filesystem::path& dir, const std::string& program);
+
 }  // namespace tinyforge::test

@@ -2,6 +2,8 @@
 // LibTorch's outputs.
 #include <catch2/catch.hpp>
 
+#include <map>
+
 #include <torch/torch.h>
 
 #include <opencv2/dnn.hpp>
@@ -40,10 +42,11 @@ at::Tensor runInOpenCv(const std::filesystem::path& file, const at::Tensor& x) {
 }  // namespace
 
 TEST_CASE("ONNX float graphs pass the checker and run in OpenCV with LibTorch's outputs", "[core][export][onnx]") {
+    const std::map<std::string, nlohmann::json> options{{"ds-cnn", {{"channels", 16}, {"blocks", 2}}}, {"cnn-small", {{"pool", "avg"}}}};
     for (const std::string arch : {"mlp", "lenet5", "cnn-small", "resnet8", "ds-cnn", "mobilenet-v1"}) {
         INFO(arch);
         fx::TempDir dir;
-        auto model = fx::buildModel(arch, {1, 16, 16}, arch == "ds-cnn" ? nlohmann::json{{"channels", 16}, {"blocks", 2}} : nlohmann::json::object());
+        auto model = fx::buildModel(arch, {1, 16, 16}, options.contains(arch) ? options.at(arch) : nlohmann::json::object());
         {
             torch::NoGradGuard noGrad;  // BatchNorm statistics that are not the identity
             model.setTraining(true);

@@ -40,11 +40,11 @@ at::Tensor runInPyTorch(const std::filesystem::path& file, const at::Tensor& x, 
 
 TEST_CASE("TorchScript export opens in PyTorch and gives the studio's outputs, float and fake-quantized", "[core][export][python]") {
     const auto images = fx::randomImages(16);
-    for (const std::string arch : {"mlp", "cnn-small", "resnet8", "mobilenet-v1"}) {
+    for (const std::string arch : {"mlp", "cnn-small", "resnet8", "mobilenet-v1", "lenet5-avg"}) {
         for (const bool quantized : {false, true}) {
             INFO(arch << (quantized ? ", quantized" : ", float"));
             fx::TempDir dir;
-            auto model = fx::buildModel(arch, {1, 16, 16});
+            auto model = arch == "lenet5-avg" ? fx::buildModel("lenet5", {1, 16, 16}, {{"pool", "avg"}}) : fx::buildModel(arch, {1, 16, 16});
             std::vector<compress::QuantParams> points;
             if (quantized) points = fx::quantizeForTest(model, images, 8);
             model.setTraining(false);

@@ -2,7 +2,7 @@
 // accounting, and the C runtime's decoder (compiled here with the host compiler) giving back every weight.
 #include <catch2/catch.hpp>
 
-#include <fstream>
+#include <array>
 #include <random>
 #include <set>
 #include <sstream>
@@ -10,6 +10,8 @@
 #include "core/compress/size_accounting.h"
 #include "core/error.h"
 #include "core/export/weight_encoding.h"
+#include "core/compress/quantization_math.h"
+#include "tests/support/c_checks.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/process.h"
 
@@ -161,14 +163,36 @@ TEST_CASE("The C runtime decodes every encoding back to the weights, row by row 
             << "    return bad != 0;\n}\n"
             << "int main(void) {\n    int failures = 0;\n" << checks.str()
             << "    printf(\"cases " << cases << " failures %d\\n\", failures);\n    return failures != 0;\n}\n";
-    std::ofstream(dir / "decode_check.c") << program.str();
-    const auto build = fx::runProcess({"cc", "-std=c99", "-Wall", "-Werror", "-I" TINYFORGE_RESOURCE_DIR "/c_runtime",
-                                       (dir / "decode_check.c").string(), TINYFORGE_RESOURCE_DIR "/c_runtime/tf_kernels.c",
-                                       "-o", (dir / "decode_check").string()});
-    INFO(build.err);
-    REQUIRE(build.exitCode == 0);
-    const auto run = fx::runProcess({(dir / "decode_check").string()});
-    INFO(run.out);
+    const auto run = fx::compileAndRunWithKernels(dir.path(), program.str());
+    INFO(run.out << run.err);
     CHECK(run.out == "cases " + std::to_string(cases) + " failures 0\n");
     CHECK(run.exitCode == 0);
+}
+
+TEST_CASE("The C runtime's requantization equals the integer reference's, edge cases included", "[core][export]") {
+    // Random accumulators and multipliers of every shift, plus the saturating corners, through tf_requantize and
+    // through compress::multiplyByQuantizedMultiplier.
+    std::mt19937 rng(11);
+    std::vector<std::array<std::int32_t, 3>> cases{{INT32_MIN, INT32_MIN, 0}, {INT32_MAX, INT32_MAX, 0}, {INT32_MIN, 1 << 30, 3},
+                                                   {INT32_MAX, 1 << 30, 5}, {-5, 1 << 30, -1}, {5, 1 << 30, -1}, {-1, INT32_MAX, -31}};
+    for (int i = 0; i < 2000; ++i) {
+        const auto x = static_cast<std::int32_t>(rng()) >> (rng() % 31);
+        const auto multiplier = static_cast<std::int32_t>(0x40000000u + (rng() & 0x3FFFFFFFu));
+        cases.push_back({x, multiplier, static_cast<std::int32_t>(rng() % 40) - 31});
+    }
+    std::ostringstream program;
+    program << "#include <stdio.h>\n#include \"tf_kernels.h\"\nstatic const int32_t cases[][4] = {\n";
+    for (const auto& [x, m, shift] : cases) {
+        const auto want = compress::multiplyByQuantizedMultiplier(x, {m, shift});
+        program << "    {" << x << ", " << m << ", " << shift << ", " << want << "},\n";
+    }
+    program << "};\nint main(void) {\n    unsigned i, wrong = 0;\n"
+            << "    for (i = 0; i < sizeof cases / sizeof cases[0]; ++i) {\n"
+            << "        if (tf_requantize(cases[i][0], cases[i][1], cases[i][2]) != cases[i][3]) {\n"
+            << "            if (++wrong < 4) printf(\"%ld %ld %ld\\n\", (long)cases[i][0], (long)cases[i][1], (long)cases[i][2]);\n"
+            << "        }\n    }\n    printf(\"wrong %u\\n\", wrong);\n    return wrong != 0;\n}\n";
+    fx::TempDir dir;
+    const auto run = fx::compileAndRunWithKernels(dir.path(), program.str());
+    INFO(run.out << run.err);
+    CHECK(run.out == "wrong 0\n");
 }

@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "core/models/model.h"
+#include "core/models/model_impl.h"
 
 using namespace tinyforge;
 using namespace tinyforge::core::models;
@@ -70,6 +71,21 @@ TEST_CASE("Architectures refuse what they cannot take, naming the recipe field",
     CHECK_THROWS_WITH(build("mlp", {4}, 3, {{"channels", {8}}}), Contains("student.channels") && Contains("accepts: hidden"));
     CHECK_THROWS_WITH(build("mlp", {4}, 3, {{"hidden", {0}}}), Contains("student.hidden"));
     CHECK_THROWS_WITH(build("lenet5", {1, 4, 4}, 3), Contains("cannot take 1x4x4"));
+    CHECK_THROWS_WITH(build("cnn-small", {1, 16, 16}, 3, {{"pool", "median"}}), Contains("student.pool") && Contains("\"max\" or \"avg\""));
+    CHECK_THROWS_WITH(build("lenet5", {1, 28, 28}, 3, {{"pool", 2}}), Contains("student.pool"));
+}
+
+TEST_CASE("pool: avg puts average pooling between the stages of LeNet-5 and cnn-small", "[core][models]") {
+    auto model = build("lenet5", {1, 28, 28}, 10, {{"pool", "avg"}});
+    torch::NoGradGuard noGrad;
+    // The first pool of a constant image is that constant (max would be too); a ramp tells them apart.
+    auto ramp = torch::arange(16.0).reshape({1, 1, 4, 4});
+    auto& pool = *model.impl().network->named_children()["pool1"];
+    CHECK(pool.as<torch::nn::AvgPool2d>() != nullptr);
+    CHECK(torch::allclose(pool.as<torch::nn::AvgPool2d>()->forward(ramp), torch::tensor({2.5, 4.5, 10.5, 12.5}).reshape({1, 1, 2, 2})));
+    auto small = build("cnn-small", {1, 16, 16}, 3, {{"pool", "avg"}});
+    CHECK(small.impl().network->named_children()["pool2"]->as<torch::nn::AvgPool2d>() != nullptr);
+    CHECK(build("cnn-small", {1, 16, 16}, 3).impl().network->named_children()["pool1"]->as<torch::nn::MaxPool2d>() != nullptr);
 }
 
 TEST_CASE("Weights round-trip through save and load", "[core][models]") {

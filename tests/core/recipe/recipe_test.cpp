@@ -143,4 +143,12 @@ TEST_CASE("Recipe reads the export section and refuses C export without quantiza
     CHECK_THAT(errorFor(with("export.formats=[\"tflite\"]")), Contains("r.json: export.formats: unknown format 'tflite'"));
     CHECK_THAT(errorFor(with("export.formats=[\"c\"]")), Contains("export.formats: the C export needs a quantized model"));
     CHECK_THAT(errorFor(with("export.zip=true")), Contains("export.zip"));
+    CHECK_FALSE(recipe.exportDenseWeights);
+    CHECK_FALSE(recipe.exportSoftmax);
+    r["export"]["weights"] = "dense";
+    r["export"]["softmax"] = true;
+    const Recipe dense = parseRecipe(r, "r.json", "/base");
+    CHECK(dense.exportDenseWeights);
+    CHECK(dense.exportSoftmax);
+    CHECK_THAT(errorFor(with("export.weights=\"sparse\"")), Contains("export.weights: must be \"smallest\" or \"dense\""));
 }
