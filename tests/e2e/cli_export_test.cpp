@@ -115,16 +115,19 @@ TEST_CASE("export --format onnx writes a float student and an int8 QDQ compresse
     CHECK_THAT(check.out, Contains("student.onnx ['Flatten', 'Gemm', 'Identity', 'Relu']"));
 }
 
-TEST_CASE("The Cortex-M4 DSP kernels match the reference loops over random shapes under QEMU", "[e2e][export][qemu]") {
-    fx::TempDir dir;
-    const auto result = fx::runProcess({"make", "-s", "-f", kCheckMakefile, "BUILD=" + dir.path().string(), "qemu-kernel-test"});
-    const std::string text = result.out + result.err;
-    INFO(text);
-    CHECK(result.exitCode == 0);
-    std::smatch m;
-    REQUIRE(std::regex_search(text, m, std::regex("cases (\\d+) mismatches (\\d+)")));
-    CHECK(std::stol(m[1]) >= 400);  // shapes that do not fit the test's buffers are skipped
-    CHECK(std::stol(m[2]) == 0);
+TEST_CASE("The Cortex-M4 and M7 DSP kernels match the reference loops over random shapes under QEMU", "[e2e][export][qemu]") {
+    // netduinoplus2 (STM32F405, Cortex-M4) and mps2-an500 (Cortex-M7), each built for its core.
+    for (const char* target : {"qemu-kernel-test", "qemu-kernel-test-m7"}) {
+        fx::TempDir dir;
+        const auto result = fx::runProcess({"make", "-s", "-f", kCheckMakefile, "BUILD=" + dir.path().string(), target});
+        const std::string text = result.out + result.err;
+        INFO(target << ": " << text);
+        CHECK(result.exitCode == 0);
+        std::smatch m;
+        REQUIRE(std::regex_search(text, m, std::regex("cases (\\d+) mismatches (\\d+)")));
+        CHECK(std::stol(m[1]) >= 400);  // shapes that do not fit the test's buffers are skipped
+        CHECK(std::stol(m[2]) == 0);
+    }
 }
 
 TEST_CASE("export refuses folders that are not runs and runs without a quantized model", "[e2e][cli][export][bad-input]") {
