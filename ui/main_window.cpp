@@ -1,20 +1,33 @@
 #include "ui/main_window.h"
 
 #include <QApplication>
+#include <QCloseEvent>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
 
-#include "core/resources.h"
+#include "core/error.h"
+#include "ui/compare/compare_page.h"
 #include "ui/data/data_page.h"
+#include "ui/models/models_page.h"
+#include "ui/project/recipe_document.h"
+#include "ui/run/run_page.h"
+#include "ui/tune/tune_page.h"
 
 namespace tinyforge::ui {
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
-    setWindowTitle(tr("TinyForge Studio"));
+namespace {
+const QString kProjectFilter = QObject::tr("TinyForge projects (*.tfproj)");
+constexpr int kMaxRecent = 8;
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new RecipeDocument(this)) {
     m_pageList = new QListWidget;
     m_pageList->setFixedWidth(140);
     m_pages = new QStackedWidget;
@@ -26,7 +39,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(m_pageList, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
 
     m_dataPage = new DataPage;
+    m_modelsPage = new ModelsPage(m_document);
+    m_tunePage = new TunePage(m_document);
+    m_runPage = new RunPage(m_document);
+    m_comparePage = new ComparePage;
     addPage(tr("Data"), m_dataPage);
+    addPage(tr("Models"), m_modelsPage);
+    addPage(tr("Tune"), m_tunePage);
+    addPage(tr("Run"), m_runPage);
+    addPage(tr("Compare"), m_comparePage);
     m_pageList->setCurrentRow(0);
 
     // The engine's errors are shown to the user; what they have loaded stays as it was.
@@ -35,18 +56,147 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     });
     connect(m_dataPage, &DataPage::loaded, this, [this](auto dataset) {
         statusBar()->showMessage(tr("Loaded %1").arg(QString::fromStdString(dataset->source)), 5000);
+        m_modelsPage->setDataset(dataset);
+        // The project trains on what the Data page shows.
+        const auto path = std::filesystem::weakly_canonical(dataset->source).string();
+        if (m_document->value("dataset.path", "") != path) m_document->setValue("dataset.path", path);
     });
+    connect(m_runPage, &RunPage::runFinished, m_comparePage, &ComparePage::addRun);
+    connect(m_runPage, &RunPage::runFailed, this, [this](const QString& message) {
+        QMessageBox::warning(this, tr("The run stopped"), message);
+    });
+    connect(m_document, &RecipeDocument::modifiedChanged, this, &MainWindow::updateTitle);
 
+    buildMenus();
+    updateTitle();
+    QSettings settings;
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray())) resize(1200, 800);
+}
+
+void MainWindow::buildMenus() {
     auto* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
+    file->addAction(tr("&New Project"), QKeySequence::New, this, &MainWindow::newProject);
+    file->addAction(tr("&Open Project..."), QKeySequence::Open, this, &MainWindow::chooseAndOpen);
+    m_recent = file->addMenu(tr("Open &Recent"));
+    connect(m_recent, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
+    file->addAction(tr("&Save"), QKeySequence::Save, this, &MainWindow::save);
+    file->addAction(tr("Save &As..."), QKeySequence::SaveAs, this, &MainWindow::saveAs);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    auto* run = menuBar()->addMenu(tr("&Run"));
+    run->addAction(tr("&Start"), QKeySequence(Qt::CTRL | Qt::Key_R), this, [this] {
+        showPage(tr("Run"));
+        m_runPage->start();
+    });
+    run->addAction(tr("&Pause / Resume"), QKeySequence(Qt::CTRL | Qt::Key_P), m_runPage, &RunPage::togglePause);
+    run->addAction(tr("&Cancel"), QKeySequence(Qt::CTRL | Qt::Key_Period), m_runPage, &RunPage::cancel);
     auto* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About TinyForge Studio"), this, &MainWindow::showAbout);
-    resize(1100, 760);
 }
 
 void MainWindow::addPage(const QString& title, QWidget* page) {
     m_pageList->addItem(title);
     m_pages->addWidget(page);
+}
+
+void MainWindow::showPage(const QString& title) {
+    const auto items = m_pageList->findItems(title, Qt::MatchExactly);
+    if (!items.isEmpty()) m_pageList->setCurrentItem(items.first());
+}
+
+void MainWindow::newProject() {
+    if (!confirmDiscard()) return;
+    m_document->reset(RecipeDocument::bundledIrisRecipe());
+    updateTitle();
+}
+
+void MainWindow::chooseAndOpen() {
+    if (!confirmDiscard()) return;
+    const QString file = QFileDialog::getOpenFileName(this, tr("Open project"), QString(), kProjectFilter);
+    if (!file.isEmpty()) openProject(file);
+}
+
+bool MainWindow::openProject(const QString& file) {
+    try {
+        const auto ui = m_document->open(file);
+        if (ui.contains("page") && ui["page"].is_number_integer()) m_pageList->setCurrentRow(ui["page"].get<int>());
+        if (ui.contains("dataset") && ui["dataset"].is_string()) m_dataPage->load(QString::fromStdString(ui["dataset"].get<std::string>()));
+        rememberRecent(file);
+        updateTitle();
+        return true;
+    } catch (const Error& e) {
+        QMessageBox::warning(this, tr("Cannot open project"), QString::fromStdString(e.what()));
+        return false;
+    }
+}
+
+bool MainWindow::saveProject(const QString& file) {
+    try {
+        nlohmann::json ui{{"page", m_pageList->currentRow()}};
+        if (m_dataPage->dataset()) ui["dataset"] = m_dataPage->dataset()->source;
+        m_document->save(file, ui);
+        rememberRecent(file);
+        updateTitle();
+        statusBar()->showMessage(tr("Saved %1").arg(file), 4000);
+        return true;
+    } catch (const Error& e) {
+        QMessageBox::warning(this, tr("Cannot save project"), QString::fromStdString(e.what()));
+        return false;
+    }
+}
+
+bool MainWindow::save() { return m_document->file().isEmpty() ? saveAs() : saveProject(m_document->file()); }
+
+bool MainWindow::saveAs() {
+    QString file = QFileDialog::getSaveFileName(this, tr("Save project"), m_document->file(), kProjectFilter);
+    if (file.isEmpty()) return false;
+    if (!file.endsWith(QStringLiteral(".tfproj"))) file += QStringLiteral(".tfproj");
+    return saveProject(file);
+}
+
+bool MainWindow::confirmDiscard() {
+    if (!m_document->isModified()) return true;
+    const auto answer = QMessageBox::question(this, tr("Unsaved changes"), tr("The project has unsaved changes. Save them?"),
+                                              QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    if (answer == QMessageBox::Save) return save();
+    return answer == QMessageBox::Discard;
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    if (!confirmDiscard()) {
+        event->ignore();
+        return;
+    }
+    if (m_runPage->isRunning()) m_runPage->cancel();  // finished epochs are checkpointed
+    QSettings().setValue(QStringLiteral("window/geometry"), saveGeometry());
+    event->accept();
+}
+
+void MainWindow::rememberRecent(const QString& file) {
+    QSettings settings;
+    QStringList recent = settings.value(QStringLiteral("projects/recent")).toStringList();
+    const QString path = QFileInfo(file).absoluteFilePath();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > kMaxRecent) recent.removeLast();
+    settings.setValue(QStringLiteral("projects/recent"), recent);
+}
+
+void MainWindow::fillRecentMenu() {
+    m_recent->clear();
+    const QStringList recent = QSettings().value(QStringLiteral("projects/recent")).toStringList();
+    for (const QString& file : recent) {
+        m_recent->addAction(QFileInfo(file).fileName(), this, [this, file] {
+            if (confirmDiscard()) openProject(file);
+        })->setToolTip(file);
+    }
+    m_recent->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::updateTitle() {
+    const QString name = m_document->file().isEmpty() ? tr("Untitled") : QFileInfo(m_document->file()).fileName();
+    setWindowTitle(tr("%1[*] - TinyForge Studio").arg(name));
+    setWindowModified(m_document->isModified());
 }
 
 void MainWindow::showAbout() {

@@ -1,28 +1,66 @@
 #pragma once
-// The studio's window: a page per workflow in a side list. Each page is its own controller.
+// The studio's window: a page per workflow in a side list, each page its own controller, all editing one project
+// (the recipe document). File menu: new, open, save, save as, recent projects; a prompt for unsaved changes.
 
 #include <QMainWindow>
 
 class QListWidget;
+class QMenu;
 class QStackedWidget;
 
 namespace tinyforge::ui {
 
+class ComparePage;
 class DataPage;
+class ModelsPage;
+class RecipeDocument;
+class RunPage;
+class TunePage;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget* parent = nullptr);
+
     DataPage* dataPage() const { return m_dataPage; }
+    ModelsPage* modelsPage() const { return m_modelsPage; }
+    TunePage* tunePage() const { return m_tunePage; }
+    RunPage* runPage() const { return m_runPage; }
+    ComparePage* comparePage() const { return m_comparePage; }
+    RecipeDocument* document() const { return m_document; }
+    /// Shows the page with this title ("Data", "Models", "Tune", "Run", "Compare").
+    void showPage(const QString& title);
+
+    /// Opens a project file; a dialog names the problem when it cannot be read (the open project stays).
+    bool openProject(const QString& file);
+    /// Saves to `file`; a dialog names the problem when it cannot be written.
+    bool saveProject(const QString& file);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
 
 private:
     void addPage(const QString& title, QWidget* page);
+    void buildMenus();
+    void newProject();
+    void chooseAndOpen();
+    bool save();
+    bool saveAs();
+    bool confirmDiscard();
+    void rememberRecent(const QString& file);
+    void fillRecentMenu();
+    void updateTitle();
     void showAbout();
 
+    RecipeDocument* m_document = nullptr;
     QListWidget* m_pageList = nullptr;
     QStackedWidget* m_pages = nullptr;
     DataPage* m_dataPage = nullptr;
+    ModelsPage* m_modelsPage = nullptr;
+    TunePage* m_tunePage = nullptr;
+    RunPage* m_runPage = nullptr;
+    ComparePage* m_comparePage = nullptr;
+    QMenu* m_recent = nullptr;
 };
 
 }  // namespace tinyforge::ui

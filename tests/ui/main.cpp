@@ -8,5 +8,6 @@
 int main(int argc, char** argv) {
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("TinyForgeTests"));  // settings never touch the user's
     return Catch::Session().run(argc, argv);
 }

@@ -1,0 +1,209 @@
+// The studio window driven through the Iris workflow with its real widgets: load, pick, tune, run, compare; the
+// event loop must keep turning while training, the plots must receive points, cancel must stop within a second,
+// and a saved project must reopen identical.
+#include <catch2/catch.hpp>
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTest>
+#include <QTimer>
+
+#include <QDoubleSpinBox>
+#include <QGroupBox>
+
+#include "core/error.h"
+#include "tests/support/fixtures.h"
+#include "ui/compare/compare_page.h"
+#include "ui/data/data_page.h"
+#include "ui/main_window.h"
+#include "ui/models/models_page.h"
+#include "ui/project/recipe_document.h"
+#include "ui/run/run_page.h"
+#include "ui/run/run_worker.h"
+#include "ui/tune/tune_page.h"
+
+namespace fx = tinyforge::test;
+using namespace tinyforge::ui;
+
+namespace {
+
+void saveScreenshot(QWidget& widget, const QString& name) {
+    const QString dir = qEnvironmentVariable("TINYFORGE_SCREENSHOT_DIR");
+    if (dir.isEmpty()) return;
+    QDir().mkpath(dir);
+    QTest::qWait(300);
+    widget.grab().save(dir + "/" + name + ".png");
+}
+
+// Measures the longest gap between ticks of a 10 ms timer: how long the event loop was ever blocked.
+class StallMeter {
+public:
+    StallMeter() {
+        m_timer.setInterval(10);
+        QObject::connect(&m_timer, &QTimer::timeout, [this] {
+            if (m_clock.isValid()) m_worst = std::max(m_worst, m_clock.restart());
+            else m_clock.start();
+        });
+        m_timer.start();
+    }
+    qint64 worstGapMs() const { return m_worst; }
+
+private:
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    qint64 m_worst = 0;
+};
+
+// Settings (run list, recent projects) go to a folder of the test's own.
+struct IsolatedSettings {
+    fx::TempDir dir;
+    IsolatedSettings() {
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, QString::fromStdString(dir.path().string()));
+        QSettings().clear();
+    }
+};
+
+// A quick Iris recipe: the bundled one with fewer epochs.
+void shorten(RecipeDocument& document) {
+    document.setValue("train.epochs", 12);
+    document.setValue("prune.train.epochs", 6);
+    document.setValue("cluster.train.epochs", 3);
+    document.setValue("quantize.train.epochs", 2);
+    document.setValue("export.formats", nlohmann::json::array({"c"}));
+}
+
+}  // namespace
+
+TEST_CASE("The Iris workflow through the window: load, pick, tune, run, compare", "[ui][workflow]") {
+    IsolatedSettings settings;
+    fx::TempDir runs;
+    MainWindow window;
+    window.show();
+    QSignalSpy loaded(window.dataPage(), &DataPage::loaded);
+    window.dataPage()->load(TINYFORGE_RESOURCE_DIR "/data/iris.csv");
+    REQUIRE(loaded.wait(10000));
+    CHECK_FALSE(window.document()->isModified());  // the bundled recipe already trains on the bundled Iris
+
+    // Pick: the layer tables follow the recipe, and the fit check follows the board.
+    window.showPage("Models");
+    const int oneHidden = window.modelsPage()->layerRows(true);
+    CHECK(oneHidden >= 4);  // a hidden layer, its activation, the output layer, the totals row
+    window.modelsPage()->setBoard("stm32f030cc");
+    CHECK(window.modelsPage()->fitText().startsWith("Fits"));
+    window.document()->setValue("student", {{"arch", "mlp"}, {"hidden", {2048, 2048}}});
+    CHECK(window.modelsPage()->layerRows(true) == oneHidden + 2);  // one more hidden layer and its activation
+    CHECK(window.modelsPage()->fitText().startsWith("Will not fit (flash)"));  // 4.2 M weights > 256 KB
+    window.document()->setValue("student", {{"arch", "mlp"}, {"hidden", {12}}});
+    CHECK(window.modelsPage()->fitText().startsWith("Fits"));
+    saveScreenshot(window, "models-iris");
+
+    // Tune: the controls write the recipe and the curve follows every edit.
+    window.showPage("Tune");
+    TunePage* tune = window.tunePage();
+    tune->temperatureBox()->setValue(6.0);
+    CHECK(window.document()->value("distill.temperature") == 6.0);
+    tune->finalSparsityBox()->setValue(0.8);
+    CHECK(window.document()->value("prune.final_sparsity") == 0.8);
+    CHECK(tune->curvePointCount() == 401);
+    CHECK(tune->curveFinalValue() == Approx(0.8));
+    tune->finalSparsityBox()->setValue(0.6);
+    CHECK(tune->curveFinalValue() == Approx(0.6));
+    saveScreenshot(window, "tune-iris");
+    CHECK(window.document()->isModified());
+
+    // Run: the same pipeline as the CLI, on a worker thread; the window stays responsive.
+    shorten(*window.document());
+    window.showPage("Run");
+    RunPage* run = window.runPage();
+    run->setRunsFolder(QString::fromStdString(runs.path().string()));
+    QSignalSpy finished(run, &RunPage::runFinished);
+    StallMeter stalls;
+    run->start();
+    REQUIRE(run->isRunning());
+    REQUIRE(finished.wait(300000));
+    INFO(run->logText().toStdString());
+    CHECK(stalls.worstGapMs() < 100);
+    CHECK(run->pointCount("accuracy") > 20);
+    CHECK(run->pointCount("loss") > 20);
+    CHECK(run->pointCount("sparsity") > 0);
+    CHECK(run->pointCount("size") > 0);
+    const QString runDir = finished.at(0).at(0).toString();
+    CHECK(QFile::exists(runDir + "/summary.json"));
+    CHECK(QFile::exists(runDir + "/export/c/tf_model.c"));
+    saveScreenshot(window, "run-iris");
+
+    // Compare: the finished run is listed (and the list is saved), curves and the Pareto scatter show it.
+    window.showPage("Compare");
+    ComparePage* compare = window.comparePage();
+    CHECK(compare->runCount() == 1);
+    CHECK(compare->scatterPointCount() == 1);
+    CHECK(compare->curveCount() == 1);
+    CHECK(compare->paretoRuns().size() == 1);
+    CHECK(QSettings().value("runs/folders").toStringList().size() == 1);
+    ComparePage reopened;  // a restart reads the saved list
+    CHECK(reopened.runCount() == 1);
+    saveScreenshot(window, "compare-iris");
+}
+
+TEST_CASE("Cancel stops a run within a second and keeps the window usable", "[ui][workflow]") {
+    IsolatedSettings settings;
+    fx::TempDir runs;
+    MainWindow window;
+    window.document()->setValue("train.epochs", 100000);  // far longer than the test
+    RunPage* run = window.runPage();
+    run->setRunsFolder(QString::fromStdString(runs.path().string()));
+    QSignalSpy epochs(run->worker(), &RunWorker::epoch);
+    QSignalSpy cancelled(run->worker(), &RunWorker::cancelled);
+    run->start();
+    REQUIRE(epochs.wait(30000));
+    run->togglePause();  // paused: held between batches
+    QTest::qWait(300);
+    const int epochsWhilePaused = epochs.count();
+    QTest::qWait(300);
+    CHECK(epochs.count() == epochsWhilePaused);
+    run->togglePause();
+    REQUIRE(epochs.wait(10000));  // resumed
+    QElapsedTimer clock;
+    clock.start();
+    run->cancel();
+    REQUIRE(cancelled.wait(5000));
+    CHECK(clock.elapsed() < 1000);
+    CHECK_FALSE(run->isRunning());
+}
+
+TEST_CASE("A saved project reopens identical, and a broken one is refused by name", "[ui][project]") {
+    IsolatedSettings settings;
+    fx::TempDir dir;
+    const QString file = QString::fromStdString((dir / "iris.tfproj").string());
+    nlohmann::json saved;
+    {
+        MainWindow window;
+        window.document()->setValue("distill.temperature", 7.5);
+        window.document()->setValue("cluster.clusters", 12);
+        window.document()->remove("prune");
+        REQUIRE(window.saveProject(file));
+        CHECK_FALSE(window.document()->isModified());
+        saved = window.document()->recipe();
+    }
+    MainWindow window;
+    REQUIRE(window.openProject(file));
+    CHECK(window.document()->recipe() == saved);
+    CHECK_FALSE(window.tunePage()->pruneGroup()->isChecked());
+    CHECK(window.tunePage()->temperatureBox()->value() == 7.5);
+    CHECK(QSettings().value("projects/recent").toStringList().contains(file));
+
+    // A file that is not a project, or whose recipe the engine refuses, leaves the open project as it was.
+    RecipeDocument document;
+    const auto before = document.recipe();
+    fx::writeBytes(dir / "junk.tfproj", {'{', 'x'});
+    CHECK_THROWS_WITH(document.open(QString::fromStdString((dir / "junk.tfproj").string())), Catch::Contains("junk.tfproj") && Catch::Contains("not JSON"));
+    nlohmann::json bad{{"format", "tinyforge-project"}, {"recipe", saved}};
+    bad["recipe"]["distill"]["temperature"] = -1;
+    const std::string text = bad.dump();
+    fx::writeBytes(dir / "bad.tfproj", fx::Bytes(text.begin(), text.end()));
+    CHECK_THROWS_WITH(document.open(QString::fromStdString((dir / "bad.tfproj").string())), Catch::Contains("distill.temperature"));
+    CHECK(document.recipe() == before);
+    CHECK(document.file().isEmpty());
+}

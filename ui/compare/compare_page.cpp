@@ -1,0 +1,179 @@
+#include "ui/compare/compare_page.h"
+
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QVBoxLayout>
+#include <qcustomplot.h>
+
+namespace tinyforge::ui {
+
+namespace {
+const QList<QColor> kColors{QColor(0x1565c0), QColor(0xef6c00), QColor(0x2e7d32), QColor(0x6a1b9a), QColor(0xc62828), QColor(0x00838f)};
+
+QTableWidgetItem* cell(const QString& text) {
+    auto* item = new QTableWidgetItem(text);
+    item->setFlags(item->flags() & ~Qt::ItemIsEditable);
+    return item;
+}
+}  // namespace
+
+ComparePage::ComparePage(QWidget* parent) : QWidget(parent) {
+    auto* split = new QSplitter;
+    auto* left = new QWidget;
+    auto* leftLayout = new QVBoxLayout(left);
+    m_runList = new QListWidget;
+    m_runList->setToolTip(tr("Checked runs overlay their curves"));
+    auto* add = new QPushButton(tr("Add run folder..."));
+    auto* remove = new QPushButton(tr("Remove from list"));
+    leftLayout->addWidget(m_runList, 1);
+    leftLayout->addWidget(add);
+    leftLayout->addWidget(remove);
+    split->addWidget(left);
+
+    auto* right = new QWidget;
+    auto* rightLayout = new QVBoxLayout(right);
+    auto* plots = new QHBoxLayout;
+    m_curves = new QCustomPlot;
+    m_curves->setMinimumSize(300, 220);
+    m_curves->xAxis->setLabel(tr("epoch"));
+    m_curves->yAxis->setLabel(tr("student validation accuracy"));
+    m_curves->legend->setVisible(true);
+    m_scatter = new QCustomPlot;
+    m_scatter->setMinimumSize(300, 220);
+    m_scatter->xAxis->setLabel(tr("deployed bytes"));
+    m_scatter->xAxis->setScaleType(QCPAxis::stLogarithmic);
+    m_scatter->xAxis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
+    m_scatter->yAxis->setLabel(tr("test accuracy"));
+    plots->addWidget(m_curves);
+    plots->addWidget(m_scatter);
+    rightLayout->addLayout(plots, 2);
+    m_table = new QTableWidget(0, 6);
+    m_table->setHorizontalHeaderLabels({tr("Run"), tr("Teacher"), tr("Student"), tr("Compressed"), tr("Deployed bytes"), tr("Pareto")});
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->verticalHeader()->hide();
+    rightLayout->addWidget(m_table, 1);
+    split->addWidget(right);
+    split->setStretchFactor(1, 3);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(split);
+
+    connect(add, &QPushButton::clicked, this, &ComparePage::chooseFolder);
+    connect(remove, &QPushButton::clicked, this, &ComparePage::removeSelected);
+    connect(m_runList, &QListWidget::itemChanged, this, [this] { redraw(); });
+    reload();
+}
+
+void ComparePage::addRun(const QString& dir) {
+    m_list.add(dir);
+    reload();
+}
+
+void ComparePage::reload() {
+    m_runs.clear();
+    const QSignalBlocker block(m_runList);
+    m_runList->clear();
+    for (const QString& dir : m_list.folders()) {
+        QString error;
+        auto run = readRun(dir, &error);
+        if (!run) continue;  // a folder deleted since: kept in the list, shown again when it comes back
+        auto* item = new QListWidgetItem(run->name, m_runList);
+        item->setToolTip(run->dir);
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(Qt::Checked);
+        m_runs.push_back(std::move(*run));
+    }
+    redraw();
+}
+
+QStringList ComparePage::paretoRuns() const {
+    QStringList front;
+    for (const auto& a : m_runs) {
+        const bool dominated = std::any_of(m_runs.begin(), m_runs.end(), [&](const RunRecord& b) {
+            return &a != &b && b.accuracy() >= a.accuracy() && b.bytes() <= a.bytes() &&
+                   (b.accuracy() > a.accuracy() || b.bytes() < a.bytes());
+        });
+        if (!dominated) front << a.name;
+    }
+    return front;
+}
+
+void ComparePage::redraw() {
+    m_curves->clearGraphs();
+    m_scatter->clearGraphs();
+    m_table->setRowCount(0);
+    const QStringList front = paretoRuns();
+    QVector<double> x, y, frontX, frontY;
+    for (std::size_t i = 0; i < m_runs.size(); ++i) {
+        const auto& run = m_runs[i];
+        const QColor color = kColors[static_cast<int>(i) % kColors.size()];
+        if (m_runList->item(static_cast<int>(i))->checkState() == Qt::Checked) {
+            const auto it = run.valAccuracy.find(QStringLiteral("student"));
+            if (it != run.valAccuracy.end()) {
+                QCPGraph* graph = m_curves->addGraph();
+                graph->setName(run.name);
+                graph->setPen(QPen(color, 1.5));
+                QVector<double> epochs;
+                for (int e = 0; e < it->second.size(); ++e) epochs.push_back(e + 1);
+                graph->setData(epochs, it->second, true);
+            }
+        }
+        (front.contains(run.name) ? frontX : x).push_back(static_cast<double>(run.bytes()));
+        (front.contains(run.name) ? frontY : y).push_back(run.accuracy());
+        const int row = m_table->rowCount();
+        m_table->insertRow(row);
+        m_table->setItem(row, 0, cell(run.name));
+        m_table->setItem(row, 1, cell(QString::number(run.teacherAccuracy, 'f', 4)));
+        m_table->setItem(row, 2, cell(QString::number(run.studentAccuracy, 'f', 4)));
+        m_table->setItem(row, 3, cell(run.compressedAccuracy ? QString::number(*run.compressedAccuracy, 'f', 4) : QStringLiteral("-")));
+        m_table->setItem(row, 4, cell(QLocale().toString(static_cast<qlonglong>(run.bytes()))));
+        m_table->setItem(row, 5, cell(front.contains(run.name) ? tr("yes") : QString()));
+    }
+    for (auto [xs, ys, color, name] : {std::tuple{&x, &y, QColor(0x9e9e9e), tr("runs")}, std::tuple{&frontX, &frontY, QColor(0xc62828), tr("Pareto front")}}) {
+        QCPGraph* graph = m_scatter->addGraph();
+        graph->setName(name);
+        graph->setLineStyle(QCPGraph::lsNone);
+        graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, color, color, 8));
+        graph->setData(*xs, *ys);
+    }
+    m_curves->rescaleAxes();
+    m_scatter->rescaleAxes();
+    // Room around the points, so a single run is not drawn on the frame.
+    m_scatter->xAxis->scaleRange(1.5, m_scatter->xAxis->range().center());
+    m_scatter->yAxis->setRange(m_scatter->yAxis->range().lower - 0.02, std::min(1.0, m_scatter->yAxis->range().upper + 0.02) + 0.001);
+    m_curves->replot(QCustomPlot::rpQueuedReplot);  // drawn when the event loop gets to it, not inside a run's signal
+    m_scatter->replot(QCustomPlot::rpQueuedReplot);
+}
+
+int ComparePage::scatterPointCount() const {
+    int n = 0;
+    for (int i = 0; i < m_scatter->graphCount(); ++i) n += m_scatter->graph(i)->dataCount();
+    return n;
+}
+
+int ComparePage::curveCount() const { return m_curves->graphCount(); }
+
+void ComparePage::chooseFolder() {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Add a run folder"));
+    if (dir.isEmpty()) return;
+    QString error;
+    if (!readRun(dir, &error)) {
+        QMessageBox::warning(this, tr("Not a run"), error);
+        return;
+    }
+    addRun(dir);
+}
+
+void ComparePage::removeSelected() {
+    const int row = m_runList->currentRow();
+    if (row < 0 || row >= static_cast<int>(m_runs.size())) return;
+    m_list.remove(m_runs[static_cast<std::size_t>(row)].dir);
+    reload();
+}
+
+}  // namespace tinyforge::ui

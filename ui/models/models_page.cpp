@@ -1,0 +1,250 @@
+#include "ui/models/models_page.h"
+
+#include <QComboBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include "core/error.h"
+#include "core/models/architecture.h"
+#include "core/models/model.h"
+#include "core/resources.h"
+#include "devices/boards/board.h"
+#include "ui/project/recipe_document.h"
+
+namespace tinyforge::ui {
+
+namespace {
+
+QString shapeText(const std::vector<std::int64_t>& shape) {
+    QStringList parts;
+    for (const auto d : shape) parts << QString::number(d);
+    return parts.join(QStringLiteral(" x "));
+}
+
+QString bytesText(std::int64_t bytes) {
+    if (bytes < 10 * 1024) return QStringLiteral("%1 B").arg(bytes);
+    if (bytes < 10 * 1024 * 1024) return QStringLiteral("%1 KB").arg(static_cast<double>(bytes) / 1024.0, 0, 'f', 1);
+    return QStringLiteral("%1 MB").arg(static_cast<double>(bytes) / (1024.0 * 1024.0), 0, 'f', 1);
+}
+
+QTableWidgetItem* cell(const QString& text, bool number = false) {
+    auto* item = new QTableWidgetItem(text);
+    item->setFlags(item->flags() & ~Qt::ItemIsEditable);
+    if (number) item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    return item;
+}
+
+}  // namespace
+
+ModelsPage::ModelsPage(RecipeDocument* document, QWidget* parent) : QWidget(parent), m_document(document) {
+    m_teacher.role = QStringLiteral("teacher");
+    m_student.role = QStringLiteral("student");
+    auto* layout = new QVBoxLayout(this);
+    auto* editors = new QHBoxLayout;
+    editors->addWidget(buildEditor(m_teacher, tr("Teacher")));
+    editors->addWidget(buildEditor(m_student, tr("Student")));
+    layout->addLayout(editors, 1);
+
+    auto* boardRow = new QHBoxLayout;
+    boardRow->addWidget(new QLabel(tr("Target board:")));
+    m_board = new QComboBox;
+    try {
+        for (const auto& board : devices::loadBoards(core::resourceDir() / "boards")) {
+            m_board->addItem(QString::fromStdString(board.name), QString::fromStdString(board.id));
+            m_board->setItemData(m_board->count() - 1,
+                                 tr("%1 flash, %2 RAM, %3 MHz %4").arg(bytesText(static_cast<std::int64_t>(board.flashBytes)),
+                                                                     bytesText(static_cast<std::int64_t>(board.ramBytes)))
+                                     .arg(board.clockMhz)
+                                     .arg(QString::fromStdString(board.core)),
+                                 Qt::ToolTipRole);
+        }
+    } catch (const Error& e) {
+        m_board->setToolTip(QString::fromStdString(e.what()));  // a broken board file: no fit check, still usable
+    }
+    boardRow->addWidget(m_board, 1);
+    m_fit = new QLabel;
+    m_fit->setWordWrap(true);
+    boardRow->addWidget(m_fit, 2);
+    layout->addLayout(boardRow);
+
+    connect(m_board, &QComboBox::currentIndexChanged, this, [this] { refreshTables(); });
+    connect(m_document, &RecipeDocument::changed, this, [this] {
+        if (!m_loading) loadFromDocument();
+    });
+    loadFromDocument();
+}
+
+QWidget* ModelsPage::buildEditor(Editor& editor, const QString& title) {
+    auto* box = new QGroupBox(title);
+    auto* layout = new QVBoxLayout(box);
+    auto* form = new QFormLayout;
+    editor.arch = new QComboBox;
+    for (const auto& info : core::models::architectures()) {
+        editor.arch->addItem(QString::fromStdString(info.id), QString::fromStdString(info.id));
+        editor.arch->setItemData(editor.arch->count() - 1, QString::fromStdString(info.description), Qt::ToolTipRole);
+    }
+    editor.options = new QLineEdit;
+    editor.options->setPlaceholderText(QStringLiteral("{\"hidden\": [16]}"));
+    editor.options->setToolTip(tr("The architecture's options as JSON, as a recipe gives them (docs/recipes.md)"));
+    form->addRow(tr("Architecture"), editor.arch);
+    form->addRow(tr("Options"), editor.options);
+    layout->addLayout(form);
+    editor.layers = new QTableWidget(0, 6);
+    editor.layers->setHorizontalHeaderLabels({tr("Layer"), tr("Type"), tr("Output"), tr("Params"), tr("MACs"), tr("Bytes")});
+    editor.layers->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    editor.layers->verticalHeader()->hide();
+    layout->addWidget(editor.layers, 1);
+    editor.totals = new QLabel;
+    editor.totals->setWordWrap(true);
+    layout->addWidget(editor.totals);
+    connect(editor.arch, &QComboBox::currentIndexChanged, this, [this, &editor] { storeArchitecture(editor); });
+    connect(editor.options, &QLineEdit::editingFinished, this, [this, &editor] { storeArchitecture(editor); });
+    return box;
+}
+
+void ModelsPage::loadFromDocument() {
+    m_loading = true;
+    for (Editor* editor : {&m_teacher, &m_student}) {
+        auto section = m_document->value(editor->role.toStdString(), nlohmann::json::object());
+        if (section.is_array()) section = section.empty() ? nlohmann::json::object() : section[0];  // an ensemble: its first
+        const auto arch = QString::fromStdString(section.value("arch", std::string("mlp")));
+        editor->arch->setCurrentIndex(std::max(0, editor->arch->findData(arch)));
+        nlohmann::json options = section;
+        for (const char* key : {"arch", "train", "torchscript"}) options.erase(key);
+        editor->options->setText(options.empty() ? QString() : QString::fromStdString(options.dump()));
+    }
+    m_loading = false;
+    refreshTables();
+}
+
+void ModelsPage::storeArchitecture(Editor& editor) {
+    if (m_loading) return;
+    nlohmann::json options = nlohmann::json::object();
+    const QString text = editor.options->text().trimmed();
+    if (!text.isEmpty()) {
+        options = nlohmann::json::parse(text.toStdString(), nullptr, false);
+        if (!options.is_object()) {
+            editor.totals->setText(tr("<span style='color:#c62828'>Options must be a JSON object, such as {\"hidden\": [16]}</span>"));
+            return;  // the recipe keeps its last good value
+        }
+    }
+    auto section = m_document->value(editor.role.toStdString(), nlohmann::json::object());
+    if (!section.is_object()) section = nlohmann::json::object();
+    nlohmann::json updated{{"arch", editor.arch->currentData().toString().toStdString()}};
+    if (section.contains("train")) updated["train"] = section["train"];  // per-model training stays
+    updated.update(options);
+    m_loading = true;
+    m_document->setValue(editor.role.toStdString(), updated);
+    m_loading = false;
+    refreshTables();
+}
+
+void ModelsPage::setDataset(std::shared_ptr<const core::data::Dataset> dataset) {
+    m_dataset = std::move(dataset);
+    refreshTables();
+}
+
+void ModelsPage::refreshTables() {
+    std::int64_t flash = 0, ram = 0, unused = 0;
+    showLayers(m_teacher, unused, unused);
+    showLayers(m_student, flash, ram);
+    updateFit(flash, ram);
+}
+
+void ModelsPage::showLayers(Editor& editor, std::int64_t& deployedBytes, std::int64_t& activationBytes) {
+    editor.layers->setRowCount(0);
+    deployedBytes = activationBytes = 0;
+    if (!m_dataset) {
+        editor.totals->setText(tr("Load a dataset to see the layers."));
+        return;
+    }
+    // Bytes per weight as deployed: the recipe's quantization, else 32-bit floats.
+    const int weightBits = m_document->value("quantize").is_object() ? m_document->value("quantize.weight_bits", 8).get<int>() : 32;
+    const int activationBytesEach = m_document->value("quantize").is_object() ? 1 : 4;
+    try {
+        core::models::ArchitectureSpec spec;
+        spec.arch = editor.arch->currentData().toString().toStdString();
+        auto options = nlohmann::json::parse(editor.options->text().trimmed().isEmpty() ? std::string("{}") : editor.options->text().toStdString());
+        spec.options = options;
+        const auto model = core::models::Model::build(spec, m_dataset->samples.sampleShape, m_dataset->classCount(), 1,
+                                                      editor.role.toStdString());
+        const auto stats = model.stats();
+        std::int64_t previousElements = 1;
+        for (const auto d : m_dataset->samples.sampleShape) previousElements *= d;
+        for (const auto& layer : stats.layers) {
+            const int row = editor.layers->rowCount();
+            editor.layers->insertRow(row);
+            const std::int64_t bytes = (layer.params * weightBits + 7) / 8;
+            editor.layers->setItem(row, 0, cell(QString::fromStdString(layer.name)));
+            editor.layers->setItem(row, 1, cell(QString::fromStdString(layer.type)));
+            editor.layers->setItem(row, 2, cell(shapeText(layer.outputShape)));
+            editor.layers->setItem(row, 3, cell(QLocale().toString(static_cast<qlonglong>(layer.params)), true));
+            editor.layers->setItem(row, 4, cell(QLocale().toString(static_cast<qlonglong>(layer.macs)), true));
+            editor.layers->setItem(row, 5, cell(bytesText(bytes), true));
+            std::int64_t elements = 1;
+            for (const auto d : layer.outputShape) elements *= d;
+            // A layer's input and output are alive together: the RAM its activations need at least.
+            activationBytes = std::max(activationBytes, (previousElements + elements) * activationBytesEach);
+            previousElements = elements;
+        }
+        deployedBytes = (stats.params * weightBits + 7) / 8;
+        const int row = editor.layers->rowCount();
+        editor.layers->insertRow(row);
+        auto* total = cell(tr("Total"));
+        QFont bold = total->font();
+        bold.setBold(true);
+        total->setFont(bold);
+        editor.layers->setItem(row, 0, total);
+        editor.layers->setItem(row, 3, cell(QLocale().toString(static_cast<qlonglong>(stats.params)), true));
+        editor.layers->setItem(row, 4, cell(QLocale().toString(static_cast<qlonglong>(stats.macs)), true));
+        editor.layers->setItem(row, 5, cell(bytesText(deployedBytes), true));
+        editor.totals->setText(tr("%1 parameters, %2 MACs per sample, %3 as fp32, %4 with %5-bit weights")
+                                   .arg(QLocale().toString(static_cast<qlonglong>(stats.params)),
+                                        QLocale().toString(static_cast<qlonglong>(stats.macs)), bytesText(stats.bytesFp32),
+                                        bytesText(deployedBytes))
+                                   .arg(weightBits));
+    } catch (const Error& e) {
+        editor.totals->setText(QStringLiteral("<span style='color:#c62828'>%1</span>").arg(QString::fromStdString(e.what()).toHtmlEscaped()));
+    } catch (const nlohmann::json::exception&) {
+        editor.totals->setText(tr("<span style='color:#c62828'>Options must be a JSON object, such as {\"hidden\": [16]}</span>"));
+    }
+}
+
+void ModelsPage::updateFit(std::int64_t flashBytes, std::int64_t ramBytes) {
+    if (m_board->count() == 0 || flashBytes == 0) {
+        m_fit->clear();
+        return;
+    }
+    try {
+        const auto boards = devices::loadBoards(core::resourceDir() / "boards");
+        const auto& board = devices::findBoard(boards, m_board->currentData().toString().toStdString());
+        const bool flashFits = static_cast<std::uint64_t>(flashBytes) <= board.flashBytes;
+        const bool ramFits = static_cast<std::uint64_t>(ramBytes) <= board.ramBytes;
+        const QString line = tr("student weights %1 of %2 flash, activations %3 of %4 RAM")
+                                 .arg(bytesText(flashBytes), bytesText(static_cast<std::int64_t>(board.flashBytes)),
+                                      bytesText(ramBytes), bytesText(static_cast<std::int64_t>(board.ramBytes)));
+        if (flashFits && ramFits) {
+            m_fit->setText(tr("Fits: %1").arg(line));
+            m_fit->setStyleSheet(QString());
+        } else {
+            m_fit->setText(tr("Will not fit (%1): %2").arg(!flashFits ? tr("flash") : tr("RAM"), line));
+            m_fit->setStyleSheet(QStringLiteral("color: #c62828; font-weight: bold"));
+        }
+    } catch (const Error& e) {
+        m_fit->setText(QString::fromStdString(e.what()));
+    }
+}
+
+int ModelsPage::layerRows(bool student) const { return (student ? m_student : m_teacher).layers->rowCount(); }
+
+QString ModelsPage::fitText() const { return m_fit->text(); }
+
+void ModelsPage::setBoard(const QString& id) { m_board->setCurrentIndex(std::max(0, m_board->findData(id))); }
+
+}  // namespace tinyforge::ui

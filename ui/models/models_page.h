@@ -1,0 +1,58 @@
+#pragma once
+// The Models page: teacher and student from the architecture registry (or a TorchScript file named in the recipe),
+// each with its layer table (type, output shape, parameters, MACs, bytes) and totals, and whether the student will
+// fit the chosen board's flash and RAM.
+
+#include <QWidget>
+
+#include <memory>
+
+#include "core/data/dataset.h"
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QTableWidget;
+
+namespace tinyforge::ui {
+
+class RecipeDocument;
+
+class ModelsPage : public QWidget {
+    Q_OBJECT
+public:
+    ModelsPage(RecipeDocument* document, QWidget* parent = nullptr);
+
+    /// The dataset the models are built for (input shape, class count); tables stay empty without one.
+    void setDataset(std::shared_ptr<const core::data::Dataset> dataset);
+    /// Rows of a layer table, the totals row included (for tests).
+    int layerRows(bool student) const;
+    /// The fit line under the board picker ("fits", or what does not fit).
+    QString fitText() const;
+    /// Chooses the board the fit is checked against, by id (resources/boards/<id>.json).
+    void setBoard(const QString& id);
+
+private:
+    struct Editor {
+        QString role;  ///< "teacher" or "student": the recipe section it edits
+        QComboBox* arch = nullptr;
+        QLineEdit* options = nullptr;
+        QTableWidget* layers = nullptr;
+        QLabel* totals = nullptr;
+    };
+    QWidget* buildEditor(Editor& editor, const QString& title);
+    void loadFromDocument();
+    void storeArchitecture(Editor& editor);
+    void refreshTables();
+    void showLayers(Editor& editor, std::int64_t& studentBytes, std::int64_t& studentActivationBytes);
+    void updateFit(std::int64_t flashBytes, std::int64_t ramBytes);
+
+    RecipeDocument* m_document;
+    std::shared_ptr<const core::data::Dataset> m_dataset;
+    Editor m_teacher, m_student;
+    QComboBox* m_board = nullptr;
+    QLabel* m_fit = nullptr;
+    bool m_loading = false;
+};
+
+}  // namespace tinyforge::ui

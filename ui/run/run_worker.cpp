@@ -1,0 +1,106 @@
+#include "ui/run/run_worker.h"
+
+#include <QMetaObject>
+#include <QPointer>
+
+#include <chrono>
+
+#include "core/error.h"
+#include "core/pipeline/run_recipe.h"
+#include "core/recipe/recipe.h"
+
+namespace tinyforge::ui {
+
+// Runs on the pipeline's thread: every callback is posted to the worker's (GUI) thread.
+class RunWorker::Observer : public core::pipeline::RunObserver {
+public:
+    Observer(QPointer<RunWorker> worker, std::shared_ptr<Flags> flags) : m_worker(std::move(worker)), m_flags(std::move(flags)) {}
+
+    void onStage(const std::string& stage, const std::string& detail) override {
+        flushSteps();
+        post([stage, detail](RunWorker* w) { emit w->stageStarted(QString::fromStdString(stage), QString::fromStdString(detail)); });
+    }
+    void onStep(const core::train::StepMetrics& m) override {
+        m_pending.push_back(m);
+        const auto now = std::chrono::steady_clock::now();
+        if (now - m_lastFlush >= std::chrono::milliseconds(50)) flushSteps();
+    }
+    void onEpoch(const core::train::EpochMetrics& m) override {
+        flushSteps();
+        post([m](RunWorker* w) { emit w->epoch(m); });
+    }
+    // Sends the steps collected since the last batch (called on the pipeline's thread).
+    void flushSteps() {
+        m_lastFlush = std::chrono::steady_clock::now();
+        if (m_pending.isEmpty()) return;
+        post([batch = std::move(m_pending)](RunWorker* w) { emit w->steps(batch); });
+        m_pending.clear();
+    }
+    bool stopRequested() const override {
+        // Paused: hold the training thread here, between batches, until resumed or cancelled.
+        while (m_flags->paused && !m_flags->stop) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        return m_flags->stop;
+    }
+
+    template <typename F>
+    void post(F call) {
+        QMetaObject::invokeMethod(m_worker.data(), [w = m_worker, call] {
+            if (w) call(w.data());
+        }, Qt::QueuedConnection);
+    }
+
+private:
+    QPointer<RunWorker> m_worker;
+    std::shared_ptr<Flags> m_flags;
+    QVector<core::train::StepMetrics> m_pending;
+    std::chrono::steady_clock::time_point m_lastFlush;
+};
+
+RunWorker::RunWorker(QObject* parent) : QObject(parent) {
+    qRegisterMetaType<core::train::StepMetrics>();
+    qRegisterMetaType<core::train::EpochMetrics>();
+}
+
+RunWorker::~RunWorker() {
+    m_flags->stop = true;
+    if (m_thread.joinable()) m_thread.join();
+}
+
+bool RunWorker::start(const nlohmann::json& recipeJson, const QString& outDir) {
+    if (m_running) return false;
+    if (m_thread.joinable()) m_thread.join();
+    m_flags = std::make_shared<Flags>();
+    m_running = true;
+    auto observer = std::make_shared<Observer>(QPointer<RunWorker>(this), m_flags);
+    const std::string out = outDir.toStdString();
+    m_thread = std::thread([observer, recipeJson, out, outDir] {
+        try {
+            const auto recipe = core::recipe::parseRecipe(recipeJson, out + "/recipe.json", out);
+            core::pipeline::RunOptions options;
+            options.outDir = out;
+            const auto summary = core::pipeline::runRecipe(recipe, options, observer.get());
+            observer->flushSteps();
+            observer->post([outDir, text = QString::fromStdString(summary.dump())](RunWorker* w) {
+                w->m_running = false;
+                emit w->finished(outDir, text);
+            });
+        } catch (const Cancelled&) {
+            observer->post([outDir](RunWorker* w) {
+                w->m_running = false;
+                emit w->cancelled(outDir);
+            });
+        } catch (const std::exception& e) {  // the engine's errors name the file and field; they are shown as they are
+            observer->post([message = QString::fromStdString(e.what())](RunWorker* w) {
+                w->m_running = false;
+                emit w->failed(message);
+            });
+        }
+    });
+    return true;
+}
+
+void RunWorker::setPaused(bool paused) { m_flags->paused = paused; }
+
+void RunWorker::cancel() { m_flags->stop = true; }
+
+}  // namespace tinyforge::ui

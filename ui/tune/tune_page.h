@@ -1,0 +1,60 @@
+#pragma once
+// The Tune page: distillation (temperature, alpha), the gradual-pruning sparsity curve with a live plot of s_t,
+// clustering (count, centroid initialisation) and quantization (bits, PTQ or QAT, noise). Every control writes its
+// recipe field at once; its tooltip gives the formula it feeds.
+
+#include <QWidget>
+
+#include <functional>
+#include <vector>
+
+#include "core/compress/sparsity_schedule.h"
+
+class QCheckBox;
+class QComboBox;
+class QCustomPlot;
+class QDoubleSpinBox;
+class QGroupBox;
+class QSpinBox;
+
+namespace tinyforge::ui {
+
+class RecipeDocument;
+
+class TunePage : public QWidget {
+    Q_OBJECT
+public:
+    TunePage(RecipeDocument* document, QWidget* parent = nullptr);
+
+    /// The schedule the curve editor shows, as the recipe holds it.
+    core::compress::SparsitySchedule schedule() const;
+    /// Points of the plotted curve and its last value (for tests).
+    int curvePointCount() const;
+    double curveFinalValue() const;
+
+    QDoubleSpinBox* temperatureBox() const { return m_temperature; }
+    QDoubleSpinBox* finalSparsityBox() const { return m_final; }
+    QGroupBox* pruneGroup() const { return m_prune; }
+
+private:
+    QGroupBox* buildDistill();
+    QGroupBox* buildPrune();
+    QGroupBox* buildCluster();
+    QGroupBox* buildQuantize();
+    QDoubleSpinBox* number(const std::string& path, double min, double max, double step, int decimals, const QString& tip);
+    QSpinBox* integer(const std::string& path, int min, int max, const QString& tip);
+    QComboBox* choice(const std::string& path, const QStringList& values, const QString& tip);
+    void bindSection(QGroupBox* group, const std::string& section);
+    void loadFromDocument();
+    void plotCurve();
+
+    RecipeDocument* m_document;
+    QDoubleSpinBox* m_temperature = nullptr;
+    QDoubleSpinBox* m_final = nullptr;
+    QGroupBox* m_prune = nullptr;
+    QCustomPlot* m_curve = nullptr;
+    bool m_loading = false;
+    std::vector<std::function<void()>> m_loaders;  ///< each control's read-back from the document
+};
+
+}  // namespace tinyforge::ui
