@@ -24,16 +24,9 @@
 #include "core/data/format_registry.h"
 #include "ui/data/dataset_load_worker.h"
 #include "ui/data/sample_grid.h"
+#include "ui/text_format.h"
 
 namespace tinyforge::ui {
-
-namespace {
-QString shapeText(const std::vector<std::int64_t>& shape) {
-    QStringList parts;
-    for (const auto d : shape) parts << QString::number(d);
-    return parts.join(QStringLiteral(" x "));
-}
-}  // namespace
 
 DataPage::DataPage(QWidget* parent) : QWidget(parent), m_worker(new DatasetLoadWorker(this)) {
     setAcceptDrops(true);

@@ -16,22 +16,11 @@
 #include "core/resources.h"
 #include "devices/boards/board.h"
 #include "ui/project/recipe_document.h"
+#include "ui/text_format.h"
 
 namespace tinyforge::ui {
 
 namespace {
-
-QString shapeText(const std::vector<std::int64_t>& shape) {
-    QStringList parts;
-    for (const auto d : shape) parts << QString::number(d);
-    return parts.join(QStringLiteral(" x "));
-}
-
-QString bytesText(std::int64_t bytes) {
-    if (bytes < 10 * 1024) return QStringLiteral("%1 B").arg(bytes);
-    if (bytes < 10 * 1024 * 1024) return QStringLiteral("%1 KB").arg(static_cast<double>(bytes) / 1024.0, 0, 'f', 1);
-    return QStringLiteral("%1 MB").arg(static_cast<double>(bytes) / (1024.0 * 1024.0), 0, 'f', 1);
-}
 
 QTableWidgetItem* cell(const QString& text, bool number = false) {
     auto* item = new QTableWidgetItem(text);
