@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "ui/compare/compare_page.h"
 #include "ui/data/data_page.h"
+#include "ui/export/export_page.h"
 #include "ui/models/models_page.h"
 #include "ui/project/recipe_document.h"
 #include "ui/run/run_page.h"
@@ -43,11 +44,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Re
     m_tunePage = new TunePage(m_document);
     m_runPage = new RunPage(m_document);
     m_comparePage = new ComparePage;
+    m_exportPage = new ExportPage;
     addPage(tr("Data"), m_dataPage);
     addPage(tr("Models"), m_modelsPage);
     addPage(tr("Tune"), m_tunePage);
     addPage(tr("Run"), m_runPage);
     addPage(tr("Compare"), m_comparePage);
+    addPage(tr("Export"), m_exportPage);
     m_pageList->setCurrentRow(0);
 
     // The engine's errors are shown to the user; what they have loaded stays as it was.
@@ -62,6 +65,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Re
         if (m_document->value("dataset.path", "") != path) m_document->setValue("dataset.path", path);
     });
     connect(m_runPage, &RunPage::runFinished, m_comparePage, &ComparePage::addRun);
+    connect(m_runPage, &RunPage::runFinished, m_exportPage, &ExportPage::addRun);
     connect(m_runPage, &RunPage::runFailed, this, [this](const QString& message) {
         QMessageBox::warning(this, tr("The run stopped"), message);
     });

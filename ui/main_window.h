@@ -12,6 +12,7 @@ namespace tinyforge::ui {
 
 class ComparePage;
 class DataPage;
+class ExportPage;
 class ModelsPage;
 class RecipeDocument;
 class RunPage;
@@ -27,8 +28,9 @@ public:
     TunePage* tunePage() const { return m_tunePage; }
     RunPage* runPage() const { return m_runPage; }
     ComparePage* comparePage() const { return m_comparePage; }
+    ExportPage* exportPage() const { return m_exportPage; }
     RecipeDocument* document() const { return m_document; }
-    /// Shows the page with this title ("Data", "Models", "Tune", "Run", "Compare").
+    /// Shows the page with this title ("Data", "Models", "Tune", "Run", "Compare", "Export").
     void showPage(const QString& title);
 
     /// Opens a project file; a dialog names the problem when it cannot be read (the open project stays).
@@ -60,6 +62,7 @@ private:
     TunePage* m_tunePage = nullptr;
     RunPage* m_runPage = nullptr;
     ComparePage* m_comparePage = nullptr;
+    ExportPage* m_exportPage = nullptr;
     QMenu* m_recent = nullptr;
 };
 

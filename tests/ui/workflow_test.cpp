@@ -17,6 +17,7 @@
 #include "tests/support/fixtures.h"
 #include "ui/compare/compare_page.h"
 #include "ui/data/data_page.h"
+#include "ui/export/export_page.h"
 #include "ui/main_window.h"
 #include "ui/models/models_page.h"
 #include "ui/project/recipe_document.h"
@@ -145,6 +146,20 @@ TEST_CASE("The Iris workflow through the window: load, pick, tune, run, compare"
     ComparePage reopened;  // a restart reads the saved list
     CHECK(reopened.runCount() == 1);
     saveScreenshot(window, "compare-iris");
+
+    // Export: the finished run is offered; the files written are listed.
+    window.showPage("Export");
+    ExportPage* exporter = window.exportPage();
+    fx::TempDir exports;
+    exporter->setFormats(true, false, true);
+    exporter->setOutputFolder(QString::fromStdString(exports.path().string()));
+    QSignalSpy exported(exporter, &ExportPage::exported);
+    exporter->exportSelected();
+    REQUIRE(exported.wait(120000));
+    CHECK(QFile::exists(QString::fromStdString((exports / "c" / "tf_model.c").string())));
+    CHECK(QFile::exists(QString::fromStdString((exports / "onnx" / "compressed.onnx").string())));
+    CHECK(exporter->fileCount() >= 9);  // 7 C files + 2 ONNX graphs
+    saveScreenshot(window, "export-iris");
 }
 
 TEST_CASE("Cancel stops a run within a second and keeps the window usable", "[ui][workflow]") {
