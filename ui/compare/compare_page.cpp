@@ -142,10 +142,18 @@ void ComparePage::redraw() {
         graph->setData(*xs, *ys);
     }
     m_curves->rescaleAxes();
-    m_scatter->rescaleAxes();
-    // Room around the points, so a single run is not drawn on the frame.
-    m_scatter->xAxis->scaleRange(1.5, m_scatter->xAxis->range().center());
-    m_scatter->yAxis->setRange(m_scatter->yAxis->range().lower - 0.02, std::min(1.0, m_scatter->yAxis->range().upper + 0.02) + 0.001);
+    // Room around the points (a factor of two in size, two points of accuracy), so none sits on the frame.
+    double smallest = 1e18, largest = 1, worst = 1, best = 0;
+    for (const auto& run : m_runs) {
+        smallest = std::min(smallest, static_cast<double>(std::max<std::int64_t>(1, run.bytes())));
+        largest = std::max(largest, static_cast<double>(run.bytes()));
+        worst = std::min(worst, run.accuracy());
+        best = std::max(best, run.accuracy());
+    }
+    if (!m_runs.empty()) {
+        m_scatter->xAxis->setRange(smallest / 2, largest * 2);
+        m_scatter->yAxis->setRange(std::max(0.0, worst - 0.02), std::min(1.0, best + 0.02));
+    }
     m_curves->replot(QCustomPlot::rpQueuedReplot);  // drawn when the event loop gets to it, not inside a run's signal
     m_scatter->replot(QCustomPlot::rpQueuedReplot);
 }
