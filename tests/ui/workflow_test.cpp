@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 
 #include <QDir>
+
+#include <fstream>
 #include <QElapsedTimer>
 #include <QSettings>
 #include <QSignalSpy>
@@ -15,6 +17,7 @@
 
 #include "core/error.h"
 #include "tests/support/fixtures.h"
+#include "tests/support/process.h"
 #include "ui/compare/compare_page.h"
 #include "ui/data/data_page.h"
 #include "ui/export/export_page.h"
@@ -221,4 +224,25 @@ TEST_CASE("A saved project reopens identical, and a broken one is refused by nam
     CHECK_THROWS_WITH(document.open(QString::fromStdString((dir / "bad.tfproj").string())), Catch::Contains("distill.temperature"));
     CHECK(document.recipe() == before);
     CHECK(document.file().isEmpty());
+}
+
+TEST_CASE("The Models page takes a student trained elsewhere as TorchScript", "[ui][models][python]") {
+    IsolatedSettings settings;
+    fx::TempDir dir;
+    const auto file = dir / "student.pt";
+    std::ofstream(dir / "trace.py") << "import sys, torch\n"
+                                       "model = torch.nn.Sequential(torch.nn.Linear(4, 5), torch.nn.ReLU(), torch.nn.Linear(5, 3))\n"
+                                       "torch.jit.trace(model, torch.zeros(1, 4)).save(sys.argv[1])\n";
+    const auto traced = fx::runProcess({"/usr/bin/python3", (dir / "trace.py").string(), file.string()});
+    INFO(traced.err);
+    REQUIRE(traced.exitCode == 0);
+    MainWindow window;
+    QSignalSpy loaded(window.dataPage(), &DataPage::loaded);
+    window.dataPage()->load(TINYFORGE_RESOURCE_DIR "/data/iris.csv");
+    REQUIRE(loaded.wait(10000));
+    window.document()->setValue("student", {{"torchscript", file.string()}});
+    CHECK(window.modelsPage()->layerRows(true) == 1);  // its layers are opaque: the totals row alone
+    CHECK(window.modelsPage()->fitText().startsWith("Fits"));  // 43 parameters
+    window.document()->setValue("student", {{"torchscript", (dir / "missing.pt").string()}});
+    CHECK(window.modelsPage()->layerRows(true) == 0);  // the error is shown under the table instead
 }

@@ -1,6 +1,7 @@
 #include "ui/models/models_page.h"
 
 #include <QComboBox>
+#include <QFileDialog>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -21,6 +22,8 @@
 namespace tinyforge::ui {
 
 namespace {
+
+const QString kTorchScript = QStringLiteral("torchscript");
 
 QTableWidgetItem* cell(const QString& text, bool number = false) {
     auto* item = new QTableWidgetItem(text);
@@ -78,6 +81,8 @@ QWidget* ModelsPage::buildEditor(Editor& editor, const QString& title) {
         editor.arch->addItem(QString::fromStdString(info.id), QString::fromStdString(info.id));
         editor.arch->setItemData(editor.arch->count() - 1, QString::fromStdString(info.description), Qt::ToolTipRole);
     }
+    editor.arch->addItem(tr("TorchScript file..."), kTorchScript);
+    editor.arch->setItemData(editor.arch->count() - 1, tr("A model trained elsewhere, saved with torch.jit.save"), Qt::ToolTipRole);
     editor.options = new QLineEdit;
     editor.options->setPlaceholderText(QStringLiteral("{\"hidden\": [16]}"));
     editor.options->setToolTip(tr("The architecture's options as JSON, as a recipe gives them (docs/recipes.md)"));
@@ -102,8 +107,10 @@ void ModelsPage::loadFromDocument() {
     for (Editor* editor : {&m_teacher, &m_student}) {
         auto section = m_document->value(editor->role.toStdString(), nlohmann::json::object());
         if (section.is_array()) section = section.empty() ? nlohmann::json::object() : section[0];  // an ensemble: its first
-        const auto arch = QString::fromStdString(section.value("arch", std::string("mlp")));
+        const bool script = section.contains("torchscript");
+        const auto arch = script ? kTorchScript : QString::fromStdString(section.value("arch", std::string("mlp")));
         editor->arch->setCurrentIndex(std::max(0, editor->arch->findData(arch)));
+        editor->torchscript = script ? QString::fromStdString(section["torchscript"].get<std::string>()) : QString();
         nlohmann::json options = section;
         for (const char* key : {"arch", "train", "torchscript"}) options.erase(key);
         editor->options->setText(options.empty() ? QString() : QString::fromStdString(options.dump()));
@@ -126,6 +133,16 @@ void ModelsPage::storeArchitecture(Editor& editor) {
     auto section = m_document->value(editor.role.toStdString(), nlohmann::json::object());
     if (!section.is_object()) section = nlohmann::json::object();
     nlohmann::json updated{{"arch", editor.arch->currentData().toString().toStdString()}};
+    if (editor.arch->currentData().toString() == kTorchScript) {
+        if (editor.torchscript.isEmpty()) {
+            editor.torchscript = QFileDialog::getOpenFileName(this, tr("TorchScript model"), QString(), tr("TorchScript (*.pt *.pth)"));
+            if (editor.torchscript.isEmpty()) return;  // nothing chosen: the recipe keeps its model
+        }
+        updated = {{"torchscript", editor.torchscript.toStdString()}};
+        options = nlohmann::json::object();
+    } else {
+        editor.torchscript.clear();
+    }
     if (section.contains("train")) updated["train"] = section["train"];  // per-model training stays
     updated.update(options);
     m_loading = true;
@@ -157,12 +174,16 @@ void ModelsPage::showLayers(Editor& editor, std::int64_t& deployedBytes, std::in
     const int weightBits = m_document->value("quantize").is_object() ? m_document->value("quantize.weight_bits", 8).get<int>() : 32;
     const int activationBytesEach = m_document->value("quantize").is_object() ? 1 : 4;
     try {
-        core::models::ArchitectureSpec spec;
-        spec.arch = editor.arch->currentData().toString().toStdString();
-        auto options = nlohmann::json::parse(editor.options->text().trimmed().isEmpty() ? std::string("{}") : editor.options->text().toStdString());
-        spec.options = options;
-        const auto model = core::models::Model::build(spec, m_dataset->samples.sampleShape, m_dataset->classCount(), 1,
-                                                      editor.role.toStdString());
+        const auto model = [&] {
+            if (!editor.torchscript.isEmpty()) {
+                return core::models::Model::importTorchScript(editor.torchscript.toStdString(), m_dataset->samples.sampleShape,
+                                                              m_dataset->classCount());
+            }
+            core::models::ArchitectureSpec spec;
+            spec.arch = editor.arch->currentData().toString().toStdString();
+            spec.options = nlohmann::json::parse(editor.options->text().trimmed().isEmpty() ? std::string("{}") : editor.options->text().toStdString());
+            return core::models::Model::build(spec, m_dataset->samples.sampleShape, m_dataset->classCount(), 1, editor.role.toStdString());
+        }();
         const auto stats = model.stats();
         std::int64_t previousElements = 1;
         for (const auto d : m_dataset->samples.sampleShape) previousElements *= d;
@@ -193,7 +214,8 @@ void ModelsPage::showLayers(Editor& editor, std::int64_t& deployedBytes, std::in
         editor.layers->setItem(row, 3, cell(QLocale().toString(static_cast<qlonglong>(stats.params)), true));
         editor.layers->setItem(row, 4, cell(QLocale().toString(static_cast<qlonglong>(stats.macs)), true));
         editor.layers->setItem(row, 5, cell(bytesText(deployedBytes), true));
-        editor.totals->setText(tr("%1 parameters, %2 MACs per sample, %3 as fp32, %4 with %5-bit weights")
+        const QString opaque = stats.macsKnown ? QString() : tr("A TorchScript model, whose layers the studio cannot see; ");
+        editor.totals->setText(opaque + tr("%1 parameters, %2 MACs per sample, %3 as fp32, %4 with %5-bit weights")
                                    .arg(QLocale().toString(static_cast<qlonglong>(stats.params)),
                                         QLocale().toString(static_cast<qlonglong>(stats.macs)), bytesText(stats.bytesFp32),
                                         bytesText(deployedBytes))

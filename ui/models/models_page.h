@@ -39,6 +39,7 @@ private:
         QLineEdit* options = nullptr;
         QTableWidget* layers = nullptr;
         QLabel* totals = nullptr;
+        QString torchscript;  ///< the imported model's file, when the role uses one
     };
     QWidget* buildEditor(Editor& editor, const QString& title);
     void loadFromDocument();

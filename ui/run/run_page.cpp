@@ -52,7 +52,7 @@ RunPage::RunPage(RecipeDocument* document, QWidget* parent)
 
     auto* charts = new QWidget;
     auto* grid = new QGridLayout(charts);
-    m_accuracy = chart(tr("Validation accuracy"), tr("accuracy"));
+    m_accuracy = chart(tr("Accuracy (validation; training dashed)"), tr("accuracy"));
     m_loss = chart(tr("Loss (per step)"), tr("loss"));
     m_sparsity = chart(tr("Sparsity (per step)"), tr("zeros"));
     m_size = chart(tr("Deployed size"), tr("bytes"));
@@ -197,6 +197,9 @@ void RunPage::onEpoch(const core::train::EpochMetrics& m) {
     const QString model = QString::fromStdString(m.model);
     QCPGraph* graph = graphFor(m_accuracy, m_accuracyGraphs, model);
     graph->addData(graph->dataCount(), m.valAccuracy);
+    QCPGraph* train = graphFor(m_accuracy, m_accuracyGraphs, model + tr(" train"));
+    train->setPen(QPen(graph->pen().color(), 1, Qt::DashLine));  // the same model, dashed
+    train->addData(train->dataCount(), m.trainAccuracy);
     if (m.deployedBytes > 0) {
         QCPGraph* size = graphFor(m_size, m_sizeGraphs, model);
         size->addData(size->dataCount(), static_cast<double>(m.deployedBytes));
