@@ -64,6 +64,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Re
         const auto path = std::filesystem::weakly_canonical(dataset->source).string();
         if (m_document->value("dataset.path", "") != path) m_document->setValue("dataset.path", path);
     });
+    connect(m_modelsPage, &ModelsPage::studentLayersChanged, m_tunePage, &TunePage::setLayers);
     connect(m_runPage, &RunPage::runFinished, m_comparePage, &ComparePage::addRun);
     connect(m_runPage, &RunPage::runFinished, m_exportPage, &ExportPage::addRun);
     connect(m_runPage, &RunPage::runFailed, this, [this](const QString& message) {

@@ -114,6 +114,10 @@ TEST_CASE("The Iris workflow through the window: load, pick, tune, run, compare"
     CHECK(tune->curveFinalValue() == Approx(0.8));
     tune->finalSparsityBox()->setValue(0.6);
     CHECK(tune->curveFinalValue() == Approx(0.6));
+    tune->setLayerClusters("fc1", 4);  // the student's layers are offered their own k
+    CHECK(window.document()->value("cluster.layers.fc1") == 4);
+    tune->setLayerClusters("fc1", 0);  // back to the global count
+    CHECK(window.document()->value("cluster.layers.fc1").is_null());
     saveScreenshot(window, "tune-iris");
     CHECK(window.document()->isModified());
 

@@ -204,6 +204,16 @@ void ModelsPage::showLayers(Editor& editor, std::int64_t& deployedBytes, std::in
             previousElements = elements;
         }
         deployedBytes = (stats.params * weightBits + 7) / 8;
+        if (&editor == &m_student) {
+            QStringList weighted;
+            for (const auto& layer : stats.layers) {
+                const QString type = QString::fromStdString(layer.type);
+                if (layer.params > 0 && (type.contains(QLatin1String("Conv")) || type == QLatin1String("Linear"))) {
+                    weighted << QString::fromStdString(layer.name);
+                }
+            }
+            emit studentLayersChanged(weighted);
+        }
         const int row = editor.layers->rowCount();
         editor.layers->insertRow(row);
         auto* total = cell(tr("Total"));

@@ -32,6 +32,10 @@ public:
     /// Chooses the board the fit is checked against, by id (resources/boards/<id>.json).
     void setBoard(const QString& id);
 
+signals:
+    /// The student's weighted layers (convolutions and dense layers), whenever its table is rebuilt.
+    void studentLayersChanged(QStringList names);
+
 private:
     struct Editor {
         QString role;  ///< "teacher" or "student": the recipe section it edits

@@ -5,7 +5,9 @@
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QGroupBox>
+#include <QHeaderView>
 #include <QSpinBox>
+#include <QTableWidget>
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
@@ -146,6 +148,13 @@ QGroupBox* TunePage::buildCluster() {
                                             tr("k shared values per layer; k-means minimises sum_j sum_(w in C_j) (w - c_j)^2")));
     form->addRow(tr("Centroid init"), choice("cluster.init", {"linear", "random", "density", "kmeans++"},
                                              tr("linear: evenly from min to max; random: k weights; density: quantiles (j + 1/2) / k; kmeans++")));
+    m_layerClusters = new QTableWidget(0, 2);
+    m_layerClusters->setHorizontalHeaderLabels({tr("Layer"), tr("Clusters")});
+    m_layerClusters->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_layerClusters->verticalHeader()->hide();
+    m_layerClusters->setToolTip(tr("A layer's own k (cluster.layers); \"global\" uses the count above"));
+    form->addRow(tr("Per layer"), m_layerClusters);
+    m_loaders.push_back([this] { loadLayerClusters(); });
     return group;
 }
 
@@ -159,6 +168,45 @@ QGroupBox* TunePage::buildQuantize() {
     form->addRow(tr("Activation bits"), integer("quantize.activation_bits", 2, 8, tr("Affine activations. ") + affine));
     form->addRow(tr("Noise"), number("quantize.noise", 0, 1, 0.05, 2, tr("Share of weight blocks quantized per QAT pass (Fan et al. 2020); 0 = all")));
     return group;
+}
+
+void TunePage::setLayers(const QStringList& names) {
+    m_layerClusters->setRowCount(0);
+    for (const QString& name : names) {
+        const int row = m_layerClusters->rowCount();
+        m_layerClusters->insertRow(row);
+        auto* item = new QTableWidgetItem(name);
+        item->setFlags(item->flags() & ~Qt::ItemIsEditable);
+        m_layerClusters->setItem(row, 0, item);
+        auto* box = new QSpinBox;
+        box->setRange(0, 256);
+        box->setSpecialValueText(tr("global"));
+        connect(box, &QSpinBox::valueChanged, this, [this, name](int k) {
+            if (m_loading) return;
+            m_loading = true;
+            const std::string path = "cluster.layers." + name.toStdString();
+            if (k >= 2) m_document->setValue(path, k);
+            else m_document->remove(path);
+            m_loading = false;
+        });
+        m_layerClusters->setCellWidget(row, 1, box);
+    }
+    m_loading = true;
+    loadLayerClusters();
+    m_loading = false;
+}
+
+void TunePage::setLayerClusters(const QString& layer, int clusters) {
+    for (int row = 0; row < m_layerClusters->rowCount(); ++row) {
+        if (m_layerClusters->item(row, 0)->text() == layer) static_cast<QSpinBox*>(m_layerClusters->cellWidget(row, 1))->setValue(clusters);
+    }
+}
+
+void TunePage::loadLayerClusters() {
+    for (int row = 0; row < m_layerClusters->rowCount(); ++row) {
+        const std::string path = "cluster.layers." + m_layerClusters->item(row, 0)->text().toStdString();
+        static_cast<QSpinBox*>(m_layerClusters->cellWidget(row, 1))->setValue(m_document->value(path, 0).get<int>());
+    }
 }
 
 void TunePage::loadFromDocument() {

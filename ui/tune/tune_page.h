@@ -16,6 +16,7 @@ class QCustomPlot;
 class QDoubleSpinBox;
 class QGroupBox;
 class QSpinBox;
+class QTableWidget;
 
 namespace tinyforge::ui {
 
@@ -36,6 +37,11 @@ public:
     QDoubleSpinBox* finalSparsityBox() const { return m_final; }
     QGroupBox* pruneGroup() const { return m_prune; }
 
+    /// The student's weighted layers, each offered its own cluster count (cluster.layers).
+    void setLayers(const QStringList& names);
+    /// Sets one layer's cluster count as its spin box would (0: the global count).
+    void setLayerClusters(const QString& layer, int clusters);
+
 private:
     QGroupBox* buildDistill();
     QGroupBox* buildPrune();
@@ -47,12 +53,14 @@ private:
     void bindSection(QGroupBox* group, const std::string& section);
     void loadFromDocument();
     void plotCurve();
+    void loadLayerClusters();
 
     RecipeDocument* m_document;
     QDoubleSpinBox* m_temperature = nullptr;
     QDoubleSpinBox* m_final = nullptr;
     QGroupBox* m_prune = nullptr;
     QCustomPlot* m_curve = nullptr;
+    QTableWidget* m_layerClusters = nullptr;
     bool m_loading = false;
     std::vector<std::function<void()>> m_loaders;  ///< each control's read-back from the document
 };
