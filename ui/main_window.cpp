@@ -70,6 +70,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Re
     connect(m_runPage, &RunPage::runFailed, this, [this](const QString& message) {
         QMessageBox::warning(this, tr("The run stopped"), message);
     });
+    connect(m_exportPage, &ExportPage::failed, this, [this](const QString& message) {
+        QMessageBox::warning(this, tr("Cannot export"), message);
+    });
     connect(m_document, &RecipeDocument::modifiedChanged, this, &MainWindow::updateTitle);
 
     buildMenus();

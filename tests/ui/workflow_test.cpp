@@ -13,7 +13,9 @@
 #include <QTimer>
 
 #include <QDoubleSpinBox>
+#include <QApplication>
 #include <QGroupBox>
+#include <qcustomplot.h>
 
 #include "core/error.h"
 #include "tests/support/fixtures.h"
@@ -249,4 +251,24 @@ TEST_CASE("The Models page takes a student trained elsewhere as TorchScript", "[
     CHECK(window.modelsPage()->fitText().startsWith("Fits"));  // 43 parameters
     window.document()->setValue("student", {{"torchscript", (dir / "missing.pt").string()}});
     CHECK(window.modelsPage()->layerRows(true) == 0);  // the error is shown under the table instead
+}
+
+TEST_CASE("Charts take their colours from the palette and follow a switch to dark", "[ui]") {
+    MainWindow window;
+    const QPalette light = QApplication::palette();
+    QPalette dark = light;
+    dark.setColor(QPalette::Window, QColor(0x20, 0x20, 0x20));
+    dark.setColor(QPalette::Base, QColor(0x18, 0x18, 0x18));
+    dark.setColor(QPalette::WindowText, QColor(0xee, 0xee, 0xee));
+    dark.setColor(QPalette::Text, QColor(0xee, 0xee, 0xee));
+    const auto plots = window.findChildren<QCustomPlot*>();
+    REQUIRE(plots.size() >= 8);  // histogram, sparsity curve, four run charts, two compare charts
+    for (auto* plot : plots) CHECK(plot->xAxis->tickLabelColor() == light.color(QPalette::WindowText));
+    QApplication::setPalette(dark);
+    QCoreApplication::processEvents();
+    for (auto* plot : plots) {
+        CHECK(plot->xAxis->tickLabelColor() == QColor(0xee, 0xee, 0xee));
+        CHECK(plot->legend->brush().color() == QColor(0x18, 0x18, 0x18));
+    }
+    QApplication::setPalette(light);
 }

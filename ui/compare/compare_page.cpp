@@ -11,6 +11,8 @@
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
+#include "ui/themed_plot.h"
+
 namespace tinyforge::ui {
 
 namespace {
@@ -39,12 +41,12 @@ ComparePage::ComparePage(QWidget* parent) : QWidget(parent) {
     auto* right = new QWidget;
     auto* rightLayout = new QVBoxLayout(right);
     auto* plots = new QHBoxLayout;
-    m_curves = new QCustomPlot;
+    m_curves = new ThemedPlot;
     m_curves->setMinimumSize(300, 220);
     m_curves->xAxis->setLabel(tr("epoch"));
     m_curves->yAxis->setLabel(tr("student validation accuracy"));
     m_curves->legend->setVisible(true);
-    m_scatter = new QCustomPlot;
+    m_scatter = new ThemedPlot;
     m_scatter->setMinimumSize(300, 220);
     m_scatter->xAxis->setLabel(tr("deployed bytes"));
     m_scatter->xAxis->setScaleType(QCPAxis::stLogarithmic);

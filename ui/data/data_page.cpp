@@ -21,6 +21,8 @@
 
 #include <qcustomplot.h>
 
+#include "ui/themed_plot.h"
+
 #include "core/data/format_registry.h"
 #include "ui/data/dataset_load_worker.h"
 #include "ui/data/sample_grid.h"
@@ -81,7 +83,7 @@ void DataPage::buildLayout() {
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
-    m_histogram = new QCustomPlot;
+    m_histogram = new ThemedPlot;
     m_histogram->setMinimumHeight(220);
     m_histogram->yAxis->setLabel(tr("training samples"));
 

@@ -14,6 +14,8 @@
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
+#include "ui/themed_plot.h"
+
 #include "ui/project/recipe_document.h"
 #include "ui/run/run_worker.h"
 
@@ -107,10 +109,12 @@ RunPage::RunPage(RecipeDocument* document, QWidget* parent)
 }
 
 QCustomPlot* RunPage::chart(const QString& title, const QString& yLabel) {
-    auto* plot = new QCustomPlot;
+    auto* plot = new ThemedPlot;
     plot->setMinimumSize(280, 180);
     plot->plotLayout()->insertRow(0);
-    plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, title));
+    auto* heading = new QCPTextElement(plot, title);
+    heading->setTextColor(palette().color(QPalette::WindowText));
+    plot->plotLayout()->addElement(0, 0, heading);
     plot->yAxis->setLabel(yLabel);
     plot->legend->setVisible(true);
     plot->legend->setFont(QFont(font().family(), 8));
@@ -199,6 +203,7 @@ void RunPage::onEpoch(const core::train::EpochMetrics& m) {
     graph->addData(graph->dataCount(), m.valAccuracy);
     QCPGraph* train = graphFor(m_accuracy, m_accuracyGraphs, model + tr(" train"));
     train->setPen(QPen(graph->pen().color(), 1, Qt::DashLine));  // the same model, dashed
+    train->removeFromLegend();                                    // the title says so
     train->addData(train->dataCount(), m.trainAccuracy);
     if (m.deployedBytes > 0) {
         QCPGraph* size = graphFor(m_size, m_sizeGraphs, model);

@@ -11,6 +11,8 @@
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
+#include "ui/themed_plot.h"
+
 #include "ui/project/recipe_document.h"
 
 namespace tinyforge::ui {
@@ -130,7 +132,7 @@ QGroupBox* TunePage::buildPrune() {
     form->addRow(tr("Updates n"), integer("prune.updates", 1, 10000, tr("Number of mask updates n. ") + curve));
     form->addRow(tr("Exponent e"), number("prune.exponent", 0.1, 10, 0.5, 1, tr("Curve exponent e (3 in Zhu & Gupta). ") + curve));
     layout->addLayout(form);
-    m_curve = new QCustomPlot;
+    m_curve = new ThemedPlot;
     m_curve->setMinimumHeight(220);
     m_curve->addGraph();
     m_curve->xAxis->setLabel(tr("step t"));
