@@ -23,4 +23,7 @@ void addSensitivityCommand(CLI::App& app, CommandAction& selected);
 /// `export RUN [--format c] [--out DIR] [--prefix ID]`: exports a run's compressed model and its test vectors.
 void addExportCommand(CLI::App& app, CommandAction& selected);
 
+/// `deploy RUN --board ID [--backend qemu|dfu|stlink]`: firmware for a board, run there and profiled.
+void addDeployCommand(CLI::App& app, CommandAction& selected);
+
 }  // namespace tinyforge::cli

@@ -6,6 +6,7 @@
 
 #include "app/cli/commands.h"
 #include "core/error.h"
+#include "devices/device_error.h"
 
 namespace {
 
@@ -24,6 +25,8 @@ int runGuarded(const tinyforge::cli::CommandAction& action) {
     } catch (const tinyforge::SettingsError& e) {
         return reportError(e.what(), 2);
     } catch (const tinyforge::RecipeError& e) {
+        return reportError(e.what(), 2);
+    } catch (const tinyforge::DeviceError& e) {  // a board, toolchain or device: the message names which
         return reportError(e.what(), 2);
     } catch (const std::bad_alloc&) {
         return reportError("internal: out of memory", 1);
@@ -47,6 +50,7 @@ int main(int argc, char** argv) {
     tinyforge::cli::addRunCommand(app, selected);
     tinyforge::cli::addSensitivityCommand(app, selected);
     tinyforge::cli::addExportCommand(app, selected);
+    tinyforge::cli::addDeployCommand(app, selected);
 
     try {
         app.parse(argc, argv);

@@ -27,6 +27,10 @@ public:
         if (type == json::value_t::number_unsigned && !value.is_number_unsigned()) fail(key, "must be a whole number >= 0");
         return value.get<T>();
     }
+    template <typename T>
+    T optional(const char* key, json::value_t type, T fallback) const {
+        return object_.contains(key) ? required<T>(key, type) : fallback;
+    }
     std::string optionalText(const char* key) const {
         return object_.contains(key) && object_.at(key).is_string() ? object_.at(key).get<std::string>() : "";
     }
@@ -67,6 +71,11 @@ Board loadBoard(const fs::path& file) {
     board.dsp = fields.required<bool>("dsp", json::value_t::boolean);
     board.priceUsd = fields.required<double>("price_usd", json::value_t::number_float);
     board.notes = fields.optionalText("notes");
+    board.flashOrigin = fields.optional<std::uint64_t>("flash_origin", json::value_t::number_unsigned, board.flashOrigin);
+    board.ramOrigin = fields.optional<std::uint64_t>("ram_origin", json::value_t::number_unsigned, board.ramOrigin);
+    board.linkerRamBytes = fields.optional<std::uint64_t>("linker_ram_bytes", json::value_t::number_unsigned, board.ramBytes);
+    if (board.linkerRamBytes == 0 || board.linkerRamBytes > board.ramBytes) fields.fail("linker_ram_bytes", "must be in 1..ram_bytes");
+    board.qemuMachine = fields.optionalText("qemu_machine");
     return board;
 }
 

@@ -20,6 +20,10 @@ struct Board {
     bool dsp = false;   ///< has the Armv7E-M DSP extension (SMLAD)
     double priceUsd = 0;
     std::string notes;
+    std::uint64_t flashOrigin = 0x08000000;  ///< where the firmware's flash starts (STM32: 0x08000000)
+    std::uint64_t ramOrigin = 0x20000000;    ///< the contiguous RAM the linker places data, heap and stack in
+    std::uint64_t linkerRamBytes = 0;        ///< its size (defaults to ramBytes; less when RAM is split, e.g. CCM)
+    std::string qemuMachine;                 ///< the QEMU board that emulates it ("netduinoplus2"), or empty
 };
 
 /// Parses one board file; the board's id is the file name. Throws DeviceError naming the file and the field

@@ -55,3 +55,16 @@ TEST_CASE("Board files with missing, mistyped or inconsistent fields are refused
     CHECK_THAT(errorFor(kGoodBoard, "other.json"), Contains("is 'demo' but the file is other.json"));
     CHECK_THAT(errorFor(""), Contains("not valid JSON"));
 }
+
+TEST_CASE("Boards give their memory map for the linker, with defaults, and refuse a RAM larger than the part", "[devices][boards]") {
+    const auto boards = loadBoards(TINYFORGE_RESOURCE_DIR "/boards");
+    const Board& f405 = findBoard(boards, "stm32f405");
+    CHECK(f405.flashOrigin == 0x08000000);
+    CHECK(f405.linkerRamBytes == 131072);  // 128 KiB contiguous SRAM; the 64 KiB CCM is elsewhere
+    CHECK(f405.qemuMachine == "netduinoplus2");
+    CHECK(findBoard(boards, "stm32h743").ramOrigin == 0x24000000);  // AXI SRAM
+    CHECK(findBoard(boards, "stm32l476").linkerRamBytes == findBoard(boards, "stm32l476").ramBytes);
+    CHECK_THAT(errorFor(replaced(kGoodBoard, "\"price_usd\": 6.5", "\"price_usd\": 6.5, \"linker_ram_bytes\": 999999999")),
+               Contains("linker_ram_bytes"));
+    CHECK_THAT(errorFor(replaced(kGoodBoard, "\"price_usd\": 6.5", "\"price_usd\": 6.5, \"ram_origin\": \"high\"")), Contains("ram_origin"));
+}

@@ -1,0 +1,99 @@
+#include "devices/deploy/deploy_run.h"
+
+#include "core/error.h"
+#include "core/io/file_bytes.h"
+#include "core/pipeline/export_run.h"
+#include "core/resources.h"
+#include "devices/boards/board.h"
+#include "devices/device_error.h"
+#include "devices/firmware/firmware_project.h"
+#include "devices/profile/profile_report.h"
+#include "devices/toolchain/command.h"
+
+namespace tinyforge::devices {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Runs the firmware on the board's QEMU machine with -icount shift=0, so every run counts the same instructions.
+std::string runOnQemu(const Board& board, const fs::path& elf) {
+    const auto result = runCommand({"qemu-system-arm", "-M", board.qemuMachine, "-nographic", "-monitor", "none", "-serial", "null",
+                                    "-semihosting-config", "enable=on,target=native", "-icount", "shift=0", "-kernel", elf.string()},
+                                   600);
+    if (result.timedOut) throw DeviceError("qemu-system-arm -M " + board.qemuMachine + ": no result within 600 s");
+    return result.output;
+}
+
+void recordDevice(const fs::path& runDir, const nlohmann::json& entry) {
+    const auto file = runDir / "summary.json";
+    nlohmann::json summary = nlohmann::json::parse(core::io::readTextFile(file), nullptr, false);
+    if (!summary.is_object()) throw DataError(file, "", "not JSON");
+    nlohmann::json devices = nlohmann::json::array();
+    for (const auto& d : summary.value("devices", nlohmann::json::array())) {
+        if (d.value("board", "") != entry["board"] || d.value("backend", "") != entry["backend"]) devices.push_back(d);
+    }
+    devices.push_back(entry);
+    summary["devices"] = devices;
+    const std::string text = summary.dump(2) + "\n";
+    core::io::writeFileAtomically(file, text.data(), text.size());
+}
+
+}  // namespace
+
+nlohmann::json deployRun(const fs::path& runDir, const DeployOptions& options) {
+    const auto boards = loadBoards(core::resourceDir() / "boards");
+    const Board& board = findBoard(boards, options.board);
+    if (board.kind != "mcu") throw DeviceError("board " + board.id + " is a Linux board: deploy it over SSH (--host)");
+    if (!options.buildOnly) {
+        if (options.backend == "dfu" || options.backend == "stlink") {
+            throw DeviceError("the " + options.backend + " backend is not available yet; use --backend qemu (board stm32f405), or --build-only");
+        }
+        if (options.backend != "qemu") throw DeviceError("unknown backend '" + options.backend + "' (known: qemu, dfu, stlink)");
+        if (board.qemuMachine.empty()) {
+            throw DeviceError("board " + board.id + " has no QEMU model (the emulated board is stm32f405, QEMU's netduinoplus2); "
+                              "--build-only builds its firmware");
+        }
+    }
+    const fs::path work = options.workDir.empty() ? runDir / "deploy" / board.id : options.workDir;
+
+    const core::pipeline::RunFolder run(runDir);
+    core::pipeline::ExportOptions exportOptions;
+    exportOptions.format = "c";
+    exportOptions.outDir = work / "model";
+    exportOptions.embeddedVectors = options.samples;
+    core::pipeline::exportRun(run, exportOptions);
+
+    writeFirmwareProject(board, work / "model", work / "firmware");
+    const FirmwareImage image = buildFirmware(board, work / "firmware");
+    if (static_cast<std::uint64_t>(image.flashBytes()) > board.flashBytes) {
+        throw DeviceError("firmware for " + board.id + " needs " + std::to_string(image.flashBytes()) + " bytes of flash; the part has " +
+                          std::to_string(board.flashBytes));
+    }
+    if (options.buildOnly) {
+        return {{"board", board.id}, {"firmware", fs::absolute(image.elf).string()}, {"flash_bytes", image.flashBytes()},
+                {"ram_bytes", image.ramBytes()}, {"text_bytes", image.textBytes}, {"data_bytes", image.dataBytes}, {"bss_bytes", image.bssBytes}};
+    }
+    const std::string output = runOnQemu(board, image.elf);
+    const DeviceProfile profile = parseProfile(output, "qemu-system-arm -M " + board.qemuMachine);
+
+    const nlohmann::json entry{
+        {"board", board.id},
+        {"backend", options.backend},
+        {"latency_cycles", profile.cyclesMedian},
+        {"latency_ms", static_cast<double>(profile.cyclesMedian) / (board.clockMhz * 1000.0)},
+        {"counter", profile.counter == "dwt" ? "core cycles (DWT)" : "instructions (QEMU -icount counts instructions, not cycles)"},
+        {"flash_bytes", image.flashBytes()},
+        {"ram_bytes", image.ramBytes()},
+        {"stack_bytes", profile.stackBytes},
+        {"arena_bytes", profile.arenaBytes},
+        {"accuracy", static_cast<double>(profile.correct) / static_cast<double>(profile.samples)},
+        {"samples", profile.samples},
+        {"identical", profile.identical},
+        {"firmware", fs::absolute(image.elf).string()},
+    };
+    recordDevice(runDir, entry);
+    return entry;
+}
+
+}  // namespace tinyforge::devices

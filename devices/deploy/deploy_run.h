@@ -1,0 +1,28 @@
+#pragma once
+// tinyforge-cli deploy (and the GUI's Devices page): a run's compressed model onto a board, profiled there. Exports
+// the C with embedded test samples, generates and builds the board's firmware, runs it through a backend, reads the
+// profile and records it in the run's summary.json under "devices".
+
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace tinyforge::devices {
+
+struct DeployOptions {
+    std::string board;               ///< a file name in resources/boards/ without .json: "stm32f405"
+    std::string backend = "qemu";    ///< "qemu" today; "dfu" and "stlink" are refused with a clear message
+    std::filesystem::path workDir;   ///< default RUN/deploy/<board>
+    int samples = 32;                ///< test samples compiled into the firmware
+    bool buildOnly = false;          ///< stop after building: report the firmware's sizes, record nothing
+};
+
+/// Deploys and profiles; returns the device entry {"board", "backend", "latency_cycles", "latency_ms",
+/// "flash_bytes", "ram_bytes", "stack_bytes", "arena_bytes", "accuracy", "samples", "identical", "counter",
+/// "firmware"} (also recorded in summary.json, replacing an earlier entry for the same board and backend).
+/// Throws DeviceError (unknown board or backend, build or run failure) or DataError (not a run, no quantized model).
+/// With buildOnly: {"board", "firmware", "flash_bytes", "ram_bytes", "text_bytes", "data_bytes", "bss_bytes"}.
+nlohmann::json deployRun(const std::filesystem::path& runDir, const DeployOptions& options);
+
+}  // namespace tinyforge::devices

@@ -1,0 +1,37 @@
+#pragma once
+// A complete firmware project of the studio's own for one board and one exported C model: start-up code and vector
+// table, a linker script from the board's data, the profiling harness (resources/firmware/profile/), a Makefile;
+// built with arm-none-eabi-gcc.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "devices/boards/board.h"
+
+namespace tinyforge::devices {
+
+/// The compiler flags for the board's core and FPU, e.g. -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16.
+/// Throws DeviceError naming the board for a core or FPU the studio cannot build for.
+std::vector<std::string> coreFlags(const Board& board);
+
+/// The linker script: flash at the board's flash origin and size, data, bss and stack in its contiguous RAM.
+std::string linkerScript(const Board& board);
+
+/// Writes the project into `projectDir`: the model's C files from `modelDir` (a C export with embedded test
+/// vectors), start-up, semihosting, the harness, board.ld and a Makefile. Throws DeviceError naming what is missing.
+void writeFirmwareProject(const Board& board, const std::filesystem::path& modelDir, const std::filesystem::path& projectDir);
+
+struct FirmwareImage {
+    std::filesystem::path elf;
+    std::int64_t textBytes = 0, dataBytes = 0, bssBytes = 0;  ///< arm-none-eabi-size's sections
+    std::int64_t flashBytes() const { return textBytes + dataBytes; }
+    std::int64_t ramBytes() const { return dataBytes + bssBytes; }
+};
+
+/// Builds the project with `make`; throws DeviceError with the compiler's messages when it fails, or when the image
+/// does not fit the board.
+FirmwareImage buildFirmware(const Board& board, const std::filesystem::path& projectDir);
+
+}  // namespace tinyforge::devices

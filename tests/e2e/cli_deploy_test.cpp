@@ -1,0 +1,77 @@
+// tinyforge-cli deploy: the whole path from an Iris run to a profile on the emulated STM32F405 (firmware generated
+// for the board, built with arm-none-eabi-gcc, run under QEMU), and firmware builds for every bundled STM32.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/fixtures.h"
+#include "tests/support/process.h"
+
+namespace fx = tinyforge::test;
+using Catch::Matchers::Contains;
+using nlohmann::json;
+
+namespace {
+fx::ProcessResult cli(std::vector<std::string> args) {
+    args.insert(args.begin(), TINYFORGE_CLI_PATH);
+    return fx::runProcess(args);
+}
+}  // namespace
+
+TEST_CASE("deploy profiles an Iris run on the emulated STM32F405 and records it in summary.json", "[e2e][cli][deploy][qemu]") {
+    fx::TempDir dir;
+    const auto run = dir / "iris";
+    REQUIRE(cli({"run", TINYFORGE_RESOURCE_DIR "/recipes/iris-distill.json", "--out", run.string(), "--set", "train.epochs=20",
+                 "--set", "export.formats=[]"}).exitCode == 0);
+    const auto result = cli({"deploy", run.string(), "--board", "stm32f405", "--backend", "qemu"});
+    INFO(result.err);
+    REQUIRE(result.exitCode == 0);
+    const json entry = json::parse(result.out);
+    const json summary = json::parse(fx::readText(run / "summary.json"));
+    REQUIRE(summary["devices"].size() == 1);
+    CHECK(summary["devices"][0] == entry);
+    CHECK(entry["board"] == "stm32f405");
+    CHECK(entry["backend"] == "qemu");
+    CHECK(entry["samples"] == summary["dataset"]["test"]);  // Iris's 30 test samples all fit
+    CHECK(entry["identical"] == entry["samples"]);           // the device's outputs are the host's
+    CHECK(entry["accuracy"].get<double>() == Approx(summary["compressed"]["integer"]["test_accuracy"].get<double>()));
+    CHECK(entry["latency_cycles"].get<int>() > 100);
+    CHECK(entry["latency_ms"].get<double>() == Approx(entry["latency_cycles"].get<double>() / 168000.0));
+    CHECK_THAT(entry["counter"].get<std::string>(), Contains("instructions"));
+    CHECK(entry["flash_bytes"].get<int>() > entry["ram_bytes"].get<int>());
+    CHECK(entry["stack_bytes"].get<int>() > 0);
+    CHECK(entry["stack_bytes"].get<int>() < 4096);
+    CHECK(std::filesystem::exists(run / "deploy" / "stm32f405" / "firmware" / "board.ld"));
+
+    // A second deployment to the same board replaces its entry; the QEMU count repeats exactly (-icount).
+    const auto again = cli({"deploy", run.string(), "--board", "stm32f405"});
+    REQUIRE(again.exitCode == 0);
+    CHECK(json::parse(again.out)["latency_cycles"] == entry["latency_cycles"]);
+    CHECK(json::parse(fx::readText(run / "summary.json"))["devices"].size() == 1);
+
+    // Every bundled STM32 gets firmware built for its core and FPU (Cortex-M0 soft float to M7 double precision).
+    for (const char* board : {"stm32f030cc", "stm32l476", "stm32f746", "stm32h743", "stm32f411", "stm32l4r5"}) {
+        const auto built = cli({"deploy", run.string(), "--board", board, "--build-only"});
+        INFO(board << ": " << built.err);
+        REQUIRE(built.exitCode == 0);
+        const json sizes = json::parse(built.out);
+        CHECK(sizes["flash_bytes"].get<int>() > 1000);
+        CHECK(sizes["text_bytes"].get<int>() + sizes["data_bytes"].get<int>() == sizes["flash_bytes"].get<int>());
+        // Built for its core: the DSP (SMLAD) kernels on the M4 and M7 parts, the reference loops on the M0.
+        const auto code = fx::runProcess({"arm-none-eabi-objdump", "-d", sizes["firmware"].get<std::string>()});
+        CHECK((code.out.find("smlad") != std::string::npos) == (board != std::string("stm32f030cc")));
+    }
+
+    // What cannot be done is refused by name.
+    auto refused = cli({"deploy", run.string(), "--board", "stm32f999"});
+    CHECK(refused.exitCode == 2);
+    CHECK_THAT(refused.err, Contains("unknown board 'stm32f999'") && Contains("stm32f405"));
+    refused = cli({"deploy", run.string(), "--board", "stm32f746", "--backend", "qemu"});
+    CHECK(refused.exitCode == 2);
+    CHECK_THAT(refused.err, Contains("stm32f746 has no QEMU model"));
+    refused = cli({"deploy", run.string(), "--board", "stm32f405", "--backend", "dfu"});
+    CHECK(refused.exitCode == 2);
+    CHECK_THAT(refused.err, Contains("dfu backend is not available yet"));
+    refused = cli({"deploy", (dir / "nothing").string(), "--board", "stm32f405"});
+    CHECK(refused.exitCode == 2);
+}
