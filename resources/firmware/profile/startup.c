@@ -1,4 +1,4 @@
-/* Start-up for the profiling firmware, any Cortex-M: vector table, .data copy, .bss zeroing, the FPU switched on
+/* Start-up for the studio's firmware (the profiling harness, the QEMU checks and benches), any Cortex-M: vector table, .data copy, .bss zeroing, the FPU switched on
  * when the build uses it, then main(); main's status ends the program (semihosting exit when emulated). */
 #include <stdint.h>
 
@@ -24,7 +24,9 @@ static void fault_handler(void) {
     semihost_exit(3);
 }
 
-void systick_handler(void);
+/* A harness that times with SysTick defines its own handler. */
+void systick_handler(void) __attribute__((weak));
+void systick_handler(void) {}
 
 __attribute__((section(".isr_vector"), used)) static void (*const vectors[16])(void) = {
     (void (*)(void))&_stack_top, reset_handler, fault_handler, fault_handler, fault_handler, fault_handler, fault_handler,
