@@ -8,7 +8,12 @@
 #include "devices/device_error.h"
 #include "devices/firmware/firmware_project.h"
 #include "devices/profile/profile_report.h"
-#include "devices/toolchain/command.h"
+#include "devices/toolchain/child_process.h"
+#include "devices/transport/gdb_remote.h"
+
+#include <unistd.h>
+
+#include <atomic>
 
 namespace tinyforge::devices {
 
@@ -17,12 +22,30 @@ namespace fs = std::filesystem;
 namespace {
 
 // Runs the firmware on the board's QEMU machine with -icount shift=0, so every run counts the same instructions.
+// QEMU starts halted with its gdbstub on a Unix socket; the firmware is written into the emulated flash through
+// the GDB remote protocol, as a debug probe would load a real board, read back, and the board reset to boot it.
 std::string runOnQemu(const Board& board, const fs::path& elf) {
-    const auto result = runCommand({"qemu-system-arm", "-M", board.qemuMachine, "-nographic", "-monitor", "none", "-serial", "null",
-                                    "-semihosting-config", "enable=on,target=native", "-icount", "shift=0", "-kernel", elf.string()},
-                                   600);
-    if (result.timedOut) throw DeviceError("qemu-system-arm -M " + board.qemuMachine + ": no result within 600 s");
-    return result.output;
+    static std::atomic<int> counter{0};
+    const fs::path socket = fs::temp_directory_path() / ("tinyforge-gdb-" + std::to_string(getpid()) + "-" + std::to_string(counter++) + ".sock");
+    fs::remove(socket);
+    const auto segments = elfLoadSegments(elf);
+    ChildProcess qemu({"qemu-system-arm", "-M", board.qemuMachine, "-nographic", "-monitor", "none", "-serial", "null",
+                       "-semihosting-config", "enable=on,target=native", "-icount", "shift=0", "-S", "-chardev",
+                       "socket,path=" + socket.string() + ",server=on,wait=off,id=gdb0", "-gdb", "chardev:gdb0"});
+    {
+        GdbRemote gdb(socket, 20);
+        for (const auto& segment : segments) {
+            gdb.writeMemory(segment.address, {reinterpret_cast<const std::uint8_t*>(segment.bytes.data()), segment.bytes.size()});
+            if (gdb.readMemory(segment.address, static_cast<std::uint32_t>(segment.bytes.size())) != segment.bytes) {
+                throw DeviceError("qemu-system-arm -M " + board.qemuMachine + ": the flash does not read back as written");
+            }
+        }
+        gdb.monitor("system_reset");  // the core fetches its stack pointer and entry from the new vector table
+        gdb.detach();
+    }
+    fs::remove(socket);
+    if (!qemu.wait(600)) throw DeviceError("qemu-system-arm -M " + board.qemuMachine + ": no result within 600 s");
+    return qemu.output();
 }
 
 void recordDevice(const fs::path& runDir, const nlohmann::json& entry) {

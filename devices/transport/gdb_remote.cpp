@@ -1,0 +1,176 @@
+#include "devices/transport/gdb_remote.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+#include "core/io/file_bytes.h"
+#include "devices/device_error.h"
+
+namespace tinyforge::devices {
+
+namespace {
+
+std::string hexBytes(const char* data, std::size_t size) {
+    static const char digits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(size * 2);
+    for (std::size_t i = 0; i < size; ++i) {
+        const auto b = static_cast<unsigned char>(data[i]);
+        out += digits[b >> 4];
+        out += digits[b & 15];
+    }
+    return out;
+}
+
+std::string hexNumber(std::uint32_t value) {
+    char text[16];
+    std::snprintf(text, sizeof text, "%x", value);
+    return text;
+}
+
+std::uint32_t le32(const std::string& b, std::size_t at) {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(b[at])) | static_cast<std::uint32_t>(static_cast<unsigned char>(b[at + 1])) << 8 |
+           static_cast<std::uint32_t>(static_cast<unsigned char>(b[at + 2])) << 16 | static_cast<std::uint32_t>(static_cast<unsigned char>(b[at + 3])) << 24;
+}
+std::uint16_t le16(const std::string& b, std::size_t at) {
+    return static_cast<std::uint16_t>(static_cast<unsigned char>(b[at]) | static_cast<unsigned char>(b[at + 1]) << 8);
+}
+
+}  // namespace
+
+GdbRemote::GdbRemote(const std::filesystem::path& path, int timeoutSeconds) : m_source("gdbstub " + path.string()) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeoutSeconds);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    if (path.string().size() >= sizeof address.sun_path) throw DeviceError(m_source + ": socket path too long");
+    std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
+    while (true) {
+        m_fd = socket(AF_UNIX, SOCK_STREAM, 0);
+        if (m_fd < 0) throw DeviceError(m_source + ": " + std::strerror(errno));
+        if (connect(m_fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) return;
+        close(m_fd);
+        m_fd = -1;
+        if (std::chrono::steady_clock::now() > deadline) throw DeviceError(m_source + ": no debugger connection within " + std::to_string(timeoutSeconds) + " s");
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+}
+
+GdbRemote::~GdbRemote() {
+    if (m_fd >= 0) close(m_fd);
+}
+
+char GdbRemote::readChar() {
+    pollfd p{m_fd, POLLIN, 0};
+    if (poll(&p, 1, m_timeoutMs) <= 0) throw DeviceError(m_source + ": no answer within " + std::to_string(m_timeoutMs / 1000) + " s");
+    char c = 0;
+    const ssize_t n = read(m_fd, &c, 1);
+    if (n <= 0) throw DeviceError(m_source + ": the target closed the connection");
+    return c;
+}
+
+void GdbRemote::sendPacket(const std::string& payload) {
+    unsigned sum = 0;
+    for (const char c : payload) sum += static_cast<unsigned char>(c);
+    char tail[4];
+    std::snprintf(tail, sizeof tail, "#%02x", sum & 0xFFu);
+    const std::string packet = "$" + payload + tail;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        if (write(m_fd, packet.data(), packet.size()) != static_cast<ssize_t>(packet.size())) {
+            throw DeviceError(m_source + ": cannot send: " + std::strerror(errno));
+        }
+        const char ack = readChar();
+        if (ack == '+') return;
+        if (ack != '-') throw DeviceError(m_source + ": unexpected '" + std::string(1, ack) + "' instead of an acknowledgement");
+    }
+    throw DeviceError(m_source + ": the target rejected a packet three times");
+}
+
+std::string GdbRemote::receivePacket() {
+    while (true) {
+        while (readChar() != '$') {}
+        std::string payload;
+        char c;
+        while ((c = readChar()) != '#') payload += c;
+        const std::string sum{readChar(), readChar()};
+        unsigned expected = 0;
+        for (const char ch : payload) expected += static_cast<unsigned char>(ch);
+        if (std::stoul(sum, nullptr, 16) == (expected & 0xFFu)) {
+            (void)!write(m_fd, "+", 1);
+            return payload;
+        }
+        (void)!write(m_fd, "-", 1);  // ask for it again
+    }
+}
+
+std::string GdbRemote::transact(const std::string& payload) {
+    sendPacket(payload);
+    return receivePacket();
+}
+
+void GdbRemote::writeMemory(std::uint32_t address, std::span<const std::uint8_t> bytes) {
+    constexpr std::size_t kChunk = 1024;
+    for (std::size_t offset = 0; offset < bytes.size(); offset += kChunk) {
+        const std::size_t n = std::min(kChunk, bytes.size() - offset);
+        const auto at = address + static_cast<std::uint32_t>(offset);
+        const std::string reply = transact("M" + hexNumber(at) + "," + hexNumber(static_cast<std::uint32_t>(n)) + ":" +
+                                           hexBytes(reinterpret_cast<const char*>(bytes.data() + offset), n));
+        if (reply != "OK") throw DeviceError(m_source + ": writing " + std::to_string(n) + " bytes at 0x" + hexNumber(at) + " failed (" + reply + ")");
+    }
+}
+
+std::string GdbRemote::readMemory(std::uint32_t address, std::uint32_t length) {
+    std::string out;
+    for (std::uint32_t offset = 0; offset < length; offset += 1024) {
+        const std::uint32_t n = std::min<std::uint32_t>(1024, length - offset);
+        const std::string reply = transact("m" + hexNumber(address + offset) + "," + hexNumber(n));
+        if (reply.size() != 2 * n) throw DeviceError(m_source + ": reading at 0x" + hexNumber(address + offset) + " failed (" + reply.substr(0, 8) + ")");
+        for (std::size_t i = 0; i < reply.size(); i += 2) out += static_cast<char>(std::stoi(reply.substr(i, 2), nullptr, 16));
+    }
+    return out;
+}
+
+void GdbRemote::monitor(const std::string& command) {
+    sendPacket("qRcmd," + hexBytes(command.data(), command.size()));
+    while (true) {
+        const std::string reply = receivePacket();
+        if (!reply.empty() && reply[0] == 'O' && reply != "OK") continue;  // console output of the command
+        if (reply != "OK") throw DeviceError(m_source + ": monitor " + command + " failed (" + reply + ")");
+        return;
+    }
+}
+
+void GdbRemote::detach() {
+    const std::string reply = transact("D");
+    if (reply != "OK") throw DeviceError(m_source + ": detach failed (" + reply + ")");
+}
+
+std::vector<LoadSegment> elfLoadSegments(const std::filesystem::path& elf) {
+    const std::string b = core::io::readTextFile(elf, 64ull << 20);
+    const auto bad = [&](const std::string& problem) { return DeviceError(elf.string() + ": " + problem); };
+    if (b.size() < 52 || b.compare(0, 4, "\x7f" "ELF") != 0) throw bad("not an ELF file");
+    if (b[4] != 1 || b[5] != 1 || le16(b, 18) != 40) throw bad("not a 32-bit little-endian ARM executable");
+    const std::uint32_t phoff = le32(b, 28);
+    const std::uint16_t phentsize = le16(b, 42), phnum = le16(b, 44);
+    std::vector<LoadSegment> segments;
+    for (std::uint16_t i = 0; i < phnum; ++i) {
+        const std::size_t at = phoff + static_cast<std::size_t>(i) * phentsize;
+        if (at + 32 > b.size()) throw bad("program header " + std::to_string(i) + " lies past the end of the file");
+        if (le32(b, at) != 1) continue;  // PT_LOAD only
+        const std::uint32_t offset = le32(b, at + 4), paddr = le32(b, at + 12), filesz = le32(b, at + 16);
+        if (filesz == 0) continue;  // .bss: zeroed by the start-up code
+        if (static_cast<std::size_t>(offset) + filesz > b.size()) throw bad("segment " + std::to_string(i) + " lies past the end of the file");
+        segments.push_back({paddr, b.substr(offset, filesz)});
+    }
+    if (segments.empty()) throw bad("no loadable segment");
+    return segments;
+}
+
+}  // namespace tinyforge::devices
