@@ -34,7 +34,8 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv) {
     close(fds[1]);
     if (spawned != 0) {
         close(fds[0]);
-        throw DeviceError("cannot run " + argv[0] + ": " + std::strerror(spawned));
+        throw DeviceError("cannot run " + argv[0] + ": " + std::strerror(spawned) +
+                          " (is it installed? scripts/install-deps.sh installs the toolchain)");
     }
     m_out = fds[0];
 }
