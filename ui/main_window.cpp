@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "ui/compare/compare_page.h"
 #include "ui/data/data_page.h"
+#include "ui/devices/devices_page.h"
 #include "ui/export/export_page.h"
 #include "ui/models/models_page.h"
 #include "ui/project/recipe_document.h"
@@ -45,12 +46,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Re
     m_runPage = new RunPage(m_document);
     m_comparePage = new ComparePage;
     m_exportPage = new ExportPage;
+    m_devicesPage = new DevicesPage;
     addPage(tr("Data"), m_dataPage);
     addPage(tr("Models"), m_modelsPage);
     addPage(tr("Tune"), m_tunePage);
     addPage(tr("Run"), m_runPage);
     addPage(tr("Compare"), m_comparePage);
     addPage(tr("Export"), m_exportPage);
+    addPage(tr("Devices"), m_devicesPage);
     m_pageList->setCurrentRow(0);
 
     // The engine's errors are shown to the user; what they have loaded stays as it was.
@@ -67,6 +70,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Re
     connect(m_modelsPage, &ModelsPage::studentLayersChanged, m_tunePage, &TunePage::setLayers);
     connect(m_runPage, &RunPage::runFinished, m_comparePage, &ComparePage::addRun);
     connect(m_runPage, &RunPage::runFinished, m_exportPage, &ExportPage::addRun);
+    connect(m_runPage, &RunPage::runFinished, m_devicesPage, &DevicesPage::addRun);
+    connect(m_devicesPage, &DevicesPage::failed, this, [this](const QString& message) {
+        QMessageBox::warning(this, tr("Cannot profile on the device"), message);
+    });
     connect(m_runPage, &RunPage::runFailed, this, [this](const QString& message) {
         QMessageBox::warning(this, tr("The run stopped"), message);
     });

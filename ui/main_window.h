@@ -12,6 +12,7 @@ namespace tinyforge::ui {
 
 class ComparePage;
 class DataPage;
+class DevicesPage;
 class ExportPage;
 class ModelsPage;
 class RecipeDocument;
@@ -29,8 +30,9 @@ public:
     RunPage* runPage() const { return m_runPage; }
     ComparePage* comparePage() const { return m_comparePage; }
     ExportPage* exportPage() const { return m_exportPage; }
+    DevicesPage* devicesPage() const { return m_devicesPage; }
     RecipeDocument* document() const { return m_document; }
-    /// Shows the page with this title ("Data", "Models", "Tune", "Run", "Compare", "Export").
+    /// Shows the page with this title ("Data", "Models", "Tune", "Run", "Compare", "Export", "Devices").
     void showPage(const QString& title);
 
     /// Opens a project file; a dialog names the problem when it cannot be read (the open project stays).
@@ -63,6 +65,7 @@ private:
     RunPage* m_runPage = nullptr;
     ComparePage* m_comparePage = nullptr;
     ExportPage* m_exportPage = nullptr;
+    DevicesPage* m_devicesPage = nullptr;
     QMenu* m_recent = nullptr;
 };
 

@@ -22,6 +22,7 @@
 #include "tests/support/process.h"
 #include "ui/compare/compare_page.h"
 #include "ui/data/data_page.h"
+#include "ui/devices/devices_page.h"
 #include "ui/export/export_page.h"
 #include "ui/main_window.h"
 #include "ui/models/models_page.h"
@@ -169,6 +170,19 @@ TEST_CASE("The Iris workflow through the window: load, pick, tune, run, compare"
     CHECK(QFile::exists(QString::fromStdString((exports / "onnx" / "compressed.onnx").string())));
     CHECK(exporter->fileCount() >= 9);  // 7 C files + 2 ONNX graphs
     saveScreenshot(window, "export-iris");
+
+    // Devices: the run's model against a board, then Flash & Profile on the emulated STM32F405.
+    window.showPage("Devices");
+    DevicesPage* devicesPage = window.devicesPage();
+    devicesPage->setBoard("stm32f030cc");
+    const int onSmallPart = devicesPage->flashFitPercent();
+    devicesPage->setBoard("stm32f405");
+    CHECK(devicesPage->flashFitPercent() <= onSmallPart);  // 1 MiB of flash against 256 KiB
+    QSignalSpy profiled(devicesPage, &DevicesPage::profiled);
+    devicesPage->flashAndProfile();
+    REQUIRE(profiled.wait(120000));
+    CHECK(devicesPage->resultRows() == 1);
+    saveScreenshot(window, "devices-iris");
 }
 
 TEST_CASE("Cancel stops a run within a second and keeps the window usable", "[ui][workflow]") {
