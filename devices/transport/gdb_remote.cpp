@@ -83,7 +83,7 @@ void GdbRemote::sendPacket(const std::string& payload) {
     std::snprintf(tail, sizeof tail, "#%02x", sum & 0xFFu);
     const std::string packet = "$" + payload + tail;
     for (int attempt = 0; attempt < 3; ++attempt) {
-        if (write(m_fd, packet.data(), packet.size()) != static_cast<ssize_t>(packet.size())) {
+        if (send(m_fd, packet.data(), packet.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(packet.size())) {
             throw DeviceError(m_source + ": cannot send: " + std::strerror(errno));
         }
         const char ack = readChar();
@@ -103,10 +103,11 @@ std::string GdbRemote::receivePacket() {
         unsigned expected = 0;
         for (const char ch : payload) expected += static_cast<unsigned char>(ch);
         if (std::stoul(sum, nullptr, 16) == (expected & 0xFFu)) {
-            (void)!write(m_fd, "+", 1);
+            // The target may already have closed the socket (it ends after a detach): no SIGPIPE for that.
+            (void)!send(m_fd, "+", 1, MSG_NOSIGNAL);
             return payload;
         }
-        (void)!write(m_fd, "-", 1);  // ask for it again
+        (void)!send(m_fd, "-", 1, MSG_NOSIGNAL);  // ask for it again
     }
 }
 

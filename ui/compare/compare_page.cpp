@@ -12,17 +12,13 @@
 #include <qcustomplot.h>
 
 #include "ui/themed_plot.h"
+#include "ui/widgets.h"
 
 namespace tinyforge::ui {
 
 namespace {
 const QList<QColor> kColors{QColor(0x1565c0), QColor(0xef6c00), QColor(0x2e7d32), QColor(0x6a1b9a), QColor(0xc62828), QColor(0x00838f)};
 
-QTableWidgetItem* cell(const QString& text) {
-    auto* item = new QTableWidgetItem(text);
-    item->setFlags(item->flags() & ~Qt::ItemIsEditable);
-    return item;
-}
 }  // namespace
 
 ComparePage::ComparePage(QWidget* parent) : QWidget(parent) {
@@ -129,12 +125,12 @@ void ComparePage::redraw() {
         (front.contains(run.name) ? frontY : y).push_back(run.accuracy());
         const int row = m_table->rowCount();
         m_table->insertRow(row);
-        m_table->setItem(row, 0, cell(run.name));
-        m_table->setItem(row, 1, cell(QString::number(run.teacherAccuracy, 'f', 4)));
-        m_table->setItem(row, 2, cell(QString::number(run.studentAccuracy, 'f', 4)));
-        m_table->setItem(row, 3, cell(run.compressedAccuracy ? QString::number(*run.compressedAccuracy, 'f', 4) : QStringLiteral("-")));
-        m_table->setItem(row, 4, cell(QLocale().toString(static_cast<qlonglong>(run.bytes()))));
-        m_table->setItem(row, 5, cell(front.contains(run.name) ? tr("yes") : QString()));
+        m_table->setItem(row, 0, readOnlyCell(run.name));
+        m_table->setItem(row, 1, readOnlyCell(QString::number(run.teacherAccuracy, 'f', 4)));
+        m_table->setItem(row, 2, readOnlyCell(QString::number(run.studentAccuracy, 'f', 4)));
+        m_table->setItem(row, 3, readOnlyCell(run.compressedAccuracy ? QString::number(*run.compressedAccuracy, 'f', 4) : QStringLiteral("-")));
+        m_table->setItem(row, 4, readOnlyCell(QLocale().toString(static_cast<qlonglong>(run.bytes()))));
+        m_table->setItem(row, 5, readOnlyCell(front.contains(run.name) ? tr("yes") : QString()));
     }
     for (auto [xs, ys, color, name] : {std::tuple{&x, &y, QColor(0x9e9e9e), tr("runs")}, std::tuple{&frontX, &frontY, QColor(0xc62828), tr("Pareto front")}}) {
         QCPGraph* graph = m_scatter->addGraph();

@@ -23,6 +23,7 @@
 #include "devices/deploy/deploy_run.h"
 #include "ui/compare/run_list.h"
 #include "ui/text_format.h"
+#include "ui/widgets.h"
 
 namespace tinyforge::ui {
 
@@ -48,19 +49,12 @@ std::pair<std::int64_t, std::int64_t> modelNeeds(const nlohmann::json& summary) 
     return {0, 0};
 }
 
-QTableWidgetItem* cell(const QString& text) {
-    auto* item = new QTableWidgetItem(text);
-    item->setFlags(item->flags() & ~Qt::ItemIsEditable);
-    return item;
-}
-
 }  // namespace
 
 DevicesPage::DevicesPage(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     auto* form = new QFormLayout;
-    m_run = new QComboBox;
-    for (const QString& dir : RunList().folders()) m_run->addItem(QFileInfo(dir).fileName(), dir);
+    m_run = new RunPicker;
     m_board = new QComboBox;
     try {
         for (const auto& board : devices::loadBoards(core::resourceDir() / "boards")) {
@@ -108,12 +102,7 @@ DevicesPage::DevicesPage(QWidget* parent) : QWidget(parent) {
     showResults();
 }
 
-void DevicesPage::addRun(const QString& dir) {
-    const int existing = m_run->findData(dir);
-    if (existing >= 0) m_run->removeItem(existing);
-    m_run->insertItem(0, QFileInfo(dir).fileName(), dir);
-    m_run->setCurrentIndex(0);
-}
+void DevicesPage::addRun(const QString& dir) { m_run->addRun(dir); }
 
 void DevicesPage::setBoard(const QString& id) { m_board->setCurrentIndex(std::max(0, m_board->findData(id))); }
 
@@ -141,17 +130,17 @@ void DevicesPage::showResults() {
     for (const auto& d : summary.value("devices", nlohmann::json::array())) {
         const int row = m_results->rowCount();
         m_results->insertRow(row);
-        m_results->setItem(row, 0, cell(QString::fromStdString(d.value("board", ""))));
-        m_results->setItem(row, 1, cell(QString::fromStdString(d.value("backend", ""))));
-        auto* latency = cell(QLocale().toString(static_cast<qlonglong>(d.value("latency_cycles", std::int64_t{0}))));
+        m_results->setItem(row, 0, readOnlyCell(QString::fromStdString(d.value("board", ""))));
+        m_results->setItem(row, 1, readOnlyCell(QString::fromStdString(d.value("backend", ""))));
+        auto* latency = readOnlyCell(QLocale().toString(static_cast<qlonglong>(d.value("latency_cycles", std::int64_t{0}))));
         latency->setToolTip(QString::fromStdString(d.value("counter", "")));
         m_results->setItem(row, 2, latency);
-        m_results->setItem(row, 3, cell(QString::number(d.value("latency_ms", 0.0), 'g', 4)));
-        m_results->setItem(row, 4, cell(bytesText(d.value("flash_bytes", std::int64_t{0}))));
-        m_results->setItem(row, 5, cell(bytesText(d.value("ram_bytes", std::int64_t{0}))));
-        m_results->setItem(row, 6, cell(bytesText(d.value("stack_bytes", std::int64_t{0}))));
-        m_results->setItem(row, 7, cell(QString::number(d.value("accuracy", 0.0), 'f', 4)));
-        m_results->setItem(row, 8, cell(QStringLiteral("%1 / %2").arg(d.value("identical", 0)).arg(d.value("samples", 0))));
+        m_results->setItem(row, 3, readOnlyCell(QString::number(d.value("latency_ms", 0.0), 'g', 4)));
+        m_results->setItem(row, 4, readOnlyCell(bytesText(d.value("flash_bytes", std::int64_t{0}))));
+        m_results->setItem(row, 5, readOnlyCell(bytesText(d.value("ram_bytes", std::int64_t{0}))));
+        m_results->setItem(row, 6, readOnlyCell(bytesText(d.value("stack_bytes", std::int64_t{0}))));
+        m_results->setItem(row, 7, readOnlyCell(QString::number(d.value("accuracy", 0.0), 'f', 4)));
+        m_results->setItem(row, 8, readOnlyCell(QStringLiteral("%1 / %2").arg(d.value("identical", 0)).arg(d.value("samples", 0))));
     }
 }
 

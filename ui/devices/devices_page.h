@@ -12,6 +12,10 @@ class QPushButton;
 class QTableWidget;
 
 namespace tinyforge::ui {
+class RunPicker;
+}
+
+namespace tinyforge::ui {
 
 class DevicesPage : public QWidget {
     Q_OBJECT
@@ -35,7 +39,8 @@ private:
     void updateFit();
     void showResults();
 
-    QComboBox *m_run, *m_board, *m_backend;
+    RunPicker* m_run;
+    QComboBox *m_board, *m_backend;
     QProgressBar *m_flash, *m_ram;
     QLabel* m_status;
     QPushButton* m_go;

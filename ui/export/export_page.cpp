@@ -19,6 +19,7 @@
 #include "core/pipeline/export_run.h"
 #include "ui/compare/run_list.h"
 #include "ui/text_format.h"
+#include "ui/widgets.h"
 
 namespace tinyforge::ui {
 
@@ -34,8 +35,7 @@ struct Outcome {
 ExportPage::ExportPage(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     auto* form = new QFormLayout;
-    m_run = new QComboBox;
-    for (const QString& dir : RunList().folders()) m_run->addItem(QFileInfo(dir).fileName(), dir);
+    m_run = new RunPicker;
     form->addRow(tr("Run"), m_run);
     auto* formats = new QHBoxLayout;
     m_c = new QCheckBox(tr("C for microcontrollers"));
@@ -84,12 +84,7 @@ ExportPage::ExportPage(QWidget* parent) : QWidget(parent) {
     connect(m_export, &QPushButton::clicked, this, &ExportPage::exportSelected);
 }
 
-void ExportPage::addRun(const QString& dir) {
-    const int existing = m_run->findData(dir);
-    if (existing >= 0) m_run->removeItem(existing);
-    m_run->insertItem(0, QFileInfo(dir).fileName(), dir);
-    m_run->setCurrentIndex(0);
-}
+void ExportPage::addRun(const QString& dir) { m_run->addRun(dir); }
 
 void ExportPage::setFormats(bool c, bool torchscript, bool onnx) {
     m_c->setChecked(c);
@@ -158,10 +153,8 @@ void ExportPage::showFiles(const QStringList& folders) {
         for (const QString& file : files) {
             const int row = m_files->rowCount();
             m_files->insertRow(row);
-            m_files->setItem(row, 0, new QTableWidgetItem(file));
-            auto* size = new QTableWidgetItem(bytesText(QFileInfo(file).size()));
-            size->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-            m_files->setItem(row, 1, size);
+            m_files->setItem(row, 0, readOnlyCell(file));
+            m_files->setItem(row, 1, readOnlyCell(bytesText(QFileInfo(file).size()), true));
         }
     }
 }

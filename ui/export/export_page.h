@@ -13,6 +13,10 @@ class QPushButton;
 class QTableWidget;
 
 namespace tinyforge::ui {
+class RunPicker;
+}
+
+namespace tinyforge::ui {
 
 class ExportPage : public QWidget {
     Q_OBJECT
@@ -35,7 +39,7 @@ signals:
 private:
     void showFiles(const QStringList& folders);
 
-    QComboBox* m_run;
+    RunPicker* m_run;
     QCheckBox *m_c, *m_torchscript, *m_onnx, *m_dense, *m_softmax;
     QLineEdit* m_out;
     QPushButton* m_export;

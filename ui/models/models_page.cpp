@@ -18,6 +18,7 @@
 #include "devices/boards/board.h"
 #include "ui/project/recipe_document.h"
 #include "ui/text_format.h"
+#include "ui/widgets.h"
 
 namespace tinyforge::ui {
 
@@ -25,12 +26,6 @@ namespace {
 
 const QString kTorchScript = QStringLiteral("torchscript");
 
-QTableWidgetItem* cell(const QString& text, bool number = false) {
-    auto* item = new QTableWidgetItem(text);
-    item->setFlags(item->flags() & ~Qt::ItemIsEditable);
-    if (number) item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    return item;
-}
 
 }  // namespace
 
@@ -191,12 +186,12 @@ void ModelsPage::showLayers(Editor& editor, std::int64_t& deployedBytes, std::in
             const int row = editor.layers->rowCount();
             editor.layers->insertRow(row);
             const std::int64_t bytes = (layer.params * weightBits + 7) / 8;
-            editor.layers->setItem(row, 0, cell(QString::fromStdString(layer.name)));
-            editor.layers->setItem(row, 1, cell(QString::fromStdString(layer.type)));
-            editor.layers->setItem(row, 2, cell(shapeText(layer.outputShape)));
-            editor.layers->setItem(row, 3, cell(QLocale().toString(static_cast<qlonglong>(layer.params)), true));
-            editor.layers->setItem(row, 4, cell(QLocale().toString(static_cast<qlonglong>(layer.macs)), true));
-            editor.layers->setItem(row, 5, cell(bytesText(bytes), true));
+            editor.layers->setItem(row, 0, readOnlyCell(QString::fromStdString(layer.name)));
+            editor.layers->setItem(row, 1, readOnlyCell(QString::fromStdString(layer.type)));
+            editor.layers->setItem(row, 2, readOnlyCell(shapeText(layer.outputShape)));
+            editor.layers->setItem(row, 3, readOnlyCell(QLocale().toString(static_cast<qlonglong>(layer.params)), true));
+            editor.layers->setItem(row, 4, readOnlyCell(QLocale().toString(static_cast<qlonglong>(layer.macs)), true));
+            editor.layers->setItem(row, 5, readOnlyCell(bytesText(bytes), true));
             std::int64_t elements = 1;
             for (const auto d : layer.outputShape) elements *= d;
             // A layer's input and output are alive together: the RAM its activations need at least.
@@ -216,14 +211,14 @@ void ModelsPage::showLayers(Editor& editor, std::int64_t& deployedBytes, std::in
         }
         const int row = editor.layers->rowCount();
         editor.layers->insertRow(row);
-        auto* total = cell(tr("Total"));
+        auto* total = readOnlyCell(tr("Total"));
         QFont bold = total->font();
         bold.setBold(true);
         total->setFont(bold);
         editor.layers->setItem(row, 0, total);
-        editor.layers->setItem(row, 3, cell(QLocale().toString(static_cast<qlonglong>(stats.params)), true));
-        editor.layers->setItem(row, 4, cell(QLocale().toString(static_cast<qlonglong>(stats.macs)), true));
-        editor.layers->setItem(row, 5, cell(bytesText(deployedBytes), true));
+        editor.layers->setItem(row, 3, readOnlyCell(QLocale().toString(static_cast<qlonglong>(stats.params)), true));
+        editor.layers->setItem(row, 4, readOnlyCell(QLocale().toString(static_cast<qlonglong>(stats.macs)), true));
+        editor.layers->setItem(row, 5, readOnlyCell(bytesText(deployedBytes), true));
         const QString opaque = stats.macsKnown ? QString() : tr("A TorchScript model, whose layers the studio cannot see; ");
         editor.totals->setText(opaque + tr("%1 parameters, %2 MACs per sample, %3 as fp32, %4 with %5-bit weights")
                                    .arg(QLocale().toString(static_cast<qlonglong>(stats.params)),

@@ -3,6 +3,10 @@
 #include <QMetaObject>
 #include <QPointer>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <chrono>
 
 #include "core/error.h"
@@ -73,9 +77,14 @@ bool RunWorker::start(const nlohmann::json& recipeJson, const QString& outDir) {
     m_running = true;
     auto observer = std::make_shared<Observer>(QPointer<RunWorker>(this), m_flags);
     const std::string out = outDir.toStdString();
-    m_thread = std::thread([observer, recipeJson, out, outDir] {
+    // The window keeps a core: a recipe that asks for all of them (threads 0) trains on one fewer, at a lower
+    // priority, so the event loop stays responsive on a busy machine.
+    nlohmann::json runJson = recipeJson;
+    if (runJson.value("threads", 0) == 0) runJson["threads"] = std::max(1u, std::thread::hardware_concurrency() - 1);
+    m_thread = std::thread([observer, runJson, out, outDir] {
+        setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 5);  // this thread and the workers it starts
         try {
-            const auto recipe = core::recipe::parseRecipe(recipeJson, out + "/recipe.json", out);
+            const auto recipe = core::recipe::parseRecipe(runJson, out + "/recipe.json", out);
             core::pipeline::RunOptions options;
             options.outDir = out;
             const auto summary = core::pipeline::runRecipe(recipe, options, observer.get());
