@@ -140,6 +140,7 @@ TEST_CASE("The Iris workflow through the window: load, pick, tune, run, compare"
     CHECK(run->pointCount("loss") > 20);
     CHECK(run->pointCount("sparsity") > 0);
     CHECK(run->pointCount("size") > 0);
+    CHECK(run->progressPercent() == 100);
     const QString runDir = finished.at(0).at(0).toString();
     CHECK(QFile::exists(runDir + "/summary.json"));
     CHECK(QFile::exists(runDir + "/export/c/tf_model.c"));

@@ -16,6 +16,8 @@
 
 #include "ui/themed_plot.h"
 
+#include "core/error.h"
+#include "core/recipe/recipe.h"
 #include "ui/project/recipe_document.h"
 #include "ui/run/run_worker.h"
 
@@ -138,11 +140,17 @@ void RunPage::start() {
     QDir().mkpath(m_currentDir);
     clearCharts();
     m_epochs.clear();
-    const int shared = m_document->value("train.epochs", 10).get<int>();
-    for (const char* model : {"teacher", "student"}) {
-        m_epochs[model] = m_document->value(std::string(model) + ".train.epochs", shared).get<int>();
+    try {  // each model's and phase's epochs as the engine reads them, for the progress bar
+        const auto recipe = core::recipe::parseRecipe(m_document->recipe(), "project", m_currentDir.toStdString());
+        if (!recipe.teachers.empty()) m_epochs["teacher"] = recipe.teachers.front().train.epochs;
+        m_epochs["student"] = m_epochs["student_scratch"] = m_epochs["compress_joint"] = recipe.student.train.epochs;
+        m_epochs["compress_channels"] = recipe.compression.channels.train.epochs;
+        m_epochs["compress_prune"] = recipe.compression.prune.train.epochs;
+        m_epochs["compress_cluster"] = recipe.compression.cluster.train.epochs;
+        m_epochs["compress_qat"] = recipe.compression.quantize.train.epochs;
+    } catch (const Error&) {
+        // the worker reports what is wrong with the recipe
     }
-    m_epochs["student_scratch"] = m_epochs["student"];
     log(tr("Run %1").arg(m_currentDir));
     if (m_worker->start(m_document->recipe(), m_currentDir)) setRunningUi(true);
 }
@@ -252,5 +260,7 @@ int RunPage::pointCount(const QString& chart) const {
 }
 
 QString RunPage::logText() const { return m_log->toPlainText(); }
+
+int RunPage::progressPercent() const { return m_progress->value(); }
 
 }  // namespace tinyforge::ui

@@ -43,6 +43,7 @@ public:
     /// Data points on each chart (for tests): "accuracy", "loss", "sparsity", "size".
     int pointCount(const QString& chart) const;
     QString logText() const;
+    int progressPercent() const;
 
 signals:
     void runFinished(QString runDir);
