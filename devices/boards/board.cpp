@@ -76,6 +76,30 @@ Board loadBoard(const fs::path& file) {
     board.linkerRamBytes = fields.optional<std::uint64_t>("linker_ram_bytes", json::value_t::number_unsigned, board.ramBytes);
     if (board.linkerRamBytes == 0 || board.linkerRamBytes > board.ramBytes) fields.fail("linker_ram_bytes", "must be in 1..ram_bytes");
     board.qemuMachine = fields.optionalText("qemu_machine");
+    if (object.contains("uart")) {
+        const json& uart = object.at("uart");
+        const auto address = [&](const char* key) -> std::uint64_t {
+            // Addresses are written in hex, as data sheets give them: "0x40011000".
+            if (!uart.is_object() || !uart.contains(key) || !uart.at(key).is_string()) fields.fail(std::string("uart.") + key, "must be an address such as \"0x40011000\"");
+            try {
+                return std::stoull(uart.at(key).get<std::string>(), nullptr, 0);
+            } catch (const std::exception&) {
+                fields.fail(std::string("uart.") + key, "must be an address such as \"0x40011000\"");
+            }
+        };
+        board.uart.base = address("base");
+        board.uart.rccRegister = address("rcc_register");
+        board.uart.layout = uart.value("layout", "");
+        if (board.uart.layout != "f4" && board.uart.layout != "v2") fields.fail("uart.layout", "must be \"f4\" or \"v2\"");
+        if (!uart.contains("rcc_bit") || !uart.at("rcc_bit").is_number_unsigned() || uart.at("rcc_bit").get<int>() > 31) {
+            fields.fail("uart.rcc_bit", "must be a bit number 0..31");
+        }
+        board.uart.rccBit = uart.at("rcc_bit").get<int>();
+        if (!uart.contains("clock_hz") || !uart.at("clock_hz").is_number_unsigned() || uart.at("clock_hz").get<std::uint64_t>() == 0) {
+            fields.fail("uart.clock_hz", "must be the UART's clock in Hz after reset");
+        }
+        board.uart.clockHz = uart.at("clock_hz").get<std::uint64_t>();
+    }
     return board;
 }
 

@@ -8,6 +8,15 @@
 
 namespace tinyforge::devices {
 
+/// The UART the profiling firmware reports on: its registers and the clock feeding it after reset.
+struct BoardUart {
+    std::uint64_t base = 0;         ///< 0: no UART described; the firmware uses semihosting
+    std::string layout;             ///< "f4" (SR/DR/BRR/CR1: F1, F2, F4) or "v2" (CR1/BRR/ISR/TDR: F0, F3, F7, L4, H7)
+    std::uint64_t rccRegister = 0;  ///< the RCC enable register of the peripheral
+    int rccBit = 0;
+    std::uint64_t clockHz = 0;      ///< its kernel clock after reset (the baud-rate divider's input)
+};
+
 struct Board {
     std::string id;     ///< the file's name without .json; stored in recipes, never changes
     std::string name;   ///< what people call it: "STM32F746NG (STM32F746G-DISCO)"
@@ -24,6 +33,7 @@ struct Board {
     std::uint64_t ramOrigin = 0x20000000;    ///< the contiguous RAM the linker places data, heap and stack in
     std::uint64_t linkerRamBytes = 0;        ///< its size (defaults to ramBytes; less when RAM is split, e.g. CCM)
     std::string qemuMachine;                 ///< the QEMU board that emulates it ("netduinoplus2"), or empty
+    BoardUart uart;                          ///< "uart": where the firmware reports, when described
 };
 
 /// Parses one board file; the board's id is the file name. Throws DeviceError naming the file and the field

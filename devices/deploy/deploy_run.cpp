@@ -24,12 +24,16 @@ namespace {
 // Runs the firmware on the board's QEMU machine with -icount shift=0, so every run counts the same instructions.
 // QEMU starts halted with its gdbstub on a Unix socket; the firmware is written into the emulated flash through
 // the GDB remote protocol, as a debug probe would load a real board, read back, and the board reset to boot it.
-std::string runOnQemu(const Board& board, const fs::path& elf) {
+std::string runOnQemu(const Board& board, const fs::path& elf, const fs::path& work) {
     static std::atomic<int> counter{0};
     const fs::path socket = fs::temp_directory_path() / ("tinyforge-gdb-" + std::to_string(getpid()) + "-" + std::to_string(counter++) + ".sock");
     fs::remove(socket);
     const auto segments = elfLoadSegments(elf);
-    ChildProcess qemu({"qemu-system-arm", "-M", board.qemuMachine, "-nographic", "-monitor", "none", "-serial", "null",
+    // The board's UART goes to a file the studio reads, as it would read a serial port.
+    const fs::path uartLog = work / "uart.log";
+    fs::remove(uartLog);
+    const std::string serial = board.uart.base != 0 ? "file:" + uartLog.string() : "null";
+    ChildProcess qemu({"qemu-system-arm", "-M", board.qemuMachine, "-nographic", "-monitor", "none", "-serial", serial,
                        "-semihosting-config", "enable=on,target=native", "-icount", "shift=0", "-S", "-chardev",
                        "socket,path=" + socket.string() + ",server=on,wait=off,id=gdb0", "-gdb", "chardev:gdb0"});
     {
@@ -45,7 +49,9 @@ std::string runOnQemu(const Board& board, const fs::path& elf) {
     }
     fs::remove(socket);
     if (!qemu.wait(600)) throw DeviceError("qemu-system-arm -M " + board.qemuMachine + ": no result within 600 s");
-    return qemu.output();
+    if (board.uart.base == 0) return qemu.output();
+    if (!fs::exists(uartLog)) throw DeviceError("qemu-system-arm -M " + board.qemuMachine + ": nothing came out of the UART\n" + qemu.output());
+    return core::io::readTextFile(uartLog) + qemu.output();
 }
 
 void recordDevice(const fs::path& runDir, const nlohmann::json& entry) {
@@ -97,7 +103,7 @@ nlohmann::json deployRun(const fs::path& runDir, const DeployOptions& options) {
         return {{"board", board.id}, {"firmware", fs::absolute(image.elf).string()}, {"flash_bytes", image.flashBytes()},
                 {"ram_bytes", image.ramBytes()}, {"text_bytes", image.textBytes}, {"data_bytes", image.dataBytes}, {"bss_bytes", image.bssBytes}};
     }
-    const std::string output = runOnQemu(board, image.elf);
+    const std::string output = runOnQemu(board, image.elf, work);
     const DeviceProfile profile = parseProfile(output, "qemu-system-arm -M " + board.qemuMachine);
 
     const nlohmann::json entry{
@@ -114,6 +120,7 @@ nlohmann::json deployRun(const fs::path& runDir, const DeployOptions& options) {
         {"samples", profile.samples},
         {"identical", profile.identical},
         {"firmware", fs::absolute(image.elf).string()},
+        {"console", board.uart.base != 0 ? "uart" : "semihosting"},
     };
     recordDevice(runDir, entry);
     return entry;

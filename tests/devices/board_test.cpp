@@ -68,3 +68,21 @@ TEST_CASE("Boards give their memory map for the linker, with defaults, and refus
                Contains("linker_ram_bytes"));
     CHECK_THAT(errorFor(replaced(kGoodBoard, "\"price_usd\": 6.5", "\"price_usd\": 6.5, \"ram_origin\": \"high\"")), Contains("ram_origin"));
 }
+
+TEST_CASE("A board's UART is read from hex addresses, and a wrong one is refused by field", "[devices][boards][bad-input]") {
+    const auto boards = loadBoards(TINYFORGE_RESOURCE_DIR "/boards");
+    const auto& uart = findBoard(boards, "stm32f405").uart;
+    CHECK(uart.base == 0x40011000);  // USART1, QEMU's first serial port
+    CHECK(uart.layout == "f4");
+    CHECK(uart.rccRegister == 0x40023844);
+    CHECK(uart.rccBit == 4);
+    CHECK(findBoard(boards, "stm32f746").uart.base == 0);  // not described: the firmware uses semihosting
+    const std::string good = R"(, "uart": {"base": "0x40004400", "layout": "v2", "rcc_register": "0x40021058", "rcc_bit": 17, "clock_hz": 4000000}})";
+    fx::TempDir dir;
+    fx::writeText(dir / "demo.json", replaced(kGoodBoard, "}", good));
+    CHECK(loadBoard(dir / "demo.json").uart.layout == "v2");
+    CHECK_THAT(errorFor(replaced(kGoodBoard, "}", replaced(good, "\"v2\"", "\"v3\""))), Contains("uart.layout"));
+    CHECK_THAT(errorFor(replaced(kGoodBoard, "}", replaced(good, "\"0x40004400\"", "1073759232"))), Contains("uart.base"));
+    CHECK_THAT(errorFor(replaced(kGoodBoard, "}", replaced(good, "\"0x40004400\"", "\"USART2\""))), Contains("uart.base"));
+    CHECK_THAT(errorFor(replaced(kGoodBoard, "}", replaced(good, "17", "40"))), Contains("uart.rcc_bit"));
+}

@@ -4,8 +4,9 @@
  *   {"event": "summary", "counter": "dwt"|"systick", "samples": N, "identical": I, "correct": C,
  *    "cycles_min": A, "cycles_median": B, "cycles_max": D, "stack_bytes": S, "arena_bytes": R}
  * Cycles come from DWT->CYCCNT where the core has one that counts, else from SysTick at the core clock (under QEMU
- * with -icount shift=0 that clock advances once per instruction, so the figures are instructions). */
-#include "semihost.h"
+ * with -icount shift=0 that clock advances once per instruction, so the figures are instructions). The lines go to
+ * the board's UART, or to semihosting when no UART is configured (console.c). */
+#include "console.h"
 #include "tf_model.h"
 #include "tf_test_vectors.h"
 
@@ -71,11 +72,11 @@ static uint32_t stack_used(void) {
 }
 
 static void put_field(const char *name, uint32_t value, int last) {
-    semihost_write("\"");
-    semihost_write(name);
-    semihost_write("\": ");
-    semihost_write_uint(value);
-    semihost_write(last ? "}\n" : ", ");
+    console_write("\"");
+    console_write(name);
+    console_write("\": ");
+    console_write_uint(value);
+    console_write(last ? "}\n" : ", ");
 }
 
 static int8_t output[TF_MODEL_OUTPUT_SIZE];
@@ -83,6 +84,7 @@ static uint32_t cycles[TF_TEST_COUNT];
 
 int main(void) {
     uint32_t s, identical = 0, correct = 0, i, j;
+    console_init();
     clock_init();
     paint_stack();
     for (s = 0; s < TF_TEST_COUNT; ++s) {
@@ -96,18 +98,18 @@ int main(void) {
         }
         identical += (uint32_t)same;
         correct += (uint32_t)(best == tf_test_labels[s]);
-        semihost_write("{\"event\": \"sample\", ");
+        console_write("{\"event\": \"sample\", ");
         put_field("index", s, 0);
         put_field("cycles", cycles[s], 0);
-        semihost_write(same ? "\"identical\": true, " : "\"identical\": false, ");
-        semihost_write(best == tf_test_labels[s] ? "\"correct\": true}\n" : "\"correct\": false}\n");
+        console_write(same ? "\"identical\": true, " : "\"identical\": false, ");
+        console_write(best == tf_test_labels[s] ? "\"correct\": true}\n" : "\"correct\": false}\n");
     }
     for (i = 1; i < TF_TEST_COUNT; ++i) { /* insertion sort, for the median */
         const uint32_t v = cycles[i];
         for (j = i; j > 0 && cycles[j - 1] > v; --j) cycles[j] = cycles[j - 1];
         cycles[j] = v;
     }
-    semihost_write(use_dwt ? "{\"event\": \"summary\", \"counter\": \"dwt\", " : "{\"event\": \"summary\", \"counter\": \"systick\", ");
+    console_write(use_dwt ? "{\"event\": \"summary\", \"counter\": \"dwt\", " : "{\"event\": \"summary\", \"counter\": \"systick\", ");
     put_field("samples", TF_TEST_COUNT, 0);
     put_field("identical", identical, 0);
     put_field("correct", correct, 0);

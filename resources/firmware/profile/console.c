@@ -1,0 +1,50 @@
+#include "console.h"
+
+#include "semihost.h"
+
+#if defined(TF_UART_BASE)
+/* Two STM32 USART register layouts: "f4" (SR, DR, BRR, CR1 at 0x00..0x0C; F1/F2/F4) and "v2" (CR1 at 0x00, BRR at
+ * 0x0C, ISR at 0x1C, TDR at 0x28; F0/F3/F7/L4/H7). The core clock after reset drives the baud rate generator. */
+#define REG(offset) (*(volatile uint32_t *)((TF_UART_BASE) + (offset)))
+#if defined(TF_UART_LAYOUT_F4)
+#define UART_STATUS REG(0x00)
+#define UART_DATA REG(0x04)
+#define UART_BRR REG(0x08)
+#define UART_CR1 REG(0x0C)
+#else
+#define UART_CR1 REG(0x00)
+#define UART_BRR REG(0x0C)
+#define UART_STATUS REG(0x1C)
+#define UART_DATA REG(0x28)
+#endif
+#define TXE (1u << 7)
+
+void console_init(void) {
+    *(volatile uint32_t *)(TF_UART_RCC_REGISTER) |= 1u << (TF_UART_RCC_BIT); /* the peripheral's clock */
+    UART_BRR = (TF_UART_CLOCK_HZ + 115200 / 2) / 115200;                       /* 115200 baud */
+    UART_CR1 = (1u << 3) /* TE */ | (1u << (TF_UART_UE_BIT));                    /* transmitter and USART on */
+}
+
+static void put(char c) {
+    while (!(UART_STATUS & TXE)) {}
+    UART_DATA = (uint8_t)c;
+}
+
+void console_write(const char *text) {
+    while (*text) put(*text++);
+}
+#else
+void console_init(void) {}
+void console_write(const char *text) { semihost_write(text); }
+#endif
+
+void console_write_uint(uint32_t value) {
+    char digits[12];
+    int i = 11;
+    digits[i] = '\0';
+    do {
+        digits[--i] = (char)('0' + value % 10);
+        value /= 10;
+    } while (value != 0);
+    console_write(&digits[i]);
+}
