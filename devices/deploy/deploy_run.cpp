@@ -10,10 +10,14 @@
 #include "devices/profile/profile_report.h"
 #include "devices/toolchain/child_process.h"
 #include "devices/transport/gdb_remote.h"
+#include "devices/transport/serial_port.h"
 
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <memory>
+#include <regex>
 
 namespace tinyforge::devices {
 
@@ -21,21 +25,32 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The pty QEMU put the board's first serial port on ("char device redirected to /dev/pts/3 (label serial0)").
+std::string waitForPty(ChildProcess& qemu) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    std::smatch m;
+    while (std::chrono::steady_clock::now() < deadline) {
+        const std::string& output = qemu.readAvailable(200);
+        if (std::regex_search(output, m, std::regex("redirected to (/dev/pts/\\d+)"))) return m[1];
+    }
+    throw DeviceError("qemu-system-arm: no serial port appeared:\n" + qemu.readAvailable(0));
+}
+
 // Runs the firmware on the board's QEMU machine with -icount shift=0, so every run counts the same instructions.
 // QEMU starts halted with its gdbstub on a Unix socket; the firmware is written into the emulated flash through
 // the GDB remote protocol, as a debug probe would load a real board, read back, and the board reset to boot it.
-std::string runOnQemu(const Board& board, const fs::path& elf, const fs::path& work) {
+// A board with a UART reports on QEMU's serial port, a pty the studio reads as it reads a real serial port.
+std::string runOnQemu(const Board& board, const fs::path& elf) {
     static std::atomic<int> counter{0};
     const fs::path socket = fs::temp_directory_path() / ("tinyforge-gdb-" + std::to_string(getpid()) + "-" + std::to_string(counter++) + ".sock");
     fs::remove(socket);
     const auto segments = elfLoadSegments(elf);
-    // The board's UART goes to a file the studio reads, as it would read a serial port.
-    const fs::path uartLog = work / "uart.log";
-    fs::remove(uartLog);
-    const std::string serial = board.uart.base != 0 ? "file:" + uartLog.string() : "null";
-    ChildProcess qemu({"qemu-system-arm", "-M", board.qemuMachine, "-nographic", "-monitor", "none", "-serial", serial,
+    const bool uart = board.uart.base != 0;
+    ChildProcess qemu({"qemu-system-arm", "-M", board.qemuMachine, "-nographic", "-monitor", "none", "-serial", uart ? "pty" : "null",
                        "-semihosting-config", "enable=on,target=native", "-icount", "shift=0", "-S", "-chardev",
                        "socket,path=" + socket.string() + ",server=on,wait=off,id=gdb0", "-gdb", "chardev:gdb0"});
+    std::unique_ptr<SerialPort> port;
+    if (uart) port = std::make_unique<SerialPort>(waitForPty(qemu));  // open before the firmware starts talking
     {
         GdbRemote gdb(socket, 20);
         for (const auto& segment : segments) {
@@ -48,10 +63,14 @@ std::string runOnQemu(const Board& board, const fs::path& elf, const fs::path& w
         gdb.detach();
     }
     fs::remove(socket);
+    std::string report;
+    if (port) {
+        report = port->readUntil([](const std::string& line) {
+            return line.find("\"event\": \"summary\"") != std::string::npos || line.find("\"event\": \"error\"") != std::string::npos;
+        }, 600);
+    }
     if (!qemu.wait(600)) throw DeviceError("qemu-system-arm -M " + board.qemuMachine + ": no result within 600 s");
-    if (board.uart.base == 0) return qemu.output();
-    if (!fs::exists(uartLog)) throw DeviceError("qemu-system-arm -M " + board.qemuMachine + ": nothing came out of the UART\n" + qemu.output());
-    return core::io::readTextFile(uartLog) + qemu.output();
+    return report + qemu.output();
 }
 
 void recordDevice(const fs::path& runDir, const nlohmann::json& entry) {
@@ -103,7 +122,7 @@ nlohmann::json deployRun(const fs::path& runDir, const DeployOptions& options) {
         return {{"board", board.id}, {"firmware", fs::absolute(image.elf).string()}, {"flash_bytes", image.flashBytes()},
                 {"ram_bytes", image.ramBytes()}, {"text_bytes", image.textBytes}, {"data_bytes", image.dataBytes}, {"bss_bytes", image.bssBytes}};
     }
-    const std::string output = runOnQemu(board, image.elf, work);
+    const std::string output = runOnQemu(board, image.elf);
     const DeviceProfile profile = parseProfile(output, "qemu-system-arm -M " + board.qemuMachine);
 
     const nlohmann::json entry{

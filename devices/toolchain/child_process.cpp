@@ -48,6 +48,17 @@ ChildProcess::~ChildProcess() {
     if (m_out >= 0) close(m_out);
 }
 
+const std::string& ChildProcess::readAvailable(int timeoutMs) {
+    if (m_out < 0) return m_output;
+    pollfd p{m_out, POLLIN, 0};
+    if (poll(&p, 1, timeoutMs) > 0) {
+        char buffer[4096];
+        const ssize_t n = read(m_out, buffer, sizeof buffer);
+        if (n > 0) m_output.append(buffer, static_cast<std::size_t>(n));
+    }
+    return m_output;
+}
+
 bool ChildProcess::wait(int timeoutSeconds) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeoutSeconds);
     char buffer[4096];

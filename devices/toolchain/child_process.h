@@ -17,6 +17,8 @@ public:
     ChildProcess(const ChildProcess&) = delete;
     ChildProcess& operator=(const ChildProcess&) = delete;
 
+    /// Collects what the program has printed so far, waiting up to `timeoutMs` for something new; returns all output.
+    const std::string& readAvailable(int timeoutMs);
     /// Waits up to `timeoutSeconds` for the program to end, collecting its output; false on time-out (it is killed).
     bool wait(int timeoutSeconds);
     int exitCode() const { return m_exitCode; }
