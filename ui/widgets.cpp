@@ -2,7 +2,10 @@
 
 #include <QFileInfo>
 
+#include "core/error.h"
+#include "core/resources.h"
 #include "ui/compare/run_list.h"
+#include "ui/text_format.h"
 
 namespace tinyforge::ui {
 
@@ -23,5 +26,30 @@ void RunPicker::addRun(const QString& dir) {
     insertItem(0, QFileInfo(dir).fileName(), dir);
     setCurrentIndex(0);
 }
+
+BoardPicker::BoardPicker(bool microcontrollersOnly, QWidget* parent) : QComboBox(parent) {
+    try {
+        for (auto& board : devices::loadBoards(core::resourceDir() / "boards")) {
+            if (microcontrollersOnly && board.kind != "mcu") continue;
+            addItem(QString::fromStdString(board.name), QString::fromStdString(board.id));
+            setItemData(count() - 1,
+                        tr("%1 flash, %2 RAM, %3 MHz %4")
+                            .arg(bytesText(static_cast<std::int64_t>(board.flashBytes)), bytesText(static_cast<std::int64_t>(board.ramBytes)))
+                            .arg(board.clockMhz)
+                            .arg(QString::fromStdString(board.core)),
+                        Qt::ToolTipRole);
+            m_boards.push_back(std::move(board));
+        }
+    } catch (const Error& e) {
+        setToolTip(QString::fromStdString(e.what()));
+    }
+}
+
+const devices::Board* BoardPicker::currentBoard() const {
+    const int i = currentIndex();
+    return i >= 0 && i < static_cast<int>(m_boards.size()) ? &m_boards[static_cast<std::size_t>(i)] : nullptr;
+}
+
+void BoardPicker::selectBoard(const QString& id) { setCurrentIndex(std::max(0, findData(id))); }
 
 }  // namespace tinyforge::ui

@@ -4,6 +4,10 @@
 #include <QComboBox>
 #include <QTableWidgetItem>
 
+#include <vector>
+
+#include "devices/boards/board.h"
+
 namespace tinyforge::ui {
 
 /// A table cell the user cannot edit; numbers are right-aligned.
@@ -16,6 +20,20 @@ public:
     explicit RunPicker(QWidget* parent = nullptr);
     void addRun(const QString& dir);
     QString currentRun() const { return currentData().toString(); }
+};
+
+/// The bundled boards (resources/boards), read once; each item's tooltip gives flash, RAM, clock and core. A broken
+/// board file leaves the list empty with the problem as the tooltip, the page still usable.
+class BoardPicker : public QComboBox {
+    Q_OBJECT
+public:
+    explicit BoardPicker(bool microcontrollersOnly, QWidget* parent = nullptr);
+    /// The chosen board, or null when there is none.
+    const devices::Board* currentBoard() const;
+    void selectBoard(const QString& id);
+
+private:
+    std::vector<devices::Board> m_boards;
 };
 
 }  // namespace tinyforge::ui

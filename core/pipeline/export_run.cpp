@@ -77,7 +77,11 @@ nlohmann::json exportRun(const RunFolder& run, ExportOptions options) {
     cOptions.prefix = options.prefix;
     cOptions.weights = options.denseWeights ? exporting::WeightStorage::Dense : exporting::WeightStorage::Smallest;
     const auto written = exporting::exportC(integer, options.outDir, cOptions);
-    const auto vectors = exporting::makeTestVectors(integer, run.dataset(), run.dataset().splits.test);
+    auto samples = run.dataset().splits.test;
+    if (options.onlyEmbeddedVectors && static_cast<std::int64_t>(samples.size()) > options.embeddedVectors) {
+        samples.resize(static_cast<std::size_t>(options.embeddedVectors));
+    }
+    const auto vectors = exporting::makeTestVectors(integer, run.dataset(), samples);
     exporting::writeTestVectors(vectors, options.outDir / "test_vectors.bin");
     exporting::writeTestVectorsC(vectors, options.outDir, options.embeddedVectors);
     std::int64_t correct = 0;
@@ -103,7 +107,7 @@ nlohmann::json exportRun(const RunFolder& run, ExportOptions options) {
         {"test_vectors", vectors.count},
         {"integer_test_accuracy", vectors.count ? static_cast<double>(correct) / static_cast<double>(vectors.count) : 0.0},
     };
-    recordInSummary(run.dir(), options.format, entry);
+    if (options.record) recordInSummary(run.dir(), options.format, entry);
     return entry;
 }
 

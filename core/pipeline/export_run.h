@@ -17,9 +17,12 @@ struct ExportOptions {
     std::int64_t embeddedVectors = 32; ///< test samples compiled into tf_test_vectors.c for firmware checks
     bool denseWeights = false;         ///< C: plain int8 weights (fastest) instead of each layer's smallest encoding
     bool softmax = false;              ///< C: end in an int8 softmax, so the model returns probabilities
+    bool onlyEmbeddedVectors = false;  ///< C: run just the embedded samples through the reference (firmware builds)
+    bool record = true;                ///< record the entry in summary.json's "export"
 };
 
-/// Writes the export into the out folder, records it under summary.json's "export".<format>, and returns that entry.
+/// Writes the export into the out folder, records it under summary.json's "export".<format> (unless `record` is
+/// false), and returns that entry.
 /// "c": the C library and test vectors (the test split through the integer reference): {"dir", "flash_bytes",
 /// "weight_bytes", "arena_bytes", "scratch_bytes", "encodings": {layer: encoding}, ...}. "torchscript": student.pt (the float distilled student) and compressed.pt (the compressed
 /// model, fake-quantized as in the studio): {"dir", "files", "bytes"}. "onnx": student.onnx (float) and

@@ -62,27 +62,41 @@ void fullyConnected(const IntOp& op, const IntTensor& in, std::span<const std::i
     }
 }
 
-void maxPool(const IntOp& op, const IntTensor& in, std::span<const std::int8_t> x, const IntTensor& out,
-             std::span<std::int8_t> y) {
+namespace {
+
+// Visits every pooling window: acc starts at `initial`, takes each value inside the input with `take` (padding
+// positions are skipped), and `finish` turns it into the output level, clamped to the op's range.
+template <typename Take, typename Finish>
+void poolWindows(const IntOp& op, const IntTensor& in, std::span<const std::int8_t> x, const IntTensor& out,
+                 std::span<std::int8_t> y, std::int32_t initial, Take take, Finish finish) {
     const std::int64_t channels = dim(in, 0), inH = dim(in, 1), inW = dim(in, 2);
     const std::int64_t outH = dim(out, 1), outW = dim(out, 2);
     for (std::int64_t c = 0; c < channels; ++c) {
         for (std::int64_t oy = 0; oy < outH; ++oy) {
             for (std::int64_t ox = 0; ox < outW; ++ox) {
-                std::int32_t best = std::numeric_limits<std::int32_t>::min();
+                std::int32_t acc = initial;
                 for (std::int64_t ky = 0; ky < op.kernelH; ++ky) {
                     const std::int64_t iy = oy * op.strideH - op.padH + ky;
                     if (iy < 0 || iy >= inH) continue;
                     for (std::int64_t kx = 0; kx < op.kernelW; ++kx) {
                         const std::int64_t ix = ox * op.strideW - op.padW + kx;
                         if (ix < 0 || ix >= inW) continue;
-                        best = std::max<std::int32_t>(best, x[static_cast<std::size_t>((c * inH + iy) * inW + ix)]);
+                        acc = take(acc, x[static_cast<std::size_t>((c * inH + iy) * inW + ix)]);
                     }
                 }
-                y[static_cast<std::size_t>((c * outH + oy) * outW + ox)] = clampToOutput(best, op);
+                y[static_cast<std::size_t>((c * outH + oy) * outW + ox)] = clampToOutput(finish(acc), op);
             }
         }
     }
+}
+
+}  // namespace
+
+void maxPool(const IntOp& op, const IntTensor& in, std::span<const std::int8_t> x, const IntTensor& out,
+             std::span<std::int8_t> y) {
+    // Padding positions never win.
+    poolWindows(op, in, x, out, y, std::numeric_limits<std::int32_t>::min(),
+                [](std::int32_t best, std::int8_t v) { return std::max<std::int32_t>(best, v); }, [](std::int32_t best) { return best; });
 }
 
 void globalAveragePool(const IntOp& op, const IntTensor& in, std::span<const std::int8_t> x, const IntTensor& out,
@@ -98,26 +112,10 @@ void globalAveragePool(const IntOp& op, const IntTensor& in, std::span<const std
 
 void averagePool(const IntOp& op, const IntTensor& in, std::span<const std::int8_t> x, const IntTensor& out,
                  std::span<std::int8_t> y) {
-    const std::int64_t channels = dim(in, 0), inH = dim(in, 1), inW = dim(in, 2);
-    const std::int64_t outH = dim(out, 1), outW = dim(out, 2);
-    for (std::int64_t c = 0; c < channels; ++c) {
-        for (std::int64_t oy = 0; oy < outH; ++oy) {
-            for (std::int64_t ox = 0; ox < outW; ++ox) {
-                std::int32_t sum = 0;
-                for (std::int64_t ky = 0; ky < op.kernelH; ++ky) {
-                    const std::int64_t iy = oy * op.strideH - op.padH + ky;
-                    if (iy < 0 || iy >= inH) continue;
-                    for (std::int64_t kx = 0; kx < op.kernelW; ++kx) {
-                        const std::int64_t ix = ox * op.strideW - op.padW + kx;
-                        if (ix < 0 || ix >= inW) continue;
-                        sum += x[static_cast<std::size_t>((c * inH + iy) * inW + ix)] - in.params.zeroPoint;
-                    }
-                }
-                const auto scaled = multiplyByQuantizedMultiplier(sum, op.outputMultiplier);
-                y[static_cast<std::size_t>((c * outH + oy) * outW + ox)] = clampToOutput(scaled + out.params.zeroPoint, op);
-            }
-        }
-    }
+    // Padding adds zero to the sum; the multiplier divides by the whole window's area.
+    const std::int32_t inZp = in.params.zeroPoint, outZp = out.params.zeroPoint;
+    poolWindows(op, in, x, out, y, 0, [inZp](std::int32_t sum, std::int8_t v) { return sum + v - inZp; },
+                [&op, outZp](std::int32_t sum) { return multiplyByQuantizedMultiplier(sum, op.outputMultiplier) + outZp; });
 }
 
 void softmax(const IntOp& op, std::span<const std::int8_t> x, std::span<std::int8_t> y) {

@@ -169,28 +169,38 @@ private:
         return output;
     }
 
+    // A pooling op's window, stride and padding, and the shape of its output for `input`.
+    IntOp windowOp(IntOpKind kind, const std::string& name, int input, const torch::ExpandingArray<2>& kernel,
+                   const torch::ExpandingArray<2>& stride, const torch::ExpandingArray<2>& padding, std::vector<std::int64_t>& outShape) {
+        const auto& in = tensor(input);
+        if (in.shape.size() != 3) throw Error(name + ": pooling needs a channels x height x width input");
+        IntOp op;
+        op.kind = kind;
+        op.name = name;
+        op.input = input;
+        op.kernelH = static_cast<int>(kernel->at(0));
+        op.kernelW = static_cast<int>(kernel->at(1));
+        op.strideH = static_cast<int>(stride->at(0));
+        op.strideW = static_cast<int>(stride->at(1));
+        op.padH = static_cast<int>(padding->at(0));
+        op.padW = static_cast<int>(padding->at(1));
+        outShape = {in.shape[0], (in.shape[1] + 2 * op.padH - op.kernelH) / op.strideH + 1,
+                    (in.shape[2] + 2 * op.padW - op.kernelW) / op.strideW + 1};
+        return op;
+    }
+
     int emitMaxPool(const std::string& name, nn::MaxPool2dImpl& pool, int input) {
         const auto& o = pool.options;
         if (o.dilation()->at(0) != 1 || o.dilation()->at(1) != 1 || o.ceil_mode()) {
             throw Error(name + ": dilated or ceil-mode max pooling cannot be lowered to integers");
         }
-        IntOp op;
-        op.kind = IntOpKind::MaxPool2d;
-        op.name = name;
-        op.input = input;
-        op.kernelH = static_cast<int>(o.kernel_size()->at(0));
-        op.kernelW = static_cast<int>(o.kernel_size()->at(1));
-        op.strideH = static_cast<int>(o.stride()->at(0));
-        op.strideW = static_cast<int>(o.stride()->at(1));
-        op.padH = static_cast<int>(o.padding()->at(0));
-        op.padW = static_cast<int>(o.padding()->at(1));
-        const auto& in = tensor(input);
-        const std::int64_t outH = (in.shape[1] + 2 * op.padH - op.kernelH) / op.strideH + 1;
-        const std::int64_t outW = (in.shape[2] + 2 * op.padW - op.kernelW) / op.strideW + 1;
-        out_.tensors.push_back({{in.shape[0], outH, outW}, in.params});  // same grid: no new activation point
+        std::vector<std::int64_t> shape;
+        IntOp op = windowOp(IntOpKind::MaxPool2d, name, input, o.kernel_size(), o.stride(), o.padding(), shape);
+        const auto params = tensor(input).params;
+        out_.tensors.push_back({shape, params});  // same grid: no new activation point
         op.output = static_cast<int>(out_.tensors.size() - 1);
-        op.activationMin = in.params.qmin;
-        op.activationMax = in.params.qmax;
+        op.activationMin = params.qmin;
+        op.activationMax = params.qmax;
         out_.ops.push_back(op);
         return op.output;
     }
@@ -202,23 +212,11 @@ private:
             throw Error(name + ": average pooling lowers to integers only with one divisor, the window's area "
                                "(no ceil mode, no divisor override, padding counted)");
         }
-        IntOp op;
-        op.kind = IntOpKind::AvgPool2d;
-        op.name = name;
-        op.input = input;
-        op.kernelH = static_cast<int>(o.kernel_size()->at(0));
-        op.kernelW = static_cast<int>(o.kernel_size()->at(1));
-        op.strideH = static_cast<int>(o.stride()->at(0));
-        op.strideW = static_cast<int>(o.stride()->at(1));
-        op.padH = static_cast<int>(o.padding()->at(0));
-        op.padW = static_cast<int>(o.padding()->at(1));
-        const auto in = tensor(input);
-        if (in.shape.size() != 3) throw Error(name + ": average pooling needs a channels x height x width input");
-        const std::int64_t outH = (in.shape[1] + 2 * op.padH - op.kernelH) / op.strideH + 1;
-        const std::int64_t outW = (in.shape[2] + 2 * op.padW - op.kernelW) / op.strideW + 1;
-        op.output = newTensor({in.shape[0], outH, outW}, ++point_);
+        std::vector<std::int64_t> shape;
+        IntOp op = windowOp(IntOpKind::AvgPool2d, name, input, o.kernel_size(), o.stride(), o.padding(), shape);
+        op.output = newTensor(shape, ++point_);
         const double area = static_cast<double>(op.kernelH * op.kernelW);
-        op.outputMultiplier = quantizeMultiplier(in.params.scale / (tensor(op.output).params.scale * area));
+        op.outputMultiplier = quantizeMultiplier(tensor(input).params.scale / (tensor(op.output).params.scale * area));
         op.activationMin = tensor(op.output).params.qmin;
         op.activationMax = tensor(op.output).params.qmax;
         out_.ops.push_back(op);

@@ -110,6 +110,8 @@ nlohmann::json deployRun(const fs::path& runDir, const DeployOptions& options) {
     exportOptions.format = "c";
     exportOptions.outDir = work / "model";
     exportOptions.embeddedVectors = options.samples;
+    exportOptions.onlyEmbeddedVectors = true;  // the firmware holds only these; the run's own export stays recorded
+    exportOptions.record = false;
     core::pipeline::exportRun(run, exportOptions);
 
     writeFirmwareProject(board, work / "model", work / "firmware");

@@ -2,7 +2,6 @@
 
 #include <QComboBox>
 #include <QFile>
-#include <QFileInfo>
 #include <QFormLayout>
 #include <QFutureWatcher>
 #include <QHBoxLayout>
@@ -18,10 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
-#include "core/resources.h"
-#include "devices/boards/board.h"
 #include "devices/deploy/deploy_run.h"
-#include "ui/compare/run_list.h"
 #include "ui/text_format.h"
 #include "ui/widgets.h"
 
@@ -55,14 +51,7 @@ DevicesPage::DevicesPage(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     auto* form = new QFormLayout;
     m_run = new RunPicker;
-    m_board = new QComboBox;
-    try {
-        for (const auto& board : devices::loadBoards(core::resourceDir() / "boards")) {
-            if (board.kind == "mcu") m_board->addItem(QString::fromStdString(board.name), QString::fromStdString(board.id));
-        }
-    } catch (const Error& e) {
-        m_board->setToolTip(QString::fromStdString(e.what()));
-    }
+    m_board = new BoardPicker(true);
     m_backend = new QComboBox;
     m_backend->addItem(tr("QEMU (emulated STM32F405; counts instructions)"), QStringLiteral("qemu"));
     m_backend->addItem(tr("USB DFU (not available yet)"), QStringLiteral("dfu"));
@@ -104,29 +93,23 @@ DevicesPage::DevicesPage(QWidget* parent) : QWidget(parent) {
 
 void DevicesPage::addRun(const QString& dir) { m_run->addRun(dir); }
 
-void DevicesPage::setBoard(const QString& id) { m_board->setCurrentIndex(std::max(0, m_board->findData(id))); }
+void DevicesPage::setBoard(const QString& id) { m_board->selectBoard(id); }
 
 void DevicesPage::updateFit() {
-    const auto [flash, ram] = modelNeeds(readSummary(m_run->currentData().toString()));
-    try {
-        const auto boards = devices::loadBoards(core::resourceDir() / "boards");
-        const auto& board = devices::findBoard(boards, m_board->currentData().toString().toStdString());
-        for (auto [bar, need, have] : {std::tuple{m_flash, flash, static_cast<std::int64_t>(board.flashBytes)},
-                                       std::tuple{m_ram, ram, static_cast<std::int64_t>(board.ramBytes)}}) {
-            bar->setRange(0, 100);
-            bar->setValue(static_cast<int>(std::min<std::int64_t>(100, need * 100 / std::max<std::int64_t>(1, have))));
-            bar->setFormat(tr("model %1 of %2").arg(bytesText(need), bytesText(have)));
-            bar->setStyleSheet(need > have ? QStringLiteral("QProgressBar::chunk { background: #c62828; }") : QString());
-        }
-    } catch (const Error&) {
-        m_flash->setValue(0);
-        m_ram->setValue(0);
+    const auto [flash, ram] = modelNeeds(readSummary(m_run->currentRun()));
+    const devices::Board* board = m_board->currentBoard();
+    for (auto [bar, need, have] : {std::tuple{m_flash, flash, board ? static_cast<std::int64_t>(board->flashBytes) : 0},
+                                   std::tuple{m_ram, ram, board ? static_cast<std::int64_t>(board->ramBytes) : 0}}) {
+        bar->setRange(0, 100);
+        bar->setValue(static_cast<int>(std::min<std::int64_t>(100, need * 100 / std::max<std::int64_t>(1, have))));
+        bar->setFormat(tr("model %1 of %2").arg(bytesText(need), bytesText(have)));
+        bar->setStyleSheet(need > have ? QStringLiteral("QProgressBar::chunk { background: #c62828; }") : QString());
     }
 }
 
 void DevicesPage::showResults() {
     m_results->setRowCount(0);
-    const auto summary = readSummary(m_run->currentData().toString());
+    const auto summary = readSummary(m_run->currentRun());
     for (const auto& d : summary.value("devices", nlohmann::json::array())) {
         const int row = m_results->rowCount();
         m_results->insertRow(row);
@@ -145,7 +128,7 @@ void DevicesPage::showResults() {
 }
 
 void DevicesPage::flashAndProfile() {
-    const QString run = m_run->currentData().toString();
+    const QString run = m_run->currentRun();
     if (run.isEmpty()) {
         m_status->setText(tr("Choose a finished run."));
         return;

@@ -12,6 +12,7 @@ class QPushButton;
 class QTableWidget;
 
 namespace tinyforge::ui {
+class BoardPicker;
 class RunPicker;
 }
 
@@ -40,7 +41,8 @@ private:
     void showResults();
 
     RunPicker* m_run;
-    QComboBox *m_board, *m_backend;
+    BoardPicker* m_board;
+    QComboBox* m_backend;
     QProgressBar *m_flash, *m_ram;
     QLabel* m_status;
     QPushButton* m_go;

@@ -17,7 +17,6 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "core/pipeline/export_run.h"
-#include "ui/compare/run_list.h"
 #include "ui/text_format.h"
 #include "ui/widgets.h"
 
@@ -95,7 +94,7 @@ void ExportPage::setFormats(bool c, bool torchscript, bool onnx) {
 void ExportPage::setOutputFolder(const QString& dir) { m_out->setText(dir); }
 
 void ExportPage::exportSelected() {
-    const QString run = m_run->currentData().toString();
+    const QString run = m_run->currentRun();
     std::vector<std::string> formats;
     if (m_c->isChecked()) formats.emplace_back("c");
     if (m_torchscript->isChecked()) formats.emplace_back("torchscript");

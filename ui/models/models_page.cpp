@@ -15,7 +15,6 @@
 #include "core/models/architecture.h"
 #include "core/models/model.h"
 #include "core/resources.h"
-#include "devices/boards/board.h"
 #include "ui/project/recipe_document.h"
 #include "ui/text_format.h"
 #include "ui/widgets.h"
@@ -40,27 +39,14 @@ ModelsPage::ModelsPage(RecipeDocument* document, QWidget* parent) : QWidget(pare
 
     auto* boardRow = new QHBoxLayout;
     boardRow->addWidget(new QLabel(tr("Target board:")));
-    m_board = new QComboBox;
-    try {
-        for (const auto& board : devices::loadBoards(core::resourceDir() / "boards")) {
-            m_board->addItem(QString::fromStdString(board.name), QString::fromStdString(board.id));
-            m_board->setItemData(m_board->count() - 1,
-                                 tr("%1 flash, %2 RAM, %3 MHz %4").arg(bytesText(static_cast<std::int64_t>(board.flashBytes)),
-                                                                     bytesText(static_cast<std::int64_t>(board.ramBytes)))
-                                     .arg(board.clockMhz)
-                                     .arg(QString::fromStdString(board.core)),
-                                 Qt::ToolTipRole);
-        }
-    } catch (const Error& e) {
-        m_board->setToolTip(QString::fromStdString(e.what()));  // a broken board file: no fit check, still usable
-    }
+    m_board = new BoardPicker(false);
     boardRow->addWidget(m_board, 1);
     m_fit = new QLabel;
     m_fit->setWordWrap(true);
     boardRow->addWidget(m_fit, 2);
     layout->addLayout(boardRow);
 
-    connect(m_board, &QComboBox::currentIndexChanged, this, [this] { refreshTables(); });
+    connect(m_board, &QComboBox::currentIndexChanged, this, [this] { updateFit(); });  // the models stay as built
     connect(m_document, &RecipeDocument::changed, this, [this] {
         if (!m_loading) loadFromDocument();
     });
@@ -152,10 +138,10 @@ void ModelsPage::setDataset(std::shared_ptr<const core::data::Dataset> dataset) 
 }
 
 void ModelsPage::refreshTables() {
-    std::int64_t flash = 0, ram = 0, unused = 0;
+    std::int64_t unused = 0;
     showLayers(m_teacher, unused, unused);
-    showLayers(m_student, flash, ram);
-    updateFit(flash, ram);
+    showLayers(m_student, m_studentFlashBytes, m_studentRamBytes);
+    updateFit();
 }
 
 void ModelsPage::showLayers(Editor& editor, std::int64_t& deployedBytes, std::int64_t& activationBytes) {
@@ -232,28 +218,24 @@ void ModelsPage::showLayers(Editor& editor, std::int64_t& deployedBytes, std::in
     }
 }
 
-void ModelsPage::updateFit(std::int64_t flashBytes, std::int64_t ramBytes) {
-    if (m_board->count() == 0 || flashBytes == 0) {
+void ModelsPage::updateFit() {
+    const std::int64_t flashBytes = m_studentFlashBytes, ramBytes = m_studentRamBytes;
+    const devices::Board* board = m_board->currentBoard();
+    if (!board || flashBytes == 0) {
         m_fit->clear();
         return;
     }
-    try {
-        const auto boards = devices::loadBoards(core::resourceDir() / "boards");
-        const auto& board = devices::findBoard(boards, m_board->currentData().toString().toStdString());
-        const bool flashFits = static_cast<std::uint64_t>(flashBytes) <= board.flashBytes;
-        const bool ramFits = static_cast<std::uint64_t>(ramBytes) <= board.ramBytes;
-        const QString line = tr("student weights %1 of %2 flash, activations %3 of %4 RAM")
-                                 .arg(bytesText(flashBytes), bytesText(static_cast<std::int64_t>(board.flashBytes)),
-                                      bytesText(ramBytes), bytesText(static_cast<std::int64_t>(board.ramBytes)));
-        if (flashFits && ramFits) {
-            m_fit->setText(tr("Fits: %1").arg(line));
-            m_fit->setStyleSheet(QString());
-        } else {
-            m_fit->setText(tr("Will not fit (%1): %2").arg(!flashFits ? tr("flash") : tr("RAM"), line));
-            m_fit->setStyleSheet(QStringLiteral("color: #c62828; font-weight: bold"));
-        }
-    } catch (const Error& e) {
-        m_fit->setText(QString::fromStdString(e.what()));
+    const bool flashFits = static_cast<std::uint64_t>(flashBytes) <= board->flashBytes;
+    const bool ramFits = static_cast<std::uint64_t>(ramBytes) <= board->ramBytes;
+    const QString line = tr("student weights %1 of %2 flash, activations %3 of %4 RAM")
+                             .arg(bytesText(flashBytes), bytesText(static_cast<std::int64_t>(board->flashBytes)), bytesText(ramBytes),
+                                  bytesText(static_cast<std::int64_t>(board->ramBytes)));
+    if (flashFits && ramFits) {
+        m_fit->setText(tr("Fits: %1").arg(line));
+        m_fit->setStyleSheet(QString());
+    } else {
+        m_fit->setText(tr("Will not fit (%1): %2").arg(!flashFits ? tr("flash") : tr("RAM"), line));
+        m_fit->setStyleSheet(QStringLiteral("color: #c62828; font-weight: bold"));
     }
 }
 
@@ -261,6 +243,6 @@ int ModelsPage::layerRows(bool student) const { return (student ? m_student : m_
 
 QString ModelsPage::fitText() const { return m_fit->text(); }
 
-void ModelsPage::setBoard(const QString& id) { m_board->setCurrentIndex(std::max(0, m_board->findData(id))); }
+void ModelsPage::setBoard(const QString& id) { m_board->selectBoard(id); }
 
 }  // namespace tinyforge::ui

@@ -16,6 +16,7 @@ class QTableWidget;
 
 namespace tinyforge::ui {
 
+class BoardPicker;
 class RecipeDocument;
 
 class ModelsPage : public QWidget {
@@ -50,14 +51,15 @@ private:
     void storeArchitecture(Editor& editor);
     void refreshTables();
     void showLayers(Editor& editor, std::int64_t& studentBytes, std::int64_t& studentActivationBytes);
-    void updateFit(std::int64_t flashBytes, std::int64_t ramBytes);
+    void updateFit();
 
     RecipeDocument* m_document;
     std::shared_ptr<const core::data::Dataset> m_dataset;
     Editor m_teacher, m_student;
-    QComboBox* m_board = nullptr;
+    BoardPicker* m_board = nullptr;
     QLabel* m_fit = nullptr;
     bool m_loading = false;
+    std::int64_t m_studentFlashBytes = 0, m_studentRamBytes = 0;  ///< as the student's table last counted them
 };
 
 }  // namespace tinyforge::ui

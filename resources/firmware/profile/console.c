@@ -39,12 +39,6 @@ void console_write(const char *text) { semihost_write(text); }
 #endif
 
 void console_write_uint(uint32_t value) {
-    char digits[12];
-    int i = 11;
-    digits[i] = '\0';
-    do {
-        digits[--i] = (char)('0' + value % 10);
-        value /= 10;
-    } while (value != 0);
-    console_write(&digits[i]);
+    char buffer[12];
+    console_write(uint_text(value, buffer));
 }

@@ -7,21 +7,16 @@
  * with -icount shift=0 that clock advances once per instruction, so the figures are instructions). The lines go to
  * the board's UART, or to semihosting when no UART is configured (console.c). */
 #include "console.h"
+#include "systick_clock.h"
 #include "tf_model.h"
 #include "tf_test_vectors.h"
 
 #define DEMCR (*(volatile uint32_t *)0xE000EDFC)
 #define DWT_CTRL (*(volatile uint32_t *)0xE0001000)
 #define DWT_CYCCNT (*(volatile uint32_t *)0xE0001004)
-#define SYST_CSR (*(volatile uint32_t *)0xE000E010)
-#define SYST_RVR (*(volatile uint32_t *)0xE000E014)
-#define SYST_CVR (*(volatile uint32_t *)0xE000E018)
 #define PAINT 0xC0FFEE11u
 
 extern uint32_t _bss_end, _stack_top;
-
-static volatile uint32_t wraps;
-void systick_handler(void) { ++wraps; }
 
 static int use_dwt;
 
@@ -37,24 +32,10 @@ static void clock_init(void) {
         use_dwt = DWT_CYCCNT != a; /* an emulator may map the DWT without counting */
     }
 #endif
-    if (!use_dwt) {
-        SYST_CSR = 0;
-        SYST_RVR = 0xFFFFFF;
-        SYST_CVR = 0;
-        wraps = 0;
-        SYST_CSR = 7; /* core clock, interrupt on wrap, enabled */
-    }
+    if (!use_dwt) systick_clock_start();
 }
 
-static uint32_t now(void) {
-    uint32_t w, v;
-    if (use_dwt) return DWT_CYCCNT;
-    do {
-        w = wraps;
-        v = SYST_CVR;
-    } while (w != wraps);
-    return w * 0x1000000u + (0xFFFFFFu - v); /* counts up across wraps */
-}
+static uint32_t now(void) { return use_dwt ? DWT_CYCCNT : (uint32_t)systick_clock_ticks(); }
 
 /* Fills the free stack below the current frame with a pattern; after the run, the lowest overwritten word is the
  * deepest the stack went. */

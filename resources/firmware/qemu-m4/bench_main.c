@@ -3,39 +3,16 @@
  * Built with -DTF_MODEL_PROFILE, the model reports after each op, so each op's count is printed too.
  * Output: "op K instructions N" per op, then "instructions_per_inference N". */
 #include "semihost.h"
+#include "systick_clock.h"
 #include "tf_model.h"
 #include "tf_test_vectors.h"
 
-#define SYST_CSR (*(volatile uint32_t *)0xE000E010)
-#define SYST_RVR (*(volatile uint32_t *)0xE000E014)
-#define SYST_CVR (*(volatile uint32_t *)0xE000E018)
 #define MAX_OPS 256
-
-static volatile uint32_t wraps;
-void systick_handler(void) { ++wraps; }
-
-static void start_clock(void) {
-    SYST_CSR = 0;
-    SYST_RVR = 0xFFFFFF;
-    SYST_CVR = 0;
-    wraps = 0;
-    SYST_CSR = 7; /* processor clock, interrupt on wrap, enabled */
-}
-
-/* Virtual-clock ticks since start_clock(), across counter wraps. */
-static uint64_t ticks(void) {
-    uint32_t w, v;
-    do {
-        w = wraps;
-        v = SYST_CVR;
-    } while (w != wraps);
-    return (uint64_t)w * 0x1000000u + (0xFFFFFFu - v);
-}
 
 static uint64_t op_end[MAX_OPS];
 static int32_t op_count;
 void tf_model_profile(int32_t op) {
-    if (op < MAX_OPS) op_end[op] = ticks();
+    if (op < MAX_OPS) op_end[op] = systick_clock_ticks();
     op_count = op + 1;
 }
 
@@ -50,13 +27,13 @@ int main(void) {
     uint32_t n = loop;
     uint64_t loop_ticks, total, previous = 0;
     int32_t k;
-    start_clock();
+    systick_clock_start();
     __asm volatile("1: subs %0, %0, #1\n bne 1b" : "+r"(n));
-    loop_ticks = ticks();
-    start_clock();
+    loop_ticks = systick_clock_ticks();
+    systick_clock_start();
     tf_model_run(tf_test_inputs[0], output);
-    total = ticks();
-    SYST_CSR = 0;
+    total = systick_clock_ticks();
+    systick_clock_stop();
     for (k = 0; k < op_count && k < MAX_OPS; ++k) {
         semihost_write("op ");
         semihost_write_uint((uint32_t)k);

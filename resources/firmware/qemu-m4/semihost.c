@@ -11,15 +11,19 @@ static int32_t semihost_call(int32_t operation, const void *argument) {
 
 void semihost_write(const char *text) { semihost_call(SYS_WRITE0, text); }
 
-void semihost_write_uint(uint32_t value) {
-    char digits[12];
+const char *uint_text(uint32_t value, char buffer[12]) {
     int i = 11;
-    digits[i] = '\0';
+    buffer[i] = '\0';
     do {
-        digits[--i] = (char)('0' + value % 10);
+        buffer[--i] = (char)('0' + value % 10);
         value /= 10;
     } while (value != 0);
-    semihost_write(&digits[i]);
+    return &buffer[i];
+}
+
+void semihost_write_uint(uint32_t value) {
+    char buffer[12];
+    semihost_write(uint_text(value, buffer));
 }
 
 void semihost_exit(int status) {
