@@ -24,4 +24,6 @@ endif()
 if(TINYFORGE_BUILD_TESTS)
   find_package(Catch2 2 REQUIRED)
   include(Catch)
+  # USB devices emulated behind real /dev/bus/usb nodes, for the flashing tests
+  pkg_check_modules(UMOCKDEV REQUIRED IMPORTED_TARGET umockdev-1.0)
 endif()

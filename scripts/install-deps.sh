@@ -19,6 +19,8 @@ packages=(
   python3-torch
   # export: Cortex-M cross compiler and C library, the STM32F405 board emulator
   gcc-arm-none-eabi picolibc-arm-none-eabi qemu-system-arm
+  # USB devices emulated for the flashing tests (umockdev); ST-Link tools the stlink backend drives
+  umockdev libumockdev-dev stlink-tools openocd
   # ONNX export (protobuf) and its check in the tools users have
   libonnx-dev libprotobuf-dev protobuf-compiler python3-onnx
 )

@@ -6,6 +6,7 @@
 #include "core/resources.h"
 #include "devices/boards/board.h"
 #include "devices/device_error.h"
+#include "devices/firmware/elf_segments.h"
 #include "devices/firmware/firmware_project.h"
 #include "devices/profile/profile_report.h"
 #include "devices/toolchain/child_process.h"

@@ -41,12 +41,4 @@ private:
     int m_timeoutMs = 10000;
 };
 
-/// The loadable segments of an ELF32 little-endian ARM executable, at their load (physical) addresses.
-struct LoadSegment {
-    std::uint32_t address = 0;
-    std::string bytes;
-};
-/// Throws DeviceError naming the file when it is not such an executable.
-std::vector<LoadSegment> elfLoadSegments(const std::filesystem::path& elf);
-
 }  // namespace tinyforge::devices

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "devices/device_error.h"
+#include "devices/firmware/elf_segments.h"
 #include "devices/transport/gdb_remote.h"
 #include "tests/support/fixtures.h"
 

@@ -1,0 +1,174 @@
+// The DfuSe flasher against an STM32 bootloader emulated behind a real /dev/bus/usb node (umockdev): libusb, usbfs
+// control URBs and the DFU state machine are all exercised as with hardware.
+#include "core/error.h"
+#include "devices/device_error.h"
+#include "devices/flash/dfuse_flasher.h"
+#include "support/dfuse_device.h"
+#include "support/mock_usb_bus.h"
+
+#include <catch2/catch.hpp>
+
+#include <random>
+
+using namespace tinyforge;
+using namespace tinyforge::devices;
+using tinyforge::test::DfuseDevice;
+using tinyforge::test::MockUsbBus;
+using Catch::Matchers::Contains;
+
+namespace {
+
+std::string randomBytes(std::size_t n, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::string s(n, '\0');
+    for (auto& c : s) c = static_cast<char>(rng() & 0xFF);
+    return s;
+}
+
+// A firmware image as the linker lays one out: code and read-only data from the vector table, then the initial
+// values of .data right after.
+std::vector<LoadSegment> firmwareImage() {
+    return {{0x08000000, randomBytes(20 * 1024 + 100, 1)}, {0x08005064, randomBytes(300, 2)}};
+}
+
+bool flashHolds(const DfuseDevice& device, const LoadSegment& segment) {
+    const auto at = device.flash().begin() + (segment.address - DfuseDevice::kFlashBase);
+    return std::equal(segment.bytes.begin(), segment.bytes.end(), at, [](char a, std::uint8_t b) { return static_cast<std::uint8_t>(a) == b; });
+}
+
+UsbDeviceId onlyDfuDevice(UsbContext& usb) { return findDfuDevice(listUsbDevices(usb), ""); }
+
+}  // namespace
+
+TEST_CASE("DfuSe: libusb lists the emulated bootloader with its interface strings", "[usb][dfuse]") {
+    MockUsbBus bus;
+    DfuseDevice device;
+    bus.plug(7, device);
+    UsbContext usb;
+    const auto devices = listUsbDevices(usb);
+    REQUIRE(devices.size() == 1);
+    CHECK(devices[0].bus == 1);
+    CHECK(devices[0].address == 7);
+    CHECK(devices[0].describe() == "USB 0483:df11 (bus 1, address 7)");
+    UsbDevice opened(usb, devices[0]);
+    const auto alts = opened.altSettings();
+    REQUIRE(alts.size() == 4);
+    CHECK(alts[0].name == "@Internal Flash  /0x08000000/04*016Kg,01*064Kg,07*128Kg");
+    CHECK(alts[1].name == "@Option Bytes  /0x1FFFC000/01*016 e");
+    CHECK(alts[0].interfaceClass == 0xFE);
+}
+
+TEST_CASE("DfuSe: erases only the sectors touched, writes, verifies and leaves DFU", "[usb][dfuse]") {
+    MockUsbBus bus;
+    DfuseDevice device;
+    bus.plug(5, device);
+    UsbContext usb;
+    DfuseFlasher flasher(usb, onlyDfuDevice(usb));
+    const auto image = firmwareImage();
+    std::vector<FlashProgress> events;
+    flasher.flash(image, [&](const FlashProgress& p) {
+        events.push_back(p);
+        return true;
+    });
+
+    CHECK(flashHolds(device, image[0]));
+    CHECK(flashHolds(device, image[1]));
+    // 20.4 KiB from 0x08000000 lies in the 16 KiB sectors 0 and 1: sector 2 onwards is left alone.
+    CHECK(device.erasedSectors == std::vector<std::uint32_t>{0x08000000, 0x08004000});
+    CHECK(device.flash()[0x8000] == 0xFF);
+    CHECK(device.left);
+    // 20,580 + 300 bytes in 2,048-byte blocks: 11 + 1 data blocks.
+    CHECK(device.dataBlocks == 12);
+    CHECK(flasher.polledMs() >= 2 * 3 + 12 * 1);  // the device's bwPollTimeout was honoured
+
+    // Progress: each phase counts up to its total, in order erase, download, verify.
+    REQUIRE(!events.empty());
+    CHECK(events.front().phase == "erase");
+    CHECK(events.back().phase == "verify");
+    CHECK(events.back().done == events.back().total);
+    CHECK(events.back().total == 20 * 1024 + 100 + 300);
+    for (std::size_t i = 1; i < events.size(); ++i) {
+        if (events[i].phase == events[i - 1].phase) CHECK(events[i].done >= events[i - 1].done);
+    }
+}
+
+TEST_CASE("DfuSe: an error status names the status and the address", "[usb][dfuse]") {
+    MockUsbBus bus;
+    DfuseDevice device;
+    device.failWriteAt = 0x08001000 + 17;  // in the third 2 KiB block
+    bus.plug(5, device);
+    UsbContext usb;
+    DfuseFlasher flasher(usb, onlyDfuDevice(usb));
+    CHECK_THROWS_WITH(flasher.flash(firmwareImage(), {}),
+                      Contains("USB 0483:df11 (bus 1, address 5)") && Contains("errWRITE") && Contains("dfuERROR") &&
+                          Contains("writing 2048 bytes at 0x08001000"));
+    CHECK_FALSE(device.left);
+
+    // The flasher cleared the error: once the fault is gone the next attempt succeeds without a power cycle.
+    device.failWriteAt.reset();
+    flasher.flash(firmwareImage(), {});
+    CHECK(flashHolds(device, firmwareImage()[0]));
+}
+
+TEST_CASE("DfuSe: a device that disconnects mid-download gives a clear error", "[usb][dfuse]") {
+    MockUsbBus bus;
+    DfuseDevice device;
+    device.vanishAfterBlocks = 4;
+    bus.plug(5, device);
+    UsbContext usb;
+    DfuseFlasher flasher(usb, onlyDfuDevice(usb));
+    CHECK_THROWS_WITH(flasher.flash(firmwareImage(), {}),
+                      Contains("USB 0483:df11 (bus 1, address 5) disconnected during DFU_DNLOAD") && Contains("at 0x08001800"));
+    CHECK(device.dataBlocks == 4);
+}
+
+TEST_CASE("DfuSe: cancel stops at the next block, and a new attempt rewrites the half-written flash", "[usb][dfuse]") {
+    MockUsbBus bus;
+    DfuseDevice device;
+    bus.plug(5, device);
+    UsbContext usb;
+    DfuseFlasher flasher(usb, onlyDfuDevice(usb));
+    const auto image = firmwareImage();
+    CHECK_THROWS_AS(flasher.flash(image, [](const FlashProgress& p) { return !(p.phase == "download" && p.done >= 4096); }), Cancelled);
+    CHECK(device.dataBlocks == 2);
+    CHECK_FALSE(device.left);
+    CHECK_FALSE(flashHolds(device, image[0]));
+
+    // Programming over the two written blocks needs their sectors erased again (the model refuses otherwise).
+    device.erasedSectors.clear();
+    flasher.flash(image, {});
+    CHECK(device.erasedSectors.size() == 2);
+    CHECK(flashHolds(device, image[0]));
+    CHECK(device.left);
+}
+
+TEST_CASE("DfuSe: an image outside the device's memories is refused before anything is erased", "[usb][dfuse]") {
+    MockUsbBus bus;
+    DfuseDevice device;
+    bus.plug(5, device);
+    UsbContext usb;
+    DfuseFlasher flasher(usb, onlyDfuDevice(usb));
+    CHECK_THROWS_WITH(flasher.flash({{0x20000000, "abc"}}, {}), Contains("no memory at 0x20000000") && Contains("Internal Flash at 0x08000000"));
+    CHECK_THROWS_WITH(flasher.flash({{0x080FFFF0, std::string(64, 'x')}}, {}), Contains("64 bytes at 0x080ffff0 do not fit"));
+    CHECK(device.erasedSectors.empty());
+}
+
+TEST_CASE("DfuSe: finding the bootloader among connected devices", "[usb][dfuse]") {
+    const UsbDeviceId stlink{1, 3, 0x0483, 0x374b}, dfuA{1, 5, 0x0483, 0xdf11}, dfuB{2, 9, 0x0483, 0xdf11};
+    CHECK(findDfuDevice({stlink, dfuA}, "") == dfuA);
+    CHECK(findDfuDevice({dfuA, dfuB}, "2:9") == dfuB);
+    CHECK_THROWS_WITH(findDfuDevice({stlink}, ""), Contains("no STM32 in DFU mode") && Contains("BOOT0"));
+    CHECK_THROWS_WITH(findDfuDevice({dfuA, dfuB}, ""), Contains("--device BUS:ADDRESS") && Contains("1:5") && Contains("2:9"));
+    CHECK_THROWS_WITH(findDfuDevice({dfuA}, "3:1"), Contains("at bus:address 3:1"));
+}
+
+TEST_CASE("DfuSe: a device unplugged before flashing is reported by name", "[usb][dfuse]") {
+    MockUsbBus bus;
+    DfuseDevice device;
+    bus.plug(5, device);
+    UsbContext usb;
+    const UsbDeviceId id = onlyDfuDevice(usb);
+    bus.unplug(5);
+    DfuseFlasher flasher(usb, id);
+    CHECK_THROWS_WITH(flasher.flash(firmwareImage(), {}), Contains("USB 0483:df11 (bus 1, address 5)"));
+}
