@@ -15,17 +15,32 @@ void addDeployCommand(CLI::App& app, CommandAction& selected) {
     CLI::App* command = app.add_subcommand("deploy", "Build a run's model into firmware for a board, run it there and profile it");
     command->add_option("run", args->run, "Run folder (made by tinyforge-cli run, with a quantize section)")->required();
     command->add_option("--board", args->options.board, "Board id: a file name in resources/boards/ (for example stm32f405)")->required();
-    command->add_option("--backend", args->options.backend, "qemu: the emulated STM32F405 (netduinoplus2), counting instructions")
+    command->add_option("--backend", args->options.backend,
+                        "qemu: the emulated STM32F405 (netduinoplus2), counting instructions; dfu: a board in its USB system "
+                        "bootloader (0483:df11); stlink: through an ST-Link probe with st-flash or OpenOCD")
         ->check(CLI::IsMember({"qemu", "dfu", "stlink"}))
         ->capture_default_str();
     command->add_option("--samples", args->options.samples, "Test samples compiled into the firmware")
         ->check(CLI::Range(1, 10000))
         ->capture_default_str();
     command->add_flag("--build-only", args->options.buildOnly, "Build the board's firmware and print its sizes; run nothing");
+    command->add_option("--device", args->options.device, "dfu: the bootloader's BUS:ADDRESS when several are connected; stlink: the probe's serial");
+    command->add_option("--port", args->options.serialPort, "dfu, stlink: the board's serial port (default: the only ST-Link virtual COM port)");
     command->add_option("--work", args->work, "Folder for the model's C and the firmware project (default: RUN/deploy/BOARD)");
     command->callback([&selected, args] {
         selected = [args] {
             args->options.workDir = args->work;
+            // One line per phase and every 10%, on stderr: the JSON result stays alone on stdout.
+            args->options.progress = [last = std::string(), step = -1](const devices::FlashProgress& p) mutable {
+                const int tenth = p.total ? static_cast<int>(p.done * 10 / p.total) : 10;
+                if (p.phase != last || tenth != step) {
+                    std::fprintf(stderr, "flash: %s %llu/%llu\n", p.phase.c_str(), static_cast<unsigned long long>(p.done),
+                                 static_cast<unsigned long long>(p.total));
+                    last = p.phase;
+                    step = tenth;
+                }
+                return true;
+            };
             const auto entry = devices::deployRun(args->run, args->options);
             std::printf("%s\n", entry.dump(2).c_str());
             if (args->options.buildOnly) return 0;

@@ -76,6 +76,7 @@ Board loadBoard(const fs::path& file) {
     board.linkerRamBytes = fields.optional<std::uint64_t>("linker_ram_bytes", json::value_t::number_unsigned, board.ramBytes);
     if (board.linkerRamBytes == 0 || board.linkerRamBytes > board.ramBytes) fields.fail("linker_ram_bytes", "must be in 1..ram_bytes");
     board.qemuMachine = fields.optionalText("qemu_machine");
+    board.openocdTarget = fields.optionalText("openocd_target");
     if (object.contains("uart")) {
         const json& uart = object.at("uart");
         const auto address = [&](const char* key) -> std::uint64_t {

@@ -33,6 +33,7 @@ struct Board {
     std::uint64_t ramOrigin = 0x20000000;    ///< the contiguous RAM the linker places data, heap and stack in
     std::uint64_t linkerRamBytes = 0;        ///< its size (defaults to ramBytes; less when RAM is split, e.g. CCM)
     std::string qemuMachine;                 ///< the QEMU board that emulates it ("netduinoplus2"), or empty
+    std::string openocdTarget;               ///< OpenOCD's target config for the part ("stm32f4x"), or empty
     BoardUart uart;                          ///< "uart": where the firmware reports, when described
 };
 

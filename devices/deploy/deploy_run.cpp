@@ -10,7 +10,10 @@
 #include "devices/firmware/firmware_project.h"
 #include "devices/profile/profile_report.h"
 #include "devices/toolchain/child_process.h"
-#include "devices/transport/gdb_remote.h"
+#include "devices/flash/dfuse_flasher.h"
+#include "devices/flash/gdb_flasher.h"
+#include "devices/flash/stlink_flasher.h"
+#include "devices/transport/usb_device.h"
 #include "devices/transport/serial_port.h"
 
 #include <unistd.h>
@@ -37,41 +40,65 @@ std::string waitForPty(ChildProcess& qemu) {
     throw DeviceError("qemu-system-arm: no serial port appeared:\n" + qemu.readAvailable(0));
 }
 
+bool isLastProfileLine(const std::string& line) {
+    return line.find("\"event\": \"summary\"") != std::string::npos || line.find("\"event\": \"error\"") != std::string::npos;
+}
+
 // Runs the firmware on the board's QEMU machine with -icount shift=0, so every run counts the same instructions.
-// QEMU starts halted with its gdbstub on a Unix socket; the firmware is written into the emulated flash through
-// the GDB remote protocol, as a debug probe would load a real board, read back, and the board reset to boot it.
-// A board with a UART reports on QEMU's serial port, a pty the studio reads as it reads a real serial port.
-std::string runOnQemu(const Board& board, const fs::path& elf) {
+// QEMU starts halted with its gdbstub on a Unix socket; the firmware is loaded through the GDB remote protocol, as a
+// debug probe loads a real board. A board with a UART reports on QEMU's serial port, a pty the studio reads as it
+// reads a real serial port.
+std::string runOnQemu(const Board& board, const std::vector<LoadSegment>& segments, const FlashProgressFn& progress) {
     static std::atomic<int> counter{0};
     const fs::path socket = fs::temp_directory_path() / ("tinyforge-gdb-" + std::to_string(getpid()) + "-" + std::to_string(counter++) + ".sock");
     fs::remove(socket);
-    const auto segments = elfLoadSegments(elf);
     const bool uart = board.uart.base != 0;
+    const std::string target = "qemu-system-arm -M " + board.qemuMachine;
     ChildProcess qemu({"qemu-system-arm", "-M", board.qemuMachine, "-nographic", "-monitor", "none", "-serial", uart ? "pty" : "null",
                        "-semihosting-config", "enable=on,target=native", "-icount", "shift=0", "-S", "-chardev",
                        "socket,path=" + socket.string() + ",server=on,wait=off,id=gdb0", "-gdb", "chardev:gdb0"});
     std::unique_ptr<SerialPort> port;
     if (uart) port = std::make_unique<SerialPort>(waitForPty(qemu));  // open before the firmware starts talking
-    {
-        GdbRemote gdb(socket, 20);
-        for (const auto& segment : segments) {
-            gdb.writeMemory(segment.address, {reinterpret_cast<const std::uint8_t*>(segment.bytes.data()), segment.bytes.size()});
-            if (gdb.readMemory(segment.address, static_cast<std::uint32_t>(segment.bytes.size())) != segment.bytes) {
-                throw DeviceError("qemu-system-arm -M " + board.qemuMachine + ": the flash does not read back as written");
-            }
-        }
-        gdb.monitor("system_reset");  // the core fetches its stack pointer and entry from the new vector table
-        gdb.detach();
-    }
+    GdbFlasher(socket, target).flash(segments, progress);
     fs::remove(socket);
-    std::string report;
-    if (port) {
-        report = port->readUntil([](const std::string& line) {
-            return line.find("\"event\": \"summary\"") != std::string::npos || line.find("\"event\": \"error\"") != std::string::npos;
-        }, 600);
+    // Firmware that reports on a UART parks after its summary, as on a real board, and QEMU is closed once the last
+    // line is read (an emulator that exits first closes the pty and the lines not yet read are lost with it).
+    if (port) return port->readUntil(isLastProfileLine, 600) + qemu.readAvailable(0);  // QEMU's own messages, if it failed
+    if (!qemu.wait(600)) throw DeviceError(target + ": no result within 600 s");
+    return qemu.output();
+}
+
+// The ST-Link's virtual COM port when exactly one is plugged in (udev names it after the probe).
+std::string findStLinkSerialPort() {
+    std::vector<std::string> ports;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator("/dev/serial/by-id", ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.find("STMicroelectronics") != std::string::npos || name.find("STLink") != std::string::npos) ports.push_back(entry.path().string());
     }
-    if (!qemu.wait(600)) throw DeviceError("qemu-system-arm -M " + board.qemuMachine + ": no result within 600 s");
-    return report + qemu.output();
+    if (ports.size() == 1) return ports.front();
+    if (ports.empty()) throw DeviceError("no ST-Link virtual COM port found: give the board's serial port with --port (e.g. /dev/ttyACM0)");
+    std::string list;
+    for (const auto& p : ports) list += "\n  " + p;
+    throw DeviceError("several ST-Link serial ports: pick one with --port:" + list);
+}
+
+// A real board: open its serial port, flash it (the bootloader or the probe starts the firmware), read the report.
+std::string runOnBoard(const Board& board, const DeployOptions& options, const fs::path& work, const std::vector<LoadSegment>& segments) {
+    if (board.uart.base == 0) {
+        throw DeviceError("board " + board.id + " describes no UART (\"uart\" in resources/boards/" + board.id + ".json): its firmware could not report");
+    }
+    SerialPort port(options.serialPort.empty() ? findStLinkSerialPort() : options.serialPort);
+    std::unique_ptr<Flasher> flasher;
+    std::unique_ptr<UsbContext> usb;
+    if (options.backend == "dfu") {
+        usb = std::make_unique<UsbContext>();
+        flasher = std::make_unique<DfuseFlasher>(*usb, findDfuDevice(listUsbDevices(*usb), options.device));
+    } else {
+        flasher = std::make_unique<StLinkFlasher>(board, work / "flash", options.device);
+    }
+    flasher->flash(segments, options.progress);
+    return port.readUntil(isLastProfileLine, 600);
 }
 
 void recordDevice(const fs::path& runDir, const nlohmann::json& entry) {
@@ -95,11 +122,10 @@ nlohmann::json deployRun(const fs::path& runDir, const DeployOptions& options) {
     const Board& board = findBoard(boards, options.board);
     if (board.kind != "mcu") throw DeviceError("board " + board.id + " is a Linux board: deploy it over SSH (--host)");
     if (!options.buildOnly) {
-        if (options.backend == "dfu" || options.backend == "stlink") {
-            throw DeviceError("the " + options.backend + " backend is not available yet; use --backend qemu (board stm32f405), or --build-only");
+        if (options.backend != "qemu" && options.backend != "dfu" && options.backend != "stlink") {
+            throw DeviceError("unknown backend '" + options.backend + "' (known: qemu, dfu, stlink)");
         }
-        if (options.backend != "qemu") throw DeviceError("unknown backend '" + options.backend + "' (known: qemu, dfu, stlink)");
-        if (board.qemuMachine.empty()) {
+        if (options.backend == "qemu" && board.qemuMachine.empty()) {
             throw DeviceError("board " + board.id + " has no QEMU model (the emulated board is stm32f405, QEMU's netduinoplus2); "
                               "--build-only builds its firmware");
         }
@@ -125,15 +151,19 @@ nlohmann::json deployRun(const fs::path& runDir, const DeployOptions& options) {
         return {{"board", board.id}, {"firmware", fs::absolute(image.elf).string()}, {"flash_bytes", image.flashBytes()},
                 {"ram_bytes", image.ramBytes()}, {"text_bytes", image.textBytes}, {"data_bytes", image.dataBytes}, {"bss_bytes", image.bssBytes}};
     }
-    const std::string output = runOnQemu(board, image.elf);
-    const DeviceProfile profile = parseProfile(output, "qemu-system-arm -M " + board.qemuMachine);
+    const auto segments = elfLoadSegments(image.elf);
+    const bool emulated = options.backend == "qemu";
+    const std::string output = emulated ? runOnQemu(board, segments, options.progress) : runOnBoard(board, options, work, segments);
+    const DeviceProfile profile = parseProfile(output, emulated ? "qemu-system-arm -M " + board.qemuMachine : board.id + " over " + options.backend);
 
     const nlohmann::json entry{
         {"board", board.id},
         {"backend", options.backend},
         {"latency_cycles", profile.cyclesMedian},
         {"latency_ms", static_cast<double>(profile.cyclesMedian) / (board.clockMhz * 1000.0)},
-        {"counter", profile.counter == "dwt" ? "core cycles (DWT)" : "instructions (QEMU -icount counts instructions, not cycles)"},
+        {"counter", profile.counter == "dwt" ? "core cycles (DWT)"
+                    : emulated             ? "instructions (QEMU -icount counts instructions, not cycles)"
+                                           : "core cycles (SysTick)"},
         {"flash_bytes", image.flashBytes()},
         {"ram_bytes", image.ramBytes()},
         {"stack_bytes", profile.stackBytes},

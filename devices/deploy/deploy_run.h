@@ -6,22 +6,28 @@
 #include <filesystem>
 #include <string>
 
+#include "devices/flash/flasher.h"
+
 #include <nlohmann/json.hpp>
 
 namespace tinyforge::devices {
 
 struct DeployOptions {
     std::string board;               ///< a file name in resources/boards/ without .json: "stm32f405"
-    std::string backend = "qemu";    ///< "qemu" today; "dfu" and "stlink" are refused with a clear message
+    std::string backend = "qemu";    ///< "qemu" (the emulated board), "dfu" (USB system bootloader) or "stlink"
     std::filesystem::path workDir;   ///< default RUN/deploy/<board>
     int samples = 32;                ///< test samples compiled into the firmware
     bool buildOnly = false;          ///< stop after building: report the firmware's sizes, record nothing
+    std::string device;              ///< dfu: "BUS:ADDRESS" of the bootloader; stlink: the probe's serial ("" = the only one)
+    std::string serialPort;          ///< dfu/stlink: the board's UART ("" = the only ST-Link virtual COM port)
+    FlashProgressFn progress;        ///< flashing progress; returning false cancels
 };
 
 /// Deploys and profiles; returns the device entry {"board", "backend", "latency_cycles", "latency_ms",
 /// "flash_bytes", "ram_bytes", "stack_bytes", "arena_bytes", "accuracy", "samples", "identical", "counter",
 /// "firmware"} (also recorded in summary.json, replacing an earlier entry for the same board and backend).
-/// Throws DeviceError (unknown board or backend, build or run failure) or DataError (not a run, no quantized model).
+/// Throws DeviceError (unknown board or backend, build, flash or run failure), DataError (not a run, no quantized
+/// model) or Cancelled (progress returned false).
 /// With buildOnly: {"board", "firmware", "flash_bytes", "ram_bytes", "text_bytes", "data_bytes", "bss_bytes"}.
 nlohmann::json deployRun(const std::filesystem::path& runDir, const DeployOptions& options);
 

@@ -8,15 +8,10 @@
 #include "tests/support/process.h"
 
 namespace fx = tinyforge::test;
+using fx::cli;
 using Catch::Matchers::Contains;
 using nlohmann::json;
 
-namespace {
-fx::ProcessResult cli(std::vector<std::string> args) {
-    args.insert(args.begin(), TINYFORGE_CLI_PATH);
-    return fx::runProcess(args);
-}
-}  // namespace
 
 TEST_CASE("deploy profiles an Iris run on the emulated STM32F405 and records it in summary.json", "[e2e][cli][deploy][qemu]") {
     fx::TempDir dir;
@@ -72,9 +67,13 @@ TEST_CASE("deploy profiles an Iris run on the emulated STM32F405 and records it 
     refused = cli({"deploy", run.string(), "--board", "stm32f746", "--backend", "qemu"});
     CHECK(refused.exitCode == 2);
     CHECK_THAT(refused.err, Contains("stm32f746 has no QEMU model"));
+    // A real board needs its UART to report on, and a serial port to read it from (no ST-Link is plugged in here).
     refused = cli({"deploy", run.string(), "--board", "stm32f405", "--backend", "dfu"});
     CHECK(refused.exitCode == 2);
-    CHECK_THAT(refused.err, Contains("dfu backend is not available yet"));
+    CHECK_THAT(refused.err, Contains("no ST-Link virtual COM port found") && Contains("--port"));
+    refused = cli({"deploy", run.string(), "--board", "stm32f405", "--backend", "dfu", "--port", "/dev/tinyforge-no-such-port"});
+    CHECK(refused.exitCode == 2);
+    CHECK_THAT(refused.err, Contains("/dev/tinyforge-no-such-port"));
     refused = cli({"deploy", (dir / "nothing").string(), "--board", "stm32f405"});
     CHECK(refused.exitCode == 2);
 }

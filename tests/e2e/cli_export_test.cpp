@@ -11,17 +11,13 @@
 #include "tests/support/process.h"
 
 namespace fx = tinyforge::test;
+using fx::cli;
 using Catch::Matchers::Contains;
 using nlohmann::json;
 
 namespace {
 const std::string kIrisRecipe = TINYFORGE_RESOURCE_DIR "/recipes/iris-distill.json";
 const std::string kCheckMakefile = TINYFORGE_RESOURCE_DIR "/c_runtime/Makefile";
-
-fx::ProcessResult cli(std::vector<std::string> args) {
-    args.insert(args.begin(), TINYFORGE_CLI_PATH);
-    return fx::runProcess(args);
-}
 
 fx::CCheck runCheck(const std::filesystem::path& exportDir, const std::string& target) {
     auto result = fx::runCCheck(exportDir, target);

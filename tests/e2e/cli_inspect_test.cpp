@@ -6,16 +6,12 @@
 #include "tests/support/process.h"
 
 namespace fx = tinyforge::test;
+using fx::cli;
 using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;
 using nlohmann::json;
 
 namespace {
-fx::ProcessResult cli(std::vector<std::string> args) {
-    args.insert(args.begin(), TINYFORGE_CLI_PATH);
-    return fx::runProcess(args);
-}
-
 json inspect(const std::vector<std::string>& args) {
     std::vector<std::string> all{"inspect"};
     all.insert(all.end(), args.begin(), args.end());

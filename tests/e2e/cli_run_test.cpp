@@ -7,17 +7,13 @@
 #include "tests/support/process.h"
 
 namespace fx = tinyforge::test;
+using fx::cli;
 using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;
 using nlohmann::json;
 
 namespace {
 const std::string kIrisRecipe = TINYFORGE_RESOURCE_DIR "/recipes/iris-distill.json";
-
-fx::ProcessResult cli(std::vector<std::string> args) {
-    args.insert(args.begin(), TINYFORGE_CLI_PATH);
-    return fx::runProcess(args);
-}
 
 }  // namespace
 

@@ -16,4 +16,12 @@ struct ProcessResult {
 /// Runs `argv[0]` (a path, or a name looked up on PATH) with `argv`, with stdin from /dev/null. Throws std::runtime_error if it cannot start.
 ProcessResult runProcess(const std::vector<std::string>& argv);
 
+#ifdef TINYFORGE_CLI_PATH
+/// Runs tinyforge-cli (the one this build made) with `args`.
+inline ProcessResult cli(std::vector<std::string> args) {
+    args.insert(args.begin(), TINYFORGE_CLI_PATH);
+    return runProcess(args);
+}
+#endif
+
 }  // namespace tinyforge::test
