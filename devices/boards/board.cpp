@@ -79,19 +79,27 @@ Board loadBoard(const fs::path& file) {
     board.openocdTarget = fields.optionalText("openocd_target");
     if (object.contains("uart")) {
         const json& uart = object.at("uart");
-        const auto address = [&](const char* key) -> std::uint64_t {
-            // Addresses are written in hex, as data sheets give them: "0x40011000".
-            if (!uart.is_object() || !uart.contains(key) || !uart.at(key).is_string()) fields.fail(std::string("uart.") + key, "must be an address such as \"0x40011000\"");
+        // Addresses and masks are written in hex, as data sheets give them: "0x40011000".
+        const auto hexField = [&](const json& holder, const char* key, const std::string& name) -> std::uint64_t {
+            if (!holder.is_object() || !holder.contains(key) || !holder.at(key).is_string()) fields.fail(name, "must be hex such as \"0x40011000\"");
+            const std::string text = holder.at(key).get<std::string>();
+            std::size_t used = 0;
+            std::uint64_t value = 0;
             try {
-                return std::stoull(uart.at(key).get<std::string>(), nullptr, 0);
+                value = std::stoull(text, &used, 16);
             } catch (const std::exception&) {
-                fields.fail(std::string("uart.") + key, "must be an address such as \"0x40011000\"");
+                used = 0;
             }
+            if (text.rfind("0x", 0) != 0 || used != text.size() || value > 0xFFFFFFFFu) fields.fail(name, "must be hex such as \"0x40011000\" (32 bits)");
+            return value;
         };
+        const auto address = [&](const char* key) { return hexField(uart, key, std::string("uart.") + key); };
         board.uart.base = address("base");
         board.uart.rccRegister = address("rcc_register");
         board.uart.layout = uart.value("layout", "");
-        if (board.uart.layout != "f4" && board.uart.layout != "v2") fields.fail("uart.layout", "must be \"f4\" or \"v2\"");
+        if (board.uart.layout != "f4" && board.uart.layout != "v2" && board.uart.layout != "lpuart") {
+            fields.fail("uart.layout", "must be \"f4\", \"v2\" or \"lpuart\"");
+        }
         if (!uart.contains("rcc_bit") || !uart.at("rcc_bit").is_number_unsigned() || uart.at("rcc_bit").get<int>() > 31) {
             fields.fail("uart.rcc_bit", "must be a bit number 0..31");
         }
@@ -100,6 +108,16 @@ Board loadBoard(const fs::path& file) {
             fields.fail("uart.clock_hz", "must be the UART's clock in Hz after reset");
         }
         board.uart.clockHz = uart.at("clock_hz").get<std::uint64_t>();
+        if (uart.contains("setup")) {
+            if (!uart.at("setup").is_array()) fields.fail("uart.setup", "must be a list of {\"register\", \"clear\", \"set\"}");
+            for (std::size_t i = 0; i < uart.at("setup").size(); ++i) {
+                const json& write = uart.at("setup").at(i);
+                const std::string name = "uart.setup[" + std::to_string(i) + "].";
+                board.uart.setup.push_back({hexField(write, "register", name + "register"),
+                                            write.contains("clear") ? hexField(write, "clear", name + "clear") : 0,
+                                            hexField(write, "set", name + "set")});
+            }
+        }
     }
     return board;
 }

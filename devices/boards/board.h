@@ -8,13 +8,26 @@
 
 namespace tinyforge::devices {
 
+/// One read-modify-write of a memory-mapped register: `*address = (*address & ~clear) | set`.
+struct RegisterWrite {
+    std::uint64_t address = 0;
+    std::uint64_t clear = 0;
+    std::uint64_t set = 0;
+    bool operator==(const RegisterWrite&) const = default;
+};
+
 /// The UART the profiling firmware reports on: its registers and the clock feeding it after reset.
 struct BoardUart {
     std::uint64_t base = 0;         ///< 0: no UART described; the firmware uses semihosting
-    std::string layout;             ///< "f4" (SR/DR/BRR/CR1: F1, F2, F4) or "v2" (CR1/BRR/ISR/TDR: F0, F3, F7, L4, H7)
+    /// "f4" (SR/DR/BRR/CR1: F1, F2, F4), "v2" (CR1/BRR/ISR/TDR: F0, F3, F7, L4, H7) or "lpuart" (v2 registers, the
+    /// low-power UART's divider of 256 x clock / baud)
+    std::string layout;
     std::uint64_t rccRegister = 0;  ///< the RCC enable register of the peripheral
     int rccBit = 0;
     std::uint64_t clockHz = 0;      ///< its kernel clock after reset (the baud-rate divider's input)
+    /// Writes done in order before the UART starts: the GPIO port's clock, the TX pin's mode and alternate function,
+    /// a power domain the port needs. Empty when the pin needs no set-up (QEMU).
+    std::vector<RegisterWrite> setup;
 };
 
 struct Board {

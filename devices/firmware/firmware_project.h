@@ -19,6 +19,9 @@ std::vector<std::string> coreFlags(const Board& board);
 /// The linker script: flash at the board's flash origin and size, data, bss and stack in its contiguous RAM.
 std::string linkerScript(const Board& board);
 
+/// uart_setup.h: the board's UART pin set-up (uart.setup) as a table of register writes for console.c.
+std::string uartSetupHeader(const Board& board);
+
 /// Writes the project into `projectDir`: the model's C files from `modelDir` (a C export with embedded test
 /// vectors), start-up, semihosting, the harness, board.ld and a Makefile. Throws DeviceError naming what is missing.
 void writeFirmwareProject(const Board& board, const std::filesystem::path& modelDir, const std::filesystem::path& projectDir);

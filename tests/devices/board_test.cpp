@@ -76,7 +76,21 @@ TEST_CASE("A board's UART is read from hex addresses, and a wrong one is refused
     CHECK(uart.layout == "f4");
     CHECK(uart.rccRegister == 0x40023844);
     CHECK(uart.rccBit == 4);
-    CHECK(findBoard(boards, "stm32f746").uart.base == 0);  // not described: the firmware uses semihosting
+    // Its TX pin: GPIOA's clock, PA9 to alternate-function mode (MODER bits 19:18 = 10), AF7 in AFRH bits 7:4.
+    CHECK(uart.setup == std::vector<RegisterWrite>{{0x40023830, 0, 0x1}, {0x40020000, 0xC0000, 0x80000}, {0x40020024, 0xF0, 0x70}});
+    // Every bundled STM32 reports on the UART its board routes to the ST-Link's virtual COM port.
+    for (const auto& board : boards) {
+        if (board.kind != "mcu") continue;
+        INFO(board.id);
+        CHECK(board.uart.base != 0);
+        CHECK(board.uart.setup.size() >= 3);
+    }
+    // NUCLEO-L4R5ZI: LPUART1 on PG7 (AF8), which needs the PWR clock and VDDIO2 (PWR_CR2.IOSV) before port G.
+    const auto& l4r5 = findBoard(boards, "stm32l4r5").uart;
+    CHECK(l4r5.layout == "lpuart");
+    REQUIRE(l4r5.setup.size() == 5);
+    CHECK(l4r5.setup[1] == RegisterWrite{0x40007004, 0, 1u << 9});
+    CHECK(l4r5.setup[4] == RegisterWrite{0x48001820, 0xF0000000, 0x80000000});
     const std::string good = R"(, "uart": {"base": "0x40004400", "layout": "v2", "rcc_register": "0x40021058", "rcc_bit": 17, "clock_hz": 4000000}})";
     fx::TempDir dir;
     fx::writeText(dir / "demo.json", replaced(kGoodBoard, "}", good));
@@ -85,4 +99,12 @@ TEST_CASE("A board's UART is read from hex addresses, and a wrong one is refused
     CHECK_THAT(errorFor(replaced(kGoodBoard, "}", replaced(good, "\"0x40004400\"", "1073759232"))), Contains("uart.base"));
     CHECK_THAT(errorFor(replaced(kGoodBoard, "}", replaced(good, "\"0x40004400\"", "\"USART2\""))), Contains("uart.base"));
     CHECK_THAT(errorFor(replaced(kGoodBoard, "}", replaced(good, "17", "40"))), Contains("uart.rcc_bit"));
+    // Pin set-up: a list of register writes in hex; "clear" may be left out.
+    const std::string withSetup = replaced(good, "\"clock_hz\": 4000000", R"("clock_hz": 4000000, "setup": [{"register": "0x48000000", "set": "0x20"}])");
+    fx::writeText(dir / "demo.json", replaced(kGoodBoard, "}", withSetup));
+    CHECK(loadBoard(dir / "demo.json").uart.setup == std::vector<RegisterWrite>{{0x48000000, 0, 0x20}});
+    CHECK_THAT(errorFor(replaced(kGoodBoard, "}", replaced(withSetup, "\"0x20\"", "\"0x2G\""))), Contains("uart.setup[0].set"));
+    CHECK_THAT(errorFor(replaced(kGoodBoard, "}", replaced(withSetup, "\"0x48000000\"", "\"0x148000000\""))), Contains("uart.setup[0].register"));
+    CHECK_THAT(errorFor(replaced(kGoodBoard, "}", replaced(withSetup, "\"set\"", "\"sett\""))), Contains("uart.setup[0].set"));
+    CHECK_THAT(errorFor(replaced(kGoodBoard, "}", replaced(replaced(withSetup, "[{", "{"), "}]", "}"))), Contains("\"uart.setup\" must be a list"));
 }

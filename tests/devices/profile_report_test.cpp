@@ -54,3 +54,15 @@ TEST_CASE("Build flags and the linker script come from the board's data", "[devi
     m7.fpu = "fpv9";
     CHECK_THROWS_WITH(coreFlags(m7), Contains("fpv9"));
 }
+
+TEST_CASE("The UART's pin set-up becomes a table of register writes for the firmware", "[devices][firmware]") {
+    Board board;
+    board.id = "demo";
+    board.name = "Demo";
+    CHECK_THAT(uartSetupHeader(board), Contains("#define TF_UART_SETUP_COUNT 0u\n"));
+    CHECK_THAT(uartSetupHeader(board), !Contains("tf_uart_setup[]"));  // C has no empty arrays
+    board.uart.setup = {{0x40021058, 0, 0x10000000}, {0x48001820, 0xF0000000, 0x80000000}};
+    const std::string header = uartSetupHeader(board);
+    CHECK_THAT(header, Contains("#define TF_UART_SETUP_COUNT 2u\n"));
+    CHECK_THAT(header, Contains("    {0x40021058u, 0x0u, 0x10000000u},\n    {0x48001820u, 0xf0000000u, 0x80000000u},\n};"));
+}

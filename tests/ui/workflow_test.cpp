@@ -22,6 +22,7 @@
 #include "tests/support/process.h"
 #include "ui/compare/compare_page.h"
 #include "ui/data/data_page.h"
+#include "devices/discovery/probe_watcher.h"
 #include "ui/devices/devices_page.h"
 #include "ui/export/export_page.h"
 #include "ui/main_window.h"
@@ -183,7 +184,41 @@ TEST_CASE("The Iris workflow through the window: load, pick, tune, run, compare"
     devicesPage->flashAndProfile();
     REQUIRE(profiled.wait(120000));
     CHECK(devicesPage->resultRows() == 1);
+    CHECK(devicesPage->flashPercent() == 100);  // the GDB load's progress reached the end
     saveScreenshot(window, "devices-iris");
+
+    // Cancel before flashing: the deploy stops at the first flash block and the recorded results stay.
+    const auto readSummary = [&] {
+        QFile file(runDir + "/summary.json");
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    };
+    const QByteArray summaryBefore = readSummary();
+    QSignalSpy cancelled(devicesPage, &DevicesPage::cancelled);
+    devicesPage->flashAndProfile();
+    CHECK(devicesPage->busy());
+    devicesPage->cancel();
+    REQUIRE(cancelled.wait(120000));
+    CHECK_FALSE(devicesPage->busy());
+    CHECK(devicesPage->resultRows() == 1);
+    CHECK(readSummary() == summaryBefore);
+
+    // Connected devices: once the USB watcher has reported, a scan with a bootloader and a probe is listed, and
+    // picking one sets the backend and the device deploy will use.
+    QTRY_VERIFY_WITH_TIMEOUT(!devicesPage->probeStatus().isEmpty(), 10000);
+    tinyforge::devices::ProbeScan scan;
+    scan.probes.push_back({{1, 5, 0x0483, 0xdf11}, tinyforge::devices::ProbeKind::dfuBootloader, "STM32 system bootloader (DFU)", "3574364C3034"});
+    scan.probes.push_back({{1, 7, 0x0483, 0x374b}, tinyforge::devices::ProbeKind::stlink, "ST-Link/V2-1", "066DFF485550"});
+    devicesPage->showProbes(scan);
+    CHECK(devicesPage->probeRows() == 2);
+    devicesPage->selectProbe(1);
+    CHECK(devicesPage->backend() == "stlink");
+    CHECK(devicesPage->deviceArgument() == "066DFF485550");
+    devicesPage->selectProbe(0);
+    CHECK(devicesPage->backend() == "dfu");
+    CHECK(devicesPage->deviceArgument() == "1:5");
+    devicesPage->showProbes({});
+    CHECK(devicesPage->probeRows() == 0);
+    CHECK(devicesPage->probeStatus().contains("No ST-Link"));
 }
 
 TEST_CASE("Cancel stops a run within a second and keeps the window usable", "[ui][workflow]") {

@@ -7,9 +7,10 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QStandardItemModel>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -18,6 +19,7 @@
 
 #include "core/error.h"
 #include "devices/deploy/deploy_run.h"
+#include "devices/discovery/probe_watcher.h"
 #include "ui/text_format.h"
 #include "ui/widgets.h"
 
@@ -45,20 +47,26 @@ std::pair<std::int64_t, std::int64_t> modelNeeds(const nlohmann::json& summary) 
     return {0, 0};
 }
 
+struct DeployOutcome {
+    enum Kind { profiled, cancelled, failed } kind = failed;
+    QString message;
+};
+
 }  // namespace
 
 DevicesPage::DevicesPage(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
+    auto* columns = new QHBoxLayout;
     auto* form = new QFormLayout;
     m_run = new RunPicker;
     m_board = new BoardPicker(true);
     m_backend = new QComboBox;
     m_backend->addItem(tr("QEMU (emulated STM32F405; counts instructions)"), QStringLiteral("qemu"));
-    m_backend->addItem(tr("USB DFU (not available yet)"), QStringLiteral("dfu"));
-    m_backend->addItem(tr("ST-Link (not available yet)"), QStringLiteral("stlink"));
-    if (auto* model = qobject_cast<QStandardItemModel*>(m_backend->model())) {
-        for (int i = 1; i < 3; ++i) model->item(i)->setEnabled(false);
-    }
+    m_backend->addItem(tr("USB DFU (the STM32 system bootloader)"), QStringLiteral("dfu"));
+    m_backend->addItem(tr("ST-Link (st-flash or OpenOCD)"), QStringLiteral("stlink"));
+    m_device = new QLineEdit;
+    m_serialPort = new QLineEdit;
+    m_serialPort->setPlaceholderText(tr("the only ST-Link virtual COM port"));
     form->addRow(tr("Run"), m_run);
     form->addRow(tr("Board"), m_board);
     m_flash = new QProgressBar;
@@ -66,14 +74,36 @@ DevicesPage::DevicesPage(QWidget* parent) : QWidget(parent) {
     form->addRow(tr("Flash"), m_flash);
     form->addRow(tr("RAM"), m_ram);
     form->addRow(tr("Backend"), m_backend);
-    layout->addLayout(form);
+    form->addRow(tr("Device"), m_device);
+    form->addRow(tr("Serial port"), m_serialPort);
+    columns->addLayout(form, 3);
+
+    auto* connected = new QVBoxLayout;
+    connected->addWidget(new QLabel(tr("Connected")));
+    m_probes = new QListWidget;
+    m_probes->setToolTip(tr("ST-Link probes and STM32s in DFU mode (BOOT0 high at reset); pick one to flash through it"));
+    connected->addWidget(m_probes, 1);
+    m_probeStatus = new QLabel;
+    m_probeStatus->setWordWrap(true);
+    connected->addWidget(m_probeStatus);
+    columns->addLayout(connected, 2);
+    layout->addLayout(columns);
+
     auto* actions = new QHBoxLayout;
     m_go = new QPushButton(tr("Flash && Profile"));
+    m_cancel = new QPushButton(tr("Cancel"));
+    m_cancel->setEnabled(false);
+    m_flashProgress = new QProgressBar;
+    m_flashProgress->setRange(0, 100);
+    m_flashProgress->setValue(0);
+    m_flashProgress->setFormat(tr("idle"));
     m_status = new QLabel;
     m_status->setWordWrap(true);
     actions->addWidget(m_go);
-    actions->addWidget(m_status, 1);
+    actions->addWidget(m_cancel);
+    actions->addWidget(m_flashProgress, 1);
     layout->addLayout(actions);
+    layout->addWidget(m_status);
     m_results = new QTableWidget(0, 9);
     m_results->setHorizontalHeaderLabels({tr("Board"), tr("Backend"), tr("Latency"), tr("ms"), tr("Flash"), tr("RAM"), tr("Stack"),
                                           tr("Accuracy"), tr("Identical")});
@@ -86,9 +116,65 @@ DevicesPage::DevicesPage(QWidget* parent) : QWidget(parent) {
         showResults();
     });
     connect(m_board, &QComboBox::currentIndexChanged, this, [this] { updateFit(); });
+    connect(m_backend, &QComboBox::currentIndexChanged, this, [this] { updateBackendFields(); });
+    connect(m_probes, &QListWidget::currentRowChanged, this, &DevicesPage::selectProbe);
     connect(m_go, &QPushButton::clicked, this, &DevicesPage::flashAndProfile);
+    connect(m_cancel, &QPushButton::clicked, this, &DevicesPage::cancel);
     updateFit();
+    updateBackendFields();
     showResults();
+}
+
+DevicesPage::~DevicesPage() {
+    m_watcher.reset();  // joins its thread: no scan is posted after this
+    if (m_cancelRequested) *m_cancelRequested = true;
+    m_running.waitForFinished();  // the worker posts progress to this page until it ends
+}
+
+void DevicesPage::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    if (m_watcher) return;
+    // The watcher's thread hands each scan to the GUI thread; the page outlives it (see the destructor).
+    m_watcher = std::make_unique<devices::ProbeWatcher>([this](const devices::ProbeScan& scan) {
+        QMetaObject::invokeMethod(this, [this, scan] { showProbes(scan); }, Qt::QueuedConnection);
+    });
+}
+
+void DevicesPage::showProbes(const devices::ProbeScan& scan) {
+    const QString chosen = deviceArgument();
+    const QSignalBlocker quiet(m_probes);
+    m_probes->clear();
+    for (const auto& probe : scan.probes) {
+        auto* item = new QListWidgetItem(QString::fromStdString(probe.describe()), m_probes);
+        item->setData(Qt::UserRole, QString::fromStdString(probe.backend()));
+        item->setData(Qt::UserRole + 1, QString::fromStdString(probe.deviceArgument()));
+        if (!chosen.isEmpty() && item->data(Qt::UserRole + 1).toString() == chosen) m_probes->setCurrentItem(item);
+    }
+    if (!scan.error.empty()) m_probeStatus->setText(tr("USB devices cannot be listed: %1").arg(QString::fromStdString(scan.error)));
+    else if (scan.probes.empty()) m_probeStatus->setText(tr("No ST-Link or DFU device connected."));
+    else m_probeStatus->setText(tr("%n device(s) connected.", nullptr, static_cast<int>(scan.probes.size())));
+}
+
+void DevicesPage::selectProbe(int row) {
+    QListWidgetItem* item = m_probes->item(row);
+    if (!item) return;
+    setBackend(item->data(Qt::UserRole).toString());
+    m_device->setText(item->data(Qt::UserRole + 1).toString());
+}
+
+void DevicesPage::setBackend(const QString& backend) {
+    const int index = m_backend->findData(backend);
+    if (index >= 0) m_backend->setCurrentIndex(index);
+}
+
+void DevicesPage::updateBackendFields() {
+    const QString backend = this->backend();
+    const bool onHardware = backend != QStringLiteral("qemu");
+    m_device->setEnabled(onHardware);
+    m_serialPort->setEnabled(onHardware);
+    m_device->setPlaceholderText(backend == QStringLiteral("dfu")      ? tr("BUS:ADDRESS (empty: the only bootloader)")
+                                 : backend == QStringLiteral("stlink") ? tr("probe serial (empty: the only probe)")
+                                                                       : QString());
 }
 
 void DevicesPage::addRun(const QString& dir) { m_run->addRun(dir); }
@@ -133,37 +219,90 @@ void DevicesPage::flashAndProfile() {
         m_status->setText(tr("Choose a finished run."));
         return;
     }
+    if (busy()) return;
     devices::DeployOptions options;
     options.board = m_board->currentData().toString().toStdString();
-    options.backend = m_backend->currentData().toString().toStdString();
+    options.backend = backend().toStdString();
+    if (options.backend != "qemu") {
+        options.device = m_device->text().trimmed().toStdString();
+        options.serialPort = m_serialPort->text().trimmed().toStdString();
+    }
+    // Progress crosses to the GUI thread as queued calls; Cancel is a flag the flasher reads between blocks.
+    auto cancelRequested = std::make_shared<std::atomic<bool>>(false);
+    m_cancelRequested = cancelRequested;
+    options.progress = [this, cancelRequested](const devices::FlashProgress& p) {
+        const auto phase = QString::fromStdString(p.phase);
+        const auto done = static_cast<qint64>(p.done), total = static_cast<qint64>(p.total);
+        QMetaObject::invokeMethod(this, [this, phase, done, total] { showFlashProgress(phase, done, total); }, Qt::QueuedConnection);
+        return !*cancelRequested;
+    };
     m_go->setEnabled(false);
+    m_cancel->setEnabled(true);
+    m_flashProgress->setValue(0);
+    m_flashProgress->setFormat(tr("building"));
     m_status->setText(tr("Building the firmware and profiling on %1...").arg(m_board->currentText()));
-    auto* watcher = new QFutureWatcher<QString>(this);
-    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, board = m_board->currentData().toString()] {
-        const QString error = watcher->result();
+    auto* watcher = new QFutureWatcher<DeployOutcome>(this);
+    connect(watcher, &QFutureWatcher<DeployOutcome>::finished, this, [this, watcher, board = m_board->currentData().toString()] {
+        const DeployOutcome outcome = watcher->result();
         watcher->deleteLater();
         m_go->setEnabled(true);
-        if (!error.isEmpty()) {
-            m_status->setText(error);
-            emit failed(error);
+        m_cancel->setEnabled(false);
+        m_flashProgress->setFormat(outcome.kind == DeployOutcome::profiled ? tr("flashed and profiled") : tr("idle"));
+        switch (outcome.kind) {
+        case DeployOutcome::cancelled:
+            m_status->setText(tr("Cancelled. If flashing had begun, the board's firmware is incomplete: flash it again before use."));
+            emit cancelled();
             return;
+        case DeployOutcome::failed:
+            m_status->setText(outcome.message);
+            emit failed(outcome.message);
+            return;
+        case DeployOutcome::profiled:
+            m_status->setText(tr("Profiled on %1").arg(board));
+            showResults();
+            emit profiled(board);
         }
-        m_status->setText(tr("Profiled on %1").arg(board));
-        showResults();
-        emit profiled(board);
     });
-    watcher->setFuture(QtConcurrent::run([run, options]() -> QString {
+    QFuture<DeployOutcome> future = QtConcurrent::run([run, options]() -> DeployOutcome {
         try {
             devices::deployRun(run.toStdString(), options);
-            return {};
-        } catch (const std::exception& e) {  // the message names the board, file or tool
-            return QString::fromStdString(e.what());
+            return {DeployOutcome::profiled, {}};
+        } catch (const Cancelled&) {
+            return {DeployOutcome::cancelled, {}};
+        } catch (const std::exception& e) {  // the message names the board, file, device or tool
+            return {DeployOutcome::failed, QString::fromStdString(e.what())};
         }
-    }));
+    });
+    m_running = future;
+    watcher->setFuture(future);
+}
+
+void DevicesPage::cancel() {
+    if (!busy() || !m_cancelRequested) return;
+    *m_cancelRequested = true;
+    m_cancel->setEnabled(false);
+    m_status->setText(tr("Cancelling at the next flash block..."));
+}
+
+void DevicesPage::showFlashProgress(const QString& phase, qint64 done, qint64 total) {
+    m_flashProgress->setValue(total > 0 ? static_cast<int>(done * 100 / total) : 0);
+    m_flashProgress->setFormat(tr("%1: %p%").arg(phase));
 }
 
 int DevicesPage::resultRows() const { return m_results->rowCount(); }
 
 int DevicesPage::flashFitPercent() const { return m_flash->value(); }
+
+int DevicesPage::probeRows() const { return m_probes->count(); }
+
+QString DevicesPage::probeStatus() const { return m_probeStatus->text(); }
+
+QString DevicesPage::backend() const { return m_backend->currentData().toString(); }
+
+QString DevicesPage::deviceArgument() const { return m_device->text().trimmed(); }
+
+int DevicesPage::flashPercent() const { return m_flashProgress->value(); }
+
+bool DevicesPage::busy() const { return m_running.isRunning(); }
 
 }  // namespace tinyforge::ui

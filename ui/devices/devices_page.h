@@ -1,15 +1,27 @@
 #pragma once
-// The Devices page: a finished run and a board (fit bars for the model's flash and RAM against the part), Flash &
-// Profile through a backend on a worker thread (the same deployRun as `tinyforge-cli deploy`), and the run's device
-// results from its summary.json.
+// The Devices page: a finished run and a board (fit bars for the model's flash and RAM against the part), the ST-Link
+// probes and DFU bootloaders plugged in (kept current by a libusb watcher), Flash & Profile through a backend on a
+// worker thread (the same deployRun as `tinyforge-cli deploy`) with flashing progress and Cancel, and the run's
+// device results from its summary.json.
 
+#include <QFuture>
 #include <QWidget>
+
+#include <atomic>
+#include <memory>
 
 class QComboBox;
 class QLabel;
+class QLineEdit;
+class QListWidget;
 class QProgressBar;
 class QPushButton;
 class QTableWidget;
+
+namespace tinyforge::devices {
+struct ProbeScan;
+class ProbeWatcher;
+}  // namespace tinyforge::devices
 
 namespace tinyforge::ui {
 class BoardPicker;
@@ -22,31 +34,59 @@ class DevicesPage : public QWidget {
     Q_OBJECT
 public:
     explicit DevicesPage(QWidget* parent = nullptr);
+    ~DevicesPage() override;  ///< cancels a flash in progress and waits for its worker
 
     /// Offers `dir` (a run folder) and selects it.
     void addRun(const QString& dir);
     void setBoard(const QString& id);
-    /// Builds, flashes (or emulates) and profiles; `profiled` or `failed` follows.
+    void setBackend(const QString& backend);  ///< "qemu", "dfu" or "stlink"
+    /// Builds, flashes (or emulates) and profiles; `profiled`, `failed` or `cancelled` follows.
     void flashAndProfile();
+    /// Asks a running Flash & Profile to stop at its next flash block.
+    void cancel();
+    /// Shows what the USB watcher found (called on the GUI thread).
+    void showProbes(const devices::ProbeScan& scan);
+    /// Picks the connected device in row `row`: its backend and device become the ones used.
+    void selectProbe(int row);
+
+    // For tests and the status bar.
     int resultRows() const;
-    /// The flash fit bar's value in percent (for tests).
-    int flashFitPercent() const;
+    int flashFitPercent() const;  ///< the flash fit bar's value in percent
+    int probeRows() const;
+    QString probeStatus() const;  ///< what the last USB scan found, "" before the first
+    QString backend() const;
+    QString deviceArgument() const;
+    int flashPercent() const;  ///< the flashing progress bar, 0-100
+    bool busy() const;
 
 signals:
     void profiled(QString board);
     void failed(QString message);
+    void cancelled();
+
+protected:
+    void showEvent(QShowEvent* event) override;
 
 private:
     void updateFit();
+    void updateBackendFields();
     void showResults();
+    void showFlashProgress(const QString& phase, qint64 done, qint64 total);
 
     RunPicker* m_run;
     BoardPicker* m_board;
     QComboBox* m_backend;
-    QProgressBar *m_flash, *m_ram;
+    QLineEdit *m_device, *m_serialPort;
+    QListWidget* m_probes;
+    QLabel* m_probeStatus;
+    QProgressBar *m_flash, *m_ram, *m_flashProgress;
     QLabel* m_status;
-    QPushButton* m_go;
+    QPushButton *m_go, *m_cancel;
     QTableWidget* m_results;
+
+    std::unique_ptr<devices::ProbeWatcher> m_watcher;  // started when the page is first shown
+    std::shared_ptr<std::atomic<bool>> m_cancelRequested;
+    QFuture<void> m_running;
 };
 
 }  // namespace tinyforge::ui

@@ -19,9 +19,22 @@
 #endif
 #define TXE (1u << 7)
 
+#include "uart_setup.h"
+
+/* The low-power UART divides 256 x its clock by the baud rate; the others divide the clock. */
+#ifndef TF_UART_BRR_SCALE
+#define TF_UART_BRR_SCALE 1u
+#endif
+
 void console_init(void) {
+#if TF_UART_SETUP_COUNT > 0
+    for (unsigned i = 0; i < TF_UART_SETUP_COUNT; ++i) { /* GPIO clock, TX pin mode and alternate function, ... */
+        volatile uint32_t *reg = (volatile uint32_t *)tf_uart_setup[i].address;
+        *reg = (*reg & ~tf_uart_setup[i].clear) | tf_uart_setup[i].set;
+    }
+#endif
     *(volatile uint32_t *)(TF_UART_RCC_REGISTER) |= 1u << (TF_UART_RCC_BIT); /* the peripheral's clock */
-    UART_BRR = (TF_UART_CLOCK_HZ + 115200 / 2) / 115200;                       /* 115200 baud */
+    UART_BRR = (uint32_t)(((uint64_t)TF_UART_CLOCK_HZ * TF_UART_BRR_SCALE + 115200 / 2) / 115200); /* 115200 baud */
     UART_CR1 = (1u << 3) /* TE */ | (1u << (TF_UART_UE_BIT));                    /* transmitter and USART on */
 }
 
