@@ -25,5 +25,6 @@ void addExportCommand(CLI::App& app, CommandAction& selected);
 
 /// `deploy RUN --board ID [--backend qemu|dfu|stlink]`: firmware for a board, run there and profiled.
 void addDeployCommand(CLI::App& app, CommandAction& selected);
+void addProbesCommand(CLI::App& app, CommandAction& selected);
 
 }  // namespace tinyforge::cli

@@ -2,6 +2,7 @@
 
 #include "app/cli/commands.h"
 #include "devices/deploy/deploy_run.h"
+#include "devices/discovery/probe_watcher.h"
 
 namespace tinyforge::cli {
 
@@ -49,6 +50,26 @@ void addDeployCommand(CLI::App& app, CommandAction& selected) {
                          entry["counter"].get<std::string>().c_str(), static_cast<long long>(entry["identical"].get<std::int64_t>()),
                          static_cast<long long>(entry["samples"].get<std::int64_t>()));
             return entry["identical"] == entry["samples"] ? 0 : 1;
+        };
+    });
+}
+
+void addProbesCommand(CLI::App& app, CommandAction& selected) {
+    CLI::App* command = app.add_subcommand("probes", "List the connected ST-Link probes and STM32s in DFU mode, with what deploy --device takes");
+    command->callback([&selected] {
+        selected = [] {
+            devices::UsbContext usb;
+            const auto probes = devices::listProbes(usb);
+            nlohmann::json list = nlohmann::json::array();
+            for (const auto& p : probes) {
+                list.push_back({{"model", p.model}, {"backend", p.backend()}, {"device", p.deviceArgument()}, {"serial", p.serial},
+                                {"bus", p.usb.bus}, {"address", p.usb.address}});
+                std::fprintf(stderr, "%s\n  deploy ... --backend %s%s\n", p.describe().c_str(), p.backend().c_str(),
+                             p.deviceArgument().empty() ? "" : (" --device " + p.deviceArgument()).c_str());
+            }
+            if (probes.empty()) std::fprintf(stderr, "no ST-Link probe or STM32 in DFU mode is connected\n");
+            std::printf("%s\n", list.dump(2).c_str());
+            return 0;
         };
     });
 }

@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
     tinyforge::cli::addSensitivityCommand(app, selected);
     tinyforge::cli::addExportCommand(app, selected);
     tinyforge::cli::addDeployCommand(app, selected);
+    tinyforge::cli::addProbesCommand(app, selected);
 
     try {
         app.parse(argc, argv);

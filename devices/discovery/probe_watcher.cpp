@@ -95,6 +95,12 @@ std::optional<std::pair<ProbeKind, std::string>> classifyUsbId(std::uint16_t ven
     return std::nullopt;
 }
 
+std::vector<std::pair<std::uint16_t, std::uint16_t>> knownProbeIds() {
+    std::vector<std::pair<std::uint16_t, std::uint16_t>> ids;
+    for (const auto& id : kKnownIds) ids.emplace_back(kStVendor, id.product);
+    return ids;
+}
+
 std::vector<ConnectedProbe> listProbes(UsbContext& context) { return scanProbes(context, {}); }
 
 struct ProbeWatcher::Impl {

@@ -34,6 +34,9 @@ struct ConnectedProbe {
 /// The kind and model name of a USB id, or nothing for devices that are not STM32 programming devices.
 std::optional<std::pair<ProbeKind, std::string>> classifyUsbId(std::uint16_t vendor, std::uint16_t product);
 
+/// Every (vendor, product) that classifyUsbId recognises: what the udev rule in installer/udev must cover.
+std::vector<std::pair<std::uint16_t, std::uint16_t>> knownProbeIds();
+
 /// The probes connected now, in bus/address order.
 std::vector<ConnectedProbe> listProbes(UsbContext& context);
 

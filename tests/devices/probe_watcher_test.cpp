@@ -3,12 +3,16 @@
 #include "devices/discovery/probe_watcher.h"
 #include "support/dfuse_device.h"
 #include "support/mock_usb_bus.h"
+#include "tests/support/fixtures.h"
+#include "tests/support/process.h"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <condition_variable>
 #include <mutex>
 
+namespace fx = tinyforge::test;
 using namespace tinyforge::devices;
 using tinyforge::test::DfuseDevice;
 using tinyforge::test::MockUsbBus;
@@ -100,6 +104,16 @@ TEST_CASE("discovery: ST's probe and bootloader ids are recognised, other device
     CHECK_FALSE(classifyUsbId(0x1366, 0x374b));  // the same product id from another vendor
 }
 
+TEST_CASE("discovery: the udev rule grants access to every device discovery knows", "[usb][discovery]") {
+    const std::string rules = fx::readText(TINYFORGE_RESOURCE_DIR "/../installer/udev/50-tinyforge.rules");
+    for (const auto& [vendor, product] : knownProbeIds()) {
+        char rule[96];
+        std::snprintf(rule, sizeof rule, "ATTR{idVendor}==\"%04x\", ATTR{idProduct}==\"%04x\", MODE=\"0660\"", vendor, product);
+        INFO(rule);
+        CHECK(rules.find(rule) != std::string::npos);
+    }
+}
+
 TEST_CASE("discovery: libusb lists the connected probes with what deploy needs to pick each", "[usb][discovery]") {
     MockUsbBus bus;
     DescriptorOnlyDevice keyboard(0x046d, 0xc31c, "KB1");
@@ -130,4 +144,26 @@ TEST_CASE("discovery: the watcher reports boards plugged in and pulled out, by p
 TEST_CASE("discovery: the watcher reports boards plugged in and pulled out, woken by libusb's hotplug events", "[usb][discovery]") {
     // A poll interval far longer than the test's waits: only a hotplug event can bring each change in time.
     watchPlugAndUnplug(ProbeWatcher::Mode::automatic, std::chrono::seconds(60));
+}
+
+TEST_CASE("tinyforge-cli probes lists what is plugged in, with the --device each needs", "[usb][discovery][cli]") {
+    MockUsbBus bus;
+    auto listed = fx::cli({"probes"});
+    REQUIRE(listed.exitCode == 0);
+    CHECK(nlohmann::json::parse(listed.out).empty());
+    CHECK_THAT(listed.err, Catch::Matchers::Contains("no ST-Link probe or STM32 in DFU mode is connected"));
+
+    DfuseDevice bootloader;
+    DescriptorOnlyDevice stlink(0x0483, 0x374e, "002F00293137510A39383538");
+    bus.plug(12, bootloader);
+    bus.plug(2, stlink);
+    listed = fx::cli({"probes"});
+    REQUIRE(listed.exitCode == 0);
+    const auto list = nlohmann::json::parse(listed.out);
+    REQUIRE(list.size() == 2);
+    CHECK(list[0]["model"] == "ST-Link/V3E");
+    CHECK(list[0]["device"] == "002F00293137510A39383538");
+    CHECK(list[1]["backend"] == "dfu");
+    CHECK(list[1]["device"] == "1:12");
+    CHECK_THAT(listed.err, Catch::Matchers::Contains("--backend dfu --device 1:12"));
 }
