@@ -21,9 +21,31 @@ packages=(
   gcc-arm-none-eabi picolibc-arm-none-eabi qemu-system-arm
   # USB devices emulated for the flashing tests (umockdev); ST-Link tools the stlink backend drives
   umockdev libumockdev-dev stlink-tools openocd
+  # Raspberry Pi and Linux boards: the runner's cross compilers, an sshd and qemu-user for the tests' board
+  gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-arm-linux-gnueabihf libc6-dev-armhf-cross openssh-server openssh-client qemu-user-static
   # ONNX export (protobuf) and its check in the tools users have
   libonnx-dev libprotobuf-dev protobuf-compiler python3-onnx
 )
+
+# Runs aarch64 and armhf Linux programs through qemu-user (the tests' stand-in for a Raspberry Pi), as
+# systemd-binfmt would at boot; a machine without it (a container) gets binfmt_misc mounted and the two formats
+# registered from qemu-user-static's own definitions. Needs root; skipped, with a note, without it.
+enable_qemu_user() {
+  local dir=/proc/sys/fs/binfmt_misc
+  [ -e "$dir/qemu-aarch64" ] && [ -e "$dir/qemu-arm" ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "install-deps: run as root once to let aarch64/armhf programs run through qemu-user (binfmt_misc)"
+    return 0
+  fi
+  [ -e "$dir/register" ] || mount -t binfmt_misc binfmt_misc "$dir" 2>/dev/null || {
+    echo "install-deps: cannot mount binfmt_misc; the Raspberry Pi tests cannot run aarch64 programs"
+    return 0
+  }
+  for arch in aarch64 arm; do
+    [ -e "$dir/qemu-$arch" ] || cat "/usr/lib/binfmt.d/qemu-$arch.conf" > "$dir/register"
+  done
+  echo "install-deps: qemu-user registered for aarch64 and arm programs"
+}
 
 missing=()
 for p in "${packages[@]}"; do
@@ -32,6 +54,7 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
+  enable_qemu_user
   exit 0
 fi
 
@@ -41,3 +64,4 @@ echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+enable_qemu_user

@@ -1,4 +1,9 @@
+#include <fcntl.h>
+#include <termios.h>
+#include <unistd.h>
+
 #include <cstdio>
+#include <optional>
 
 #include "app/cli/commands.h"
 #include "devices/deploy/deploy_run.h"
@@ -6,36 +11,78 @@
 
 namespace tinyforge::cli {
 
+namespace {
+
+// A secret typed on the terminal with echo off; nothing when there is no terminal (a build server).
+std::optional<std::string> readPasswordFromTerminal(const std::string& prompt) {
+    const int tty = open("/dev/tty", O_RDWR | O_NOCTTY);
+    if (tty < 0) return std::nullopt;
+    termios saved{};
+    const bool isTerminal = tcgetattr(tty, &saved) == 0;
+    if (isTerminal) {
+        termios quiet = saved;
+        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+        tcsetattr(tty, TCSAFLUSH, &quiet);
+    }
+    const std::string question = prompt + ": ";
+    [[maybe_unused]] const auto written = write(tty, question.data(), question.size());
+    std::string secret;
+    char c = 0;
+    while (read(tty, &c, 1) == 1 && c != '\n') secret += c;
+    if (isTerminal) tcsetattr(tty, TCSAFLUSH, &saved);
+    [[maybe_unused]] const auto newline = write(tty, "\n", 1);
+    close(tty);
+    return secret;
+}
+
+}  // namespace
+
 void addDeployCommand(CLI::App& app, CommandAction& selected) {
     struct Arguments {
         std::string run;
         devices::DeployOptions options;
         std::string work;
+        bool acceptNewHostKey = false;
+        bool askPassword = false;
     };
     auto args = std::make_shared<Arguments>();
     CLI::App* command = app.add_subcommand("deploy", "Build a run's model into firmware for a board, run it there and profile it");
     command->add_option("run", args->run, "Run folder (made by tinyforge-cli run, with a quantize section)")->required();
     command->add_option("--board", args->options.board, "Board id: a file name in resources/boards/ (for example stm32f405)")->required();
     command->add_option("--backend", args->options.backend,
-                        "qemu: the emulated STM32F405 (netduinoplus2), counting instructions; dfu: a board in its USB system "
-                        "bootloader (0483:df11); stlink: through an ST-Link probe with st-flash or OpenOCD")
-        ->check(CLI::IsMember({"qemu", "dfu", "stlink"}))
-        ->capture_default_str();
+                        "qemu (default for microcontrollers): the emulated STM32F405 (netduinoplus2), counting instructions; dfu: a "
+                        "board in its USB system bootloader (0483:df11); stlink: through an ST-Link probe with st-flash or OpenOCD; "
+                        "ssh (default for Linux boards): a Raspberry Pi or Linux machine")
+        ->check(CLI::IsMember({"qemu", "dfu", "stlink", "ssh"}));
     command->add_option("--samples", args->options.samples, "Test samples compiled into the firmware")
         ->check(CLI::Range(1, 10000))
         ->capture_default_str();
     command->add_flag("--build-only", args->options.buildOnly, "Build the board's firmware and print its sizes; run nothing");
     command->add_option("--device", args->options.device, "dfu: the bootloader's BUS:ADDRESS when several are connected; stlink: the probe's serial");
     command->add_option("--port", args->options.serialPort, "dfu, stlink: the board's serial port (default: the only ST-Link virtual COM port)");
+    command->add_option("--host", args->options.host, "ssh: the board as USER@HOST[:PORT]");
+    command->add_option("--identity", args->options.ssh.identity, "ssh: a private key file (default: the agent, then ~/.ssh's keys)");
+    command->add_option("--known-hosts", args->options.ssh.knownHosts, "ssh: the known_hosts file checked strictly (default ~/.ssh/known_hosts)");
+    command->add_flag("--accept-new-host-key", args->acceptNewHostKey,
+                      "ssh: trust a host that is not in known_hosts yet and record its key (a changed key is always refused)");
+    command->add_flag("--ask-password", args->askPassword, "ssh: ask for a password on the terminal when no key is accepted");
     command->add_option("--work", args->work, "Folder for the model's C and the firmware project (default: RUN/deploy/BOARD)");
     command->callback([&selected, args] {
         selected = [args] {
             args->options.workDir = args->work;
+            if (args->acceptNewHostKey) {
+                args->options.ssh.trustUnknownHost = [](const devices::UnknownHostKey& key) {
+                    std::fprintf(stderr, "ssh: accepting the new host %s, key %s %s\n", key.host.c_str(), key.keyType.c_str(), key.fingerprint.c_str());
+                    return true;
+                };
+            }
+            if (args->askPassword) args->options.ssh.askPassword = readPasswordFromTerminal;
+            args->options.ssh.askPassphrase = readPasswordFromTerminal;
             // One line per phase and every 10%, on stderr: the JSON result stays alone on stdout.
             args->options.progress = [last = std::string(), step = -1](const devices::FlashProgress& p) mutable {
                 const int tenth = p.total ? static_cast<int>(p.done * 10 / p.total) : 10;
                 if (p.phase != last || tenth != step) {
-                    std::fprintf(stderr, "flash: %s %llu/%llu\n", p.phase.c_str(), static_cast<unsigned long long>(p.done),
+                    std::fprintf(stderr, "%s: %s %llu/%llu\n", p.phase == "upload" ? "ssh" : "flash", p.phase.c_str(), static_cast<unsigned long long>(p.done),
                                  static_cast<unsigned long long>(p.total));
                     last = p.phase;
                     step = tenth;
@@ -45,6 +92,13 @@ void addDeployCommand(CLI::App& app, CommandAction& selected) {
             const auto entry = devices::deployRun(args->run, args->options);
             std::printf("%s\n", entry.dump(2).c_str());
             if (args->options.buildOnly) return 0;
+            if (entry["backend"] == "ssh") {
+                std::fprintf(stderr, "%s on %s: %.4f ms per inference (p50; p99 %.4f ms), peak RSS %lld bytes, %lld of %lld samples identical\n",
+                             entry["board"].get<std::string>().c_str(), entry["host"].get<std::string>().c_str(), entry["latency_ms"].get<double>(),
+                             entry["latency_ms_p99"].get<double>(), static_cast<long long>(entry["peak_rss_bytes"].get<std::int64_t>()),
+                             static_cast<long long>(entry["identical"].get<std::int64_t>()), static_cast<long long>(entry["samples"].get<std::int64_t>()));
+                return entry["identical"] == entry["samples"] ? 0 : 1;
+            }
             std::fprintf(stderr, "%s: %lld %s per inference, %lld of %lld samples identical to the reference\n",
                          entry["board"].get<std::string>().c_str(), static_cast<long long>(entry["latency_cycles"].get<std::int64_t>()),
                          entry["counter"].get<std::string>().c_str(), static_cast<long long>(entry["identical"].get<std::int64_t>()),

@@ -77,6 +77,19 @@ Board loadBoard(const fs::path& file) {
     if (board.linkerRamBytes == 0 || board.linkerRamBytes > board.ramBytes) fields.fail("linker_ram_bytes", "must be in 1..ram_bytes");
     board.qemuMachine = fields.optionalText("qemu_machine");
     board.openocdTarget = fields.optionalText("openocd_target");
+    if (board.kind == "linux") {
+        board.arch = fields.required<std::string>("arch", json::value_t::string);
+        if (board.arch != "aarch64" && board.arch != "armhf" && board.arch != "x86_64") fields.fail("arch", "must be \"aarch64\", \"armhf\" or \"x86_64\"");
+        board.cc = fields.required<std::string>("cc", json::value_t::string);
+        if (object.contains("cflags")) {
+            const json& cflags = object.at("cflags");
+            if (!cflags.is_array()) fields.fail("cflags", "must be a list of compiler options");
+            for (const auto& flag : cflags) {
+                if (!flag.is_string() || flag.get<std::string>().rfind("-", 0) != 0) fields.fail("cflags", "must be a list of compiler options such as \"-mcpu=cortex-a72\"");
+                board.cflags.push_back(flag.get<std::string>());
+            }
+        }
+    }
     if (object.contains("uart")) {
         const json& uart = object.at("uart");
         // Addresses and masks are written in hex, as data sheets give them: "0x40011000".

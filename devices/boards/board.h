@@ -48,6 +48,10 @@ struct Board {
     std::string qemuMachine;                 ///< the QEMU board that emulates it ("netduinoplus2"), or empty
     std::string openocdTarget;               ///< OpenOCD's target config for the part ("stm32f4x"), or empty
     BoardUart uart;                          ///< "uart": where the firmware reports, when described
+    // Linux boards: how the benchmark runner is built for them.
+    std::string arch;                 ///< "aarch64", "armhf" or "x86_64"
+    std::string cc;                   ///< the (cross) compiler: "aarch64-linux-gnu-gcc"
+    std::vector<std::string> cflags;  ///< for the board's core: {"-mcpu=cortex-a72"}
 };
 
 /// Parses one board file; the board's id is the file name. Throws DeviceError naming the file and the field

@@ -13,6 +13,7 @@
 #include "devices/flash/dfuse_flasher.h"
 #include "devices/flash/gdb_flasher.h"
 #include "devices/flash/stlink_flasher.h"
+#include "devices/linux/linux_runner.h"
 #include "devices/transport/usb_device.h"
 #include "devices/transport/serial_port.h"
 
@@ -84,14 +85,15 @@ std::string findStLinkSerialPort() {
 }
 
 // A real board: open its serial port, flash it (the bootloader or the probe starts the firmware), read the report.
-std::string runOnBoard(const Board& board, const DeployOptions& options, const fs::path& work, const std::vector<LoadSegment>& segments) {
+std::string runOnBoard(const Board& board, const std::string& backend, const DeployOptions& options, const fs::path& work,
+                       const std::vector<LoadSegment>& segments) {
     if (board.uart.base == 0) {
         throw DeviceError("board " + board.id + " describes no UART (\"uart\" in resources/boards/" + board.id + ".json): its firmware could not report");
     }
     SerialPort port(options.serialPort.empty() ? findStLinkSerialPort() : options.serialPort);
     std::unique_ptr<Flasher> flasher;
     std::unique_ptr<UsbContext> usb;
-    if (options.backend == "dfu") {
+    if (backend == "dfu") {
         usb = std::make_unique<UsbContext>();
         flasher = std::make_unique<DfuseFlasher>(*usb, findDfuDevice(listUsbDevices(*usb), options.device));
     } else {
@@ -120,12 +122,16 @@ void recordDevice(const fs::path& runDir, const nlohmann::json& entry) {
 nlohmann::json deployRun(const fs::path& runDir, const DeployOptions& options) {
     const auto boards = loadBoards(core::resourceDir() / "boards");
     const Board& board = findBoard(boards, options.board);
-    if (board.kind != "mcu") throw DeviceError("board " + board.id + " is a Linux board: deploy it over SSH (--host)");
+    const bool linuxBoard = board.kind == "linux";
+    const std::string backend = !options.backend.empty() ? options.backend : linuxBoard ? "ssh" : "qemu";
+    if (linuxBoard && backend != "ssh") throw DeviceError("board " + board.id + " is a Linux board: it is deployed over SSH (--backend ssh, --host)");
+    if (!linuxBoard && backend == "ssh") throw DeviceError("board " + board.id + " is a microcontroller: use --backend qemu, dfu or stlink");
     if (!options.buildOnly) {
-        if (options.backend != "qemu" && options.backend != "dfu" && options.backend != "stlink") {
-            throw DeviceError("unknown backend '" + options.backend + "' (known: qemu, dfu, stlink)");
+        if (backend != "qemu" && backend != "dfu" && backend != "stlink" && backend != "ssh") {
+            throw DeviceError("unknown backend '" + backend + "' (known: qemu, dfu, stlink, ssh)");
         }
-        if (options.backend == "qemu" && board.qemuMachine.empty()) {
+        if (linuxBoard && options.host.empty()) throw DeviceError("board " + board.id + " is reached over SSH: give --host USER@HOST[:PORT]");
+        if (backend == "qemu" && board.qemuMachine.empty()) {
             throw DeviceError("board " + board.id + " has no QEMU model (the emulated board is stm32f405, QEMU's netduinoplus2); "
                               "--build-only builds its firmware");
         }
@@ -141,6 +147,16 @@ nlohmann::json deployRun(const fs::path& runDir, const DeployOptions& options) {
     exportOptions.record = false;
     core::pipeline::exportRun(run, exportOptions);
 
+    if (linuxBoard) {
+        const LinuxRunner runner = buildLinuxRunner(board, work / "model", work / "runner");
+        if (options.buildOnly) return {{"board", board.id}, {"runner", fs::absolute(runner.binary).string()}, {"flash_bytes", runner.bytes}};
+        const SshTarget target = SshTarget::parse(options.host);
+        SshSession ssh(target, options.ssh);
+        const nlohmann::json entry = profileOverSsh(board, runner, ssh, options.progress);
+        recordDevice(runDir, entry);  // only a complete result reaches summary.json
+        return entry;
+    }
+
     writeFirmwareProject(board, work / "model", work / "firmware");
     const FirmwareImage image = buildFirmware(board, work / "firmware");
     if (static_cast<std::uint64_t>(image.flashBytes()) > board.flashBytes) {
@@ -152,13 +168,13 @@ nlohmann::json deployRun(const fs::path& runDir, const DeployOptions& options) {
                 {"ram_bytes", image.ramBytes()}, {"text_bytes", image.textBytes}, {"data_bytes", image.dataBytes}, {"bss_bytes", image.bssBytes}};
     }
     const auto segments = elfLoadSegments(image.elf);
-    const bool emulated = options.backend == "qemu";
-    const std::string output = emulated ? runOnQemu(board, segments, options.progress) : runOnBoard(board, options, work, segments);
-    const DeviceProfile profile = parseProfile(output, emulated ? "qemu-system-arm -M " + board.qemuMachine : board.id + " over " + options.backend);
+    const bool emulated = backend == "qemu";
+    const std::string output = emulated ? runOnQemu(board, segments, options.progress) : runOnBoard(board, backend, options, work, segments);
+    const DeviceProfile profile = parseProfile(output, emulated ? "qemu-system-arm -M " + board.qemuMachine : board.id + " over " + backend);
 
     const nlohmann::json entry{
         {"board", board.id},
-        {"backend", options.backend},
+        {"backend", backend},
         {"latency_cycles", profile.cyclesMedian},
         {"latency_ms", static_cast<double>(profile.cyclesMedian) / (board.clockMhz * 1000.0)},
         {"counter", profile.counter == "dwt" ? "core cycles (DWT)"

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "devices/flash/flasher.h"
+#include "devices/transport/ssh_session.h"
 
 #include <nlohmann/json.hpp>
 
@@ -14,13 +15,18 @@ namespace tinyforge::devices {
 
 struct DeployOptions {
     std::string board;               ///< a file name in resources/boards/ without .json: "stm32f405"
-    std::string backend = "qemu";    ///< "qemu" (the emulated board), "dfu" (USB system bootloader) or "stlink"
+    /// "qemu" (the emulated board), "dfu" (USB system bootloader), "stlink"; "ssh" for Linux boards ("" = the
+    /// board's usual one: ssh for Linux boards, qemu for the others)
+    std::string backend;
     std::filesystem::path workDir;   ///< default RUN/deploy/<board>
     int samples = 32;                ///< test samples compiled into the firmware
     bool buildOnly = false;          ///< stop after building: report the firmware's sizes, record nothing
     std::string device;              ///< dfu: "BUS:ADDRESS" of the bootloader; stlink: the probe's serial ("" = the only one)
     std::string serialPort;          ///< dfu/stlink: the board's UART ("" = the only ST-Link virtual COM port)
-    FlashProgressFn progress;        ///< flashing progress; returning false cancels
+    FlashProgressFn progress;        ///< flashing (or upload) progress; returning false cancels
+    // Linux boards (backend "ssh"):
+    std::string host;                ///< USER@HOST[:PORT]
+    SshOptions ssh;                  ///< identity, known_hosts, and what to do about an unknown host or a password
 };
 
 /// Deploys and profiles; returns the device entry {"board", "backend", "latency_cycles", "latency_ms",
@@ -29,6 +35,9 @@ struct DeployOptions {
 /// Throws DeviceError (unknown board or backend, build, flash or run failure), DataError (not a run, no quantized
 /// model) or Cancelled (progress returned false).
 /// With buildOnly: {"board", "firmware", "flash_bytes", "ram_bytes", "text_bytes", "data_bytes", "bss_bytes"}.
+/// Linux boards (see deploy_linux.h): {"board", "backend": "ssh", "host", "latency_ms", "latency_ms_p90",
+/// "latency_ms_p99", "peak_rss_bytes", "flash_bytes" (the runner's size), "ram_bytes" (its peak RSS), "arena_bytes",
+/// "accuracy", "samples", "identical", "counter", "runner"}.
 nlohmann::json deployRun(const std::filesystem::path& runDir, const DeployOptions& options);
 
 }  // namespace tinyforge::devices

@@ -22,6 +22,7 @@ public:
     /// Waits up to `timeoutSeconds` for the program to end, collecting its output; false on time-out (it is killed).
     bool wait(int timeoutSeconds);
     int exitCode() const { return m_exitCode; }
+    pid_t pid() const { return m_pid; }
     const std::string& output() const { return m_output; }
 
 private:

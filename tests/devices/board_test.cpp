@@ -108,3 +108,30 @@ TEST_CASE("A board's UART is read from hex addresses, and a wrong one is refused
     CHECK_THAT(errorFor(replaced(kGoodBoard, "}", replaced(withSetup, "\"set\"", "\"sett\""))), Contains("uart.setup[0].set"));
     CHECK_THAT(errorFor(replaced(kGoodBoard, "}", replaced(replaced(withSetup, "[{", "{"), "}]", "}"))), Contains("\"uart.setup\" must be a list"));
 }
+
+TEST_CASE("Linux boards name their architecture, cross compiler and core flags", "[devices][boards]") {
+    const auto boards = loadBoards(TINYFORGE_RESOURCE_DIR "/boards");
+    for (const char* id : {"rpi-zero2w", "rpi3b", "rpi4", "rpi5", "linux-host"}) {
+        const Board& board = findBoard(boards, id);
+        INFO(id);
+        CHECK(board.kind == "linux");
+        CHECK_FALSE(board.cc.empty());
+    }
+    const Board& pi4 = findBoard(boards, "rpi4");
+    CHECK(pi4.arch == "aarch64");
+    CHECK(pi4.cc == "aarch64-linux-gnu-gcc");
+    CHECK(pi4.cflags == std::vector<std::string>{"-mcpu=cortex-a72"});
+    const Board& pi3 = findBoard(boards, "rpi3b");
+    CHECK(pi3.arch == "armhf");
+    CHECK(pi3.cflags == std::vector<std::string>{"-mcpu=cortex-a53", "-mfpu=neon-fp-armv8", "-mfloat-abi=hard"});
+
+    const std::string linux = replaced(kGoodBoard, R"("kind": "mcu")", R"("kind": "linux")");
+    CHECK_THAT(errorFor(linux), Contains("\"arch\" is missing"));
+    const std::string withArch = replaced(linux, "}", R"(, "arch": "aarch64", "cc": "aarch64-linux-gnu-gcc", "cflags": ["-O2"]})");
+    fx::TempDir dir;
+    fx::writeText(dir / "demo.json", withArch);
+    CHECK(loadBoard(dir / "demo.json").cc == "aarch64-linux-gnu-gcc");
+    CHECK_THAT(errorFor(replaced(withArch, "\"aarch64\"", "\"riscv\"")), Contains("\"arch\" must be"));
+    CHECK_THAT(errorFor(replaced(withArch, "[\"-O2\"]", "[\"; rm -rf /\"]")), Contains("\"cflags\""));
+    CHECK_THAT(errorFor(replaced(withArch, "[\"-O2\"]", "\"-O2\"")), Contains("\"cflags\""));
+}

@@ -5,6 +5,7 @@
 #include "devices/flash/dfuse_flasher.h"
 #include "support/dfuse_device.h"
 #include "support/mock_usb_bus.h"
+#include "tests/support/fixtures.h"
 
 #include <catch2/catch.hpp>
 
@@ -12,23 +13,17 @@
 
 using namespace tinyforge;
 using namespace tinyforge::devices;
+namespace fx = tinyforge::test;
 using tinyforge::test::DfuseDevice;
 using tinyforge::test::MockUsbBus;
 using Catch::Matchers::Contains;
 
 namespace {
 
-std::string randomBytes(std::size_t n, unsigned seed) {
-    std::mt19937 rng(seed);
-    std::string s(n, '\0');
-    for (auto& c : s) c = static_cast<char>(rng() & 0xFF);
-    return s;
-}
-
 // A firmware image as the linker lays one out: code and read-only data from the vector table, then the initial
 // values of .data right after.
 std::vector<LoadSegment> firmwareImage() {
-    return {{0x08000000, randomBytes(20 * 1024 + 100, 1)}, {0x08005064, randomBytes(300, 2)}};
+    return {{0x08000000, fx::randomBytes(20 * 1024 + 100, 1)}, {0x08005064, fx::randomBytes(300, 2)}};
 }
 
 bool flashHolds(const DfuseDevice& device, const LoadSegment& segment) {

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <random>
 #include <stdexcept>
 
 #include <opencv2/core.hpp>
@@ -130,6 +131,13 @@ std::vector<std::uint8_t> balancedLabels(int classes, int perClass) {
     std::vector<std::uint8_t> labels;
     for (int i = 0; i < classes * perClass; ++i) labels.push_back(static_cast<std::uint8_t>(i % classes));
     return labels;
+}
+
+std::string randomBytes(std::size_t n, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::string bytes(n, '\0');
+    for (auto& c : bytes) c = static_cast<char>(rng() & 0xFF);
+    return bytes;
 }
 
 }  // namespace tinyforge::test

@@ -29,6 +29,8 @@ void writeBytes(const std::filesystem::path& path, const Bytes& bytes);
 /// The whole file as text ("" when it cannot be read).
 std::string readText(const std::filesystem::path& path);
 void writeText(const std::filesystem::path& path, const std::string& text);
+/// `n` pseudo-random bytes, the same for the same seed.
+std::string randomBytes(std::size_t n, unsigned seed);
 /// Writes `bytes` gzip-compressed.
 void writeGzip(const std::filesystem::path& path, const Bytes& bytes);
 /// The first `keep` bytes of `bytes`.
