@@ -199,12 +199,37 @@ TEST_CASE("deploy over SSH profiles an Iris run on an aarch64 board and records 
     CHECK_THAT(kind.out, Contains("ARM aarch64") && Contains("statically linked"));
     CHECK(foldersIn(sshd.remoteTmp()).empty());  // the remote work folder is gone
 
+    // A 32-bit Raspberry Pi OS board gets an armhf build (run here through qemu-arm); it replaces no rpi4 entry.
+    const auto armhf = fx::cli({"deploy", run.string(), "--board", "rpi3b", "--host", sshd.hostArgument(), "--identity", sshd.clientKey().string(),
+                                "--known-hosts", sshd.knownHosts().string()});
+    INFO(armhf.err);
+    REQUIRE(armhf.exitCode == 0);
+    const json armhfEntry = json::parse(armhf.out);
+    CHECK(armhfEntry["identical"] == armhfEntry["samples"]);
+    CHECK_THAT(fx::runProcess({"file", "-b", armhfEntry["runner"].get<std::string>()}).out, Contains("ARM, EABI5") && Contains("statically linked"));
+    CHECK(json::parse(fx::readText(run / "summary.json"))["devices"].size() == 2);
+    // Every other Linux board's runner builds with its compiler.
+    for (const char* board : {"rpi-zero2w", "rpi5", "linux-host"}) {
+        const auto built = fx::cli({"deploy", run.string(), "--board", board, "--build-only"});
+        INFO(board << ": " << built.err);
+        REQUIRE(built.exitCode == 0);
+        CHECK(json::parse(built.out)["flash_bytes"].get<std::int64_t>() > 10000);
+    }
+    const json summaryNow = json::parse(fx::readText(run / "summary.json"));
+
     // The CLI refuses a host it does not know yet, showing its fingerprint.
     const auto unknown = fx::cli({"deploy", run.string(), "--board", "rpi4", "--host", sshd.hostArgument(), "--identity", sshd.clientKey().string(),
                                   "--known-hosts", (dir / "empty_known_hosts").string()});
     CHECK(unknown.exitCode == 2);
     CHECK_THAT(unknown.err, Contains("unknown host key ssh-ed25519 SHA256:"));
-    CHECK(json::parse(fx::readText(run / "summary.json")) == summary);
+    CHECK(json::parse(fx::readText(run / "summary.json")) == summaryNow);
+    // A microcontroller is not deployed over SSH, and a Linux board needs a host.
+    const auto noHost = fx::cli({"deploy", run.string(), "--board", "rpi4"});
+    CHECK(noHost.exitCode == 2);
+    CHECK_THAT(noHost.err, Contains("give --host USER@HOST[:PORT]"));
+    const auto mcuOverSsh = fx::cli({"deploy", run.string(), "--board", "stm32f405", "--backend", "ssh", "--host", sshd.hostArgument()});
+    CHECK(mcuOverSsh.exitCode == 2);
+    CHECK_THAT(mcuOverSsh.err, Contains("is a microcontroller"));
 }
 
 TEST_CASE("deploy over SSH: a connection dropped mid-upload is reported, and the run's results are untouched", "[ssh][deploy][e2e]") {

@@ -8,7 +8,9 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QInputDialog>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QTableWidget>
@@ -57,13 +59,20 @@ struct DeployOutcome {
 DevicesPage::DevicesPage(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     auto* columns = new QHBoxLayout;
-    auto* form = new QFormLayout;
+    auto* form = m_form = new QFormLayout;
     m_run = new RunPicker;
-    m_board = new BoardPicker(true);
+    m_board = new BoardPicker(false);
     m_backend = new QComboBox;
     m_backend->addItem(tr("QEMU (emulated STM32F405; counts instructions)"), QStringLiteral("qemu"));
     m_backend->addItem(tr("USB DFU (the STM32 system bootloader)"), QStringLiteral("dfu"));
     m_backend->addItem(tr("ST-Link (st-flash or OpenOCD)"), QStringLiteral("stlink"));
+    m_backend->addItem(tr("SSH (Raspberry Pi, Linux)"), QStringLiteral("ssh"));
+    m_host = new QLineEdit;
+    m_host->setPlaceholderText(tr("pi@raspberrypi.local or USER@HOST:PORT"));
+    m_identity = new QLineEdit;
+    m_identity->setPlaceholderText(tr("private key file (empty: the agent, then ~/.ssh)"));
+    m_knownHosts = new QLineEdit;
+    m_knownHosts->setPlaceholderText(tr("~/.ssh/known_hosts"));
     m_device = new QLineEdit;
     m_serialPort = new QLineEdit;
     m_serialPort->setPlaceholderText(tr("the only ST-Link virtual COM port"));
@@ -76,6 +85,9 @@ DevicesPage::DevicesPage(QWidget* parent) : QWidget(parent) {
     form->addRow(tr("Backend"), m_backend);
     form->addRow(tr("Device"), m_device);
     form->addRow(tr("Serial port"), m_serialPort);
+    form->addRow(tr("Host"), m_host);
+    form->addRow(tr("Key"), m_identity);
+    form->addRow(tr("Known hosts"), m_knownHosts);
     columns->addLayout(form, 3);
 
     auto* connected = new QVBoxLayout;
@@ -115,14 +127,48 @@ DevicesPage::DevicesPage(QWidget* parent) : QWidget(parent) {
         updateFit();
         showResults();
     });
-    connect(m_board, &QComboBox::currentIndexChanged, this, [this] { updateFit(); });
+    connect(m_board, &QComboBox::currentIndexChanged, this, [this] {
+        updateFit();
+        // Linux boards are reached over SSH only; microcontrollers never are.
+        const devices::Board* board = m_board->currentBoard();
+        const bool linuxBoard = board && board->kind == "linux";
+        if (linuxBoard) setBackend(QStringLiteral("ssh"));
+        else if (backend() == QStringLiteral("ssh")) setBackend(QStringLiteral("qemu"));
+        m_backend->setEnabled(!linuxBoard);
+    });
     connect(m_backend, &QComboBox::currentIndexChanged, this, [this] { updateBackendFields(); });
     connect(m_probes, &QListWidget::currentRowChanged, this, &DevicesPage::selectProbe);
     connect(m_go, &QPushButton::clicked, this, &DevicesPage::flashAndProfile);
     connect(m_cancel, &QPushButton::clicked, this, &DevicesPage::cancel);
+    m_hostKeyPrompt = [this](const devices::UnknownHostKey& key) {
+        return QMessageBox::question(this, tr("Unknown host"),
+                                     tr("%1 is not in known_hosts yet. Its key is\n\n%2 %3\n\nCompare it with the board's "
+                                        "(ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub on the board). Trust it and remember it?")
+                                         .arg(QString::fromStdString(key.host), QString::fromStdString(key.keyType), QString::fromStdString(key.fingerprint)),
+                                     QMessageBox::Yes | QMessageBox::No, QMessageBox::No) == QMessageBox::Yes;
+    };
+    m_passwordPrompt = [this](const QString& prompt) -> std::optional<std::string> {
+        bool ok = false;
+        const QString password = QInputDialog::getText(this, tr("SSH password"), prompt, QLineEdit::Password, QString(), &ok);
+        if (!ok) return std::nullopt;
+        return password.toStdString();
+    };
+    const int f405 = m_board->findData(QStringLiteral("stm32f405"));  // the board every user can profile: QEMU's
+    if (f405 >= 0) m_board->setCurrentIndex(f405);
     updateFit();
     updateBackendFields();
     showResults();
+}
+
+void DevicesPage::setSshTarget(const QString& host, const QString& identity, const QString& knownHosts) {
+    m_host->setText(host);
+    m_identity->setText(identity);
+    m_knownHosts->setText(knownHosts);
+}
+
+void DevicesPage::setPrompts(HostKeyPrompt hostKey, PasswordPrompt password) {
+    m_hostKeyPrompt = std::move(hostKey);
+    m_passwordPrompt = std::move(password);
 }
 
 DevicesPage::~DevicesPage() {
@@ -158,6 +204,10 @@ void DevicesPage::showProbes(const devices::ProbeScan& scan) {
 void DevicesPage::selectProbe(int row) {
     QListWidgetItem* item = m_probes->item(row);
     if (!item) return;
+    if (const devices::Board* board = m_board->currentBoard(); board && board->kind == "linux") {
+        m_status->setText(tr("%1 is reached over SSH; pick a microcontroller board to flash through this device.").arg(m_board->currentText()));
+        return;
+    }
     setBackend(item->data(Qt::UserRole).toString());
     m_device->setText(item->data(Qt::UserRole + 1).toString());
 }
@@ -169,9 +219,10 @@ void DevicesPage::setBackend(const QString& backend) {
 
 void DevicesPage::updateBackendFields() {
     const QString backend = this->backend();
-    const bool onHardware = backend != QStringLiteral("qemu");
-    m_device->setEnabled(onHardware);
-    m_serialPort->setEnabled(onHardware);
+    const bool probe = backend == QStringLiteral("dfu") || backend == QStringLiteral("stlink");
+    const bool ssh = backend == QStringLiteral("ssh");
+    for (QWidget* field : {static_cast<QWidget*>(m_device), static_cast<QWidget*>(m_serialPort)}) m_form->setRowVisible(field, probe);
+    for (QWidget* field : {static_cast<QWidget*>(m_host), static_cast<QWidget*>(m_identity), static_cast<QWidget*>(m_knownHosts)}) m_form->setRowVisible(field, ssh);
     m_device->setPlaceholderText(backend == QStringLiteral("dfu")      ? tr("BUS:ADDRESS (empty: the only bootloader)")
                                  : backend == QStringLiteral("stlink") ? tr("probe serial (empty: the only probe)")
                                                                        : QString());
@@ -201,13 +252,15 @@ void DevicesPage::showResults() {
         m_results->insertRow(row);
         m_results->setItem(row, 0, readOnlyCell(QString::fromStdString(d.value("board", ""))));
         m_results->setItem(row, 1, readOnlyCell(QString::fromStdString(d.value("backend", ""))));
-        auto* latency = readOnlyCell(QLocale().toString(static_cast<qlonglong>(d.value("latency_cycles", std::int64_t{0}))));
+        // Microcontrollers count cycles (or QEMU's instructions); Linux boards time the wall clock, p50 and p99.
+        auto* latency = readOnlyCell(d.contains("latency_cycles") ? QLocale().toString(static_cast<qlonglong>(d.value("latency_cycles", std::int64_t{0})))
+                                                                  : tr("p99 %1 ms").arg(d.value("latency_ms_p99", 0.0), 0, 'g', 4));
         latency->setToolTip(QString::fromStdString(d.value("counter", "")));
         m_results->setItem(row, 2, latency);
         m_results->setItem(row, 3, readOnlyCell(QString::number(d.value("latency_ms", 0.0), 'g', 4)));
         m_results->setItem(row, 4, readOnlyCell(bytesText(d.value("flash_bytes", std::int64_t{0}))));
         m_results->setItem(row, 5, readOnlyCell(bytesText(d.value("ram_bytes", std::int64_t{0}))));
-        m_results->setItem(row, 6, readOnlyCell(bytesText(d.value("stack_bytes", std::int64_t{0}))));
+        m_results->setItem(row, 6, readOnlyCell(d.contains("stack_bytes") ? bytesText(d.value("stack_bytes", std::int64_t{0})) : QStringLiteral("-")));
         m_results->setItem(row, 7, readOnlyCell(QString::number(d.value("accuracy", 0.0), 'f', 4)));
         m_results->setItem(row, 8, readOnlyCell(QStringLiteral("%1 / %2").arg(d.value("identical", 0)).arg(d.value("samples", 0))));
     }
@@ -223,9 +276,31 @@ void DevicesPage::flashAndProfile() {
     devices::DeployOptions options;
     options.board = m_board->currentData().toString().toStdString();
     options.backend = backend().toStdString();
-    if (options.backend != "qemu") {
+    if (options.backend == "dfu" || options.backend == "stlink") {
         options.device = m_device->text().trimmed().toStdString();
         options.serialPort = m_serialPort->text().trimmed().toStdString();
+    }
+    if (options.backend == "ssh") {
+        if (m_host->text().trimmed().isEmpty()) {
+            m_status->setText(tr("Give the board's address as USER@HOST[:PORT]."));
+            return;
+        }
+        options.host = m_host->text().trimmed().toStdString();
+        options.ssh.identity = m_identity->text().trimmed().toStdString();
+        options.ssh.knownHosts = m_knownHosts->text().trimmed().toStdString();
+        // The worker thread asks on the GUI thread and waits for the answer; a password is used once, never kept.
+        options.ssh.trustUnknownHost = [this](const devices::UnknownHostKey& key) {
+            bool trusted = false;
+            QMetaObject::invokeMethod(this, [this, &key] { return m_hostKeyPrompt(key); }, Qt::BlockingQueuedConnection, &trusted);
+            return trusted;
+        };
+        options.ssh.askPassword = [this](const std::string& prompt) {
+            std::optional<std::string> password;
+            QMetaObject::invokeMethod(this, [this, &prompt] { return m_passwordPrompt(QString::fromStdString(prompt)); }, Qt::BlockingQueuedConnection,
+                                      &password);
+            return password;
+        };
+        options.ssh.askPassphrase = options.ssh.askPassword;
     }
     // Progress crosses to the GUI thread as queued calls; Cancel is a flag the flasher reads between blocks.
     auto cancelRequested = std::make_shared<std::atomic<bool>>(false);

@@ -8,9 +8,13 @@
 #include <QWidget>
 
 #include <atomic>
+#include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 
 class QComboBox;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QListWidget;
@@ -21,6 +25,7 @@ class QTableWidget;
 namespace tinyforge::devices {
 struct ProbeScan;
 class ProbeWatcher;
+struct UnknownHostKey;
 }  // namespace tinyforge::devices
 
 namespace tinyforge::ui {
@@ -39,7 +44,14 @@ public:
     /// Offers `dir` (a run folder) and selects it.
     void addRun(const QString& dir);
     void setBoard(const QString& id);
-    void setBackend(const QString& backend);  ///< "qemu", "dfu" or "stlink"
+    void setBackend(const QString& backend);  ///< "qemu", "dfu", "stlink" or "ssh" (Linux boards)
+    /// SSH to a Linux board: USER@HOST[:PORT], a key file ("" = the agent, then ~/.ssh) and known_hosts ("" = ~/.ssh's).
+    void setSshTarget(const QString& host, const QString& identity, const QString& knownHosts);
+
+    using HostKeyPrompt = std::function<bool(const devices::UnknownHostKey&)>;
+    using PasswordPrompt = std::function<std::optional<std::string>(const QString& prompt)>;
+    /// Replaces the dialogs that ask whether to trust a new host and for a password (both run on the GUI thread).
+    void setPrompts(HostKeyPrompt hostKey, PasswordPrompt password);
     /// Builds, flashes (or emulates) and profiles; `profiled`, `failed` or `cancelled` follows.
     void flashAndProfile();
     /// Asks a running Flash & Profile to stop at its next flash block.
@@ -76,7 +88,10 @@ private:
     RunPicker* m_run;
     BoardPicker* m_board;
     QComboBox* m_backend;
-    QLineEdit *m_device, *m_serialPort;
+    QLineEdit *m_device, *m_serialPort, *m_host, *m_identity, *m_knownHosts;
+    QFormLayout* m_form;
+    HostKeyPrompt m_hostKeyPrompt;
+    PasswordPrompt m_passwordPrompt;
     QListWidget* m_probes;
     QLabel* m_probeStatus;
     QProgressBar *m_flash, *m_ram, *m_flashProgress;
