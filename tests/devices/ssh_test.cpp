@@ -4,6 +4,7 @@
 #include "core/error.h"
 #include "devices/deploy/deploy_run.h"
 #include "devices/device_error.h"
+#include "devices/toolchain/child_process.h"
 #include "devices/transport/ssh_session.h"
 #include "support/test_sshd.h"
 #include "tests/support/fixtures.h"
@@ -12,8 +13,13 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include <random>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <set>
+#include <thread>
 
 namespace fx = tinyforge::test;
 using namespace tinyforge::devices;
@@ -170,6 +176,50 @@ TEST_CASE("ssh: a key the board does not accept, a missing key and a closed port
     SshTarget closed = sshd.target();
     closed.port = 1;  // nothing listens there
     CHECK_THAT(errorOf([&] { SshSession(closed, sshd.options()); }), Contains(closed.describe() + ": cannot connect"));
+}
+
+TEST_CASE("ssh: with no key file given, the agent's key logs in", "[ssh]") {
+    fx::TestSshd sshd;
+    fx::TempDir dir;
+    const std::string socket = (dir / "agent.sock").string();
+    tinyforge::devices::ChildProcess agent({"ssh-agent", "-D", "-a", socket});
+    for (int i = 0; i < 100 && !std::filesystem::exists(socket); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    // An empty home: no default keys in ~/.ssh can be what logs in.
+    const std::string savedHome = std::getenv("HOME") ? std::getenv("HOME") : "";
+    setenv("HOME", dir.path().c_str(), 1);
+    setenv("SSH_AUTH_SOCK", socket.c_str(), 1);
+    SshOptions options = sshd.options();
+    options.identity.clear();
+    const std::string before = errorOf([&] { SshSession(sshd.target(), options); });  // the agent holds no key yet
+    const auto added = fx::runProcess({"ssh-add", sshd.clientKey().string()});
+    std::string loggedIn = "(not run)";
+    if (added.exitCode == 0) loggedIn = SshSession(sshd.target(), options).run({"echo", "agent"}).out;
+    unsetenv("SSH_AUTH_SOCK");
+    setenv("HOME", savedHome.c_str(), 1);
+    CHECK_THAT(before, Contains("authentication refused (tried the agent's keys"));
+    INFO(added.err);
+    CHECK(loggedIn == "agent\n");
+}
+
+TEST_CASE("ssh: a host that accepts the connection but never answers times out", "[ssh][bad-input]") {
+    // A listening socket that nobody accepts from: the kernel completes the handshake, no SSH banner ever comes.
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    REQUIRE(listen(fd, 4) == 0);
+    REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+    SshTarget silent = SshTarget::parse("pi@127.0.0.1:" + std::to_string(ntohs(address.sin_port)));
+    SshOptions options;
+    options.connectTimeout = std::chrono::seconds(1);
+    const auto start = std::chrono::steady_clock::now();
+    const std::string error = errorOf([&] { SshSession(silent, options); });
+    const auto waited = std::chrono::steady_clock::now() - start;
+    close(fd);
+    CHECK_THAT(error, Contains(silent.describe() + ": cannot connect"));
+    CHECK(waited < std::chrono::seconds(10));
 }
 
 TEST_CASE("deploy over SSH profiles an Iris run on an aarch64 board and records it", "[ssh][deploy][e2e]") {
