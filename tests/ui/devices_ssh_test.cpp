@@ -58,3 +58,26 @@ TEST_CASE("Devices page: a Raspberry Pi over SSH, its new host key trusted when 
     CHECK(askedAbout.empty());
     CHECK(page.resultRows() == 1);
 }
+
+TEST_CASE("Devices page: closed while the worker is about to ask about a host, it answers no and does not hang", "[ui][devices][ssh]") {
+    fx::TestSshd sshd;
+    fx::TempDir dir;
+    const auto run = dir / "iris";
+    REQUIRE(fx::cli({"run", TINYFORGE_RESOURCE_DIR "/recipes/iris-distill.json", "--out", run.string(), "--set", "train.epochs=2", "--set",
+                     "export.formats=[]"}).exitCode == 0);
+    const std::string summaryBefore = fx::readText(run / "summary.json");
+    bool asked = false;
+    {
+        DevicesPage page;
+        page.addRun(QString::fromStdString(run.string()));
+        page.setBoard("rpi4");
+        page.setSshTarget(QString::fromStdString(sshd.hostArgument()), QString::fromStdString(sshd.clientKey().string()),
+                          QString::fromStdString((dir / "known_hosts").string()));
+        page.setPrompts([&](const tinyforge::devices::UnknownHostKey&) { return asked = true; }, [](const QString&) { return std::nullopt; });
+        page.flashAndProfile();
+        REQUIRE(page.busy());
+    }  // destroyed while the worker builds and connects: the question it sends is answered "no"
+    CHECK_FALSE(asked);
+    CHECK(fx::readText(run / "summary.json") == summaryBefore);
+    CHECK_FALSE(std::filesystem::exists(dir / "known_hosts"));
+}

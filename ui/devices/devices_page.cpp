@@ -1,6 +1,7 @@
 #include "ui/devices/devices_page.h"
 
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QFile>
 #include <QFormLayout>
 #include <QFutureWatcher>
@@ -174,7 +175,11 @@ void DevicesPage::setPrompts(HostKeyPrompt hostKey, PasswordPrompt password) {
 DevicesPage::~DevicesPage() {
     m_watcher.reset();  // joins its thread: no scan is posted after this
     if (m_cancelRequested) *m_cancelRequested = true;
-    m_running.waitForFinished();  // the worker posts progress to this page until it ends
+    m_closing = true;
+    for (auto* watcher : findChildren<QFutureWatcherBase*>()) QObject::disconnect(watcher, nullptr, this, nullptr);
+    // The worker may be waiting on this thread for an answer (trust this host? a password?): keep answering, "no",
+    // until it ends, instead of blocking on it.
+    while (!m_running.isFinished()) QCoreApplication::processEvents(QEventLoop::ExcludeUserInputEvents, 20);
 }
 
 void DevicesPage::showEvent(QShowEvent* event) {
@@ -291,13 +296,14 @@ void DevicesPage::flashAndProfile() {
         // The worker thread asks on the GUI thread and waits for the answer; a password is used once, never kept.
         options.ssh.trustUnknownHost = [this](const devices::UnknownHostKey& key) {
             bool trusted = false;
-            QMetaObject::invokeMethod(this, [this, &key] { return m_hostKeyPrompt(key); }, Qt::BlockingQueuedConnection, &trusted);
+            QMetaObject::invokeMethod(this, [this, &key] { return !m_closing && m_hostKeyPrompt(key); }, Qt::BlockingQueuedConnection, &trusted);
             return trusted;
         };
         options.ssh.askPassword = [this](const std::string& prompt) {
             std::optional<std::string> password;
-            QMetaObject::invokeMethod(this, [this, &prompt] { return m_passwordPrompt(QString::fromStdString(prompt)); }, Qt::BlockingQueuedConnection,
-                                      &password);
+            QMetaObject::invokeMethod(
+                this, [this, &prompt] { return m_closing ? std::nullopt : m_passwordPrompt(QString::fromStdString(prompt)); },
+                Qt::BlockingQueuedConnection, &password);
             return password;
         };
         options.ssh.askPassphrase = options.ssh.askPassword;

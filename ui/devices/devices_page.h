@@ -39,7 +39,7 @@ class DevicesPage : public QWidget {
     Q_OBJECT
 public:
     explicit DevicesPage(QWidget* parent = nullptr);
-    ~DevicesPage() override;  ///< cancels a flash in progress and waits for its worker
+    ~DevicesPage() override;  ///< cancels a flash or upload in progress and waits for its worker
 
     /// Offers `dir` (a run folder) and selects it.
     void addRun(const QString& dir);
@@ -91,6 +91,7 @@ private:
     QLineEdit *m_device, *m_serialPort, *m_host, *m_identity, *m_knownHosts;
     QFormLayout* m_form;
     HostKeyPrompt m_hostKeyPrompt;
+    bool m_closing = false;  // set by the destructor: questions still queued from the worker are answered "no"
     PasswordPrompt m_passwordPrompt;
     QListWidget* m_probes;
     QLabel* m_probeStatus;
