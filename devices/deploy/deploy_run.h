@@ -35,7 +35,7 @@ struct DeployOptions {
 /// Throws DeviceError (unknown board or backend, build, flash or run failure), DataError (not a run, no quantized
 /// model) or Cancelled (progress returned false).
 /// With buildOnly: {"board", "firmware", "flash_bytes", "ram_bytes", "text_bytes", "data_bytes", "bss_bytes"}.
-/// Linux boards (see deploy_linux.h): {"board", "backend": "ssh", "host", "latency_ms", "latency_ms_p90",
+/// Linux boards (see devices/linux/linux_runner.h): {"board", "backend": "ssh", "host", "latency_ms", "latency_ms_p90",
 /// "latency_ms_p99", "peak_rss_bytes", "flash_bytes" (the runner's size), "ram_bytes" (its peak RSS), "arena_bytes",
 /// "accuracy", "samples", "identical", "counter", "runner"}.
 nlohmann::json deployRun(const std::filesystem::path& runDir, const DeployOptions& options);

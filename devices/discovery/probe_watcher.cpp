@@ -39,36 +39,15 @@ constexpr KnownId kKnownIds[] = {
     {0xdf11, ProbeKind::dfuBootloader, "STM32 system bootloader (DFU)"},
 };
 
-// The serial number as ASCII; "" when the device cannot be opened (no udev rule yet) or has none.
-std::string readSerial(libusb_device* device, std::uint8_t index) {
-    if (index == 0) return {};
-    libusb_device_handle* handle = nullptr;
-    if (libusb_open(device, &handle) != 0) return {};
-    unsigned char text[128] = {};
-    const int n = libusb_get_string_descriptor_ascii(handle, index, text, sizeof text);
-    libusb_close(handle);
-    return n > 0 ? std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(n)) : std::string();
-}
-
 std::vector<ConnectedProbe> scanProbes(UsbContext& context, const std::vector<ConnectedProbe>& known) {
-    libusb_device** list = nullptr;
-    const ssize_t count = libusb_get_device_list(context.raw(), &list);
-    if (count < 0) throw DeviceError(std::string("libusb: cannot list devices: ") + libusb_strerror(static_cast<int>(count)));
     std::vector<ConnectedProbe> probes;
-    for (ssize_t i = 0; i < count; ++i) {
-        libusb_device_descriptor d{};
-        if (libusb_get_device_descriptor(list[i], &d) != 0) continue;
-        const auto kind = classifyUsbId(d.idVendor, d.idProduct);
+    for (const UsbDeviceId& id : listUsbDevices(context)) {  // in bus/address order
+        const auto kind = classifyUsbId(id.vendor, id.product);
         if (!kind) continue;
-        ConnectedProbe probe{{libusb_get_bus_number(list[i]), libusb_get_device_address(list[i]), d.idVendor, d.idProduct}, kind->first, kind->second, {}};
         // Opening a device is not free (and wakes it); a probe already seen at this address keeps its serial.
-        const auto seen = std::find_if(known.begin(), known.end(), [&](const ConnectedProbe& k) { return k.usb == probe.usb; });
-        probe.serial = seen != known.end() ? seen->serial : readSerial(list[i], d.iSerialNumber);
-        probes.push_back(std::move(probe));
+        const auto seen = std::find_if(known.begin(), known.end(), [&](const ConnectedProbe& k) { return k.usb == id; });
+        probes.push_back({id, kind->first, kind->second, seen != known.end() ? seen->serial : readUsbSerialNumber(context, id)});
     }
-    libusb_free_device_list(list, 1);
-    std::sort(probes.begin(), probes.end(),
-              [](const auto& a, const auto& b) { return std::tie(a.usb.bus, a.usb.address) < std::tie(b.usb.bus, b.usb.address); });
     return probes;
 }
 

@@ -53,16 +53,14 @@ StLinkFlasher::StLinkFlasher(const Board& board, fs::path workDir, std::string p
 }
 
 std::vector<std::string> StLinkFlasher::command(const fs::path& image, std::uint32_t address) const {
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "0x%08x", address);
     if (m_tool == "st-flash") {
-        char hex[16];
-        std::snprintf(hex, sizeof hex, "0x%08x", address);
         std::vector<std::string> argv{"st-flash", "--reset"};
         if (!m_probeSerial.empty()) argv.insert(argv.end(), {"--serial", m_probeSerial});
         argv.insert(argv.end(), {"write", image.string(), hex});
         return argv;
     }
-    char hex[16];
-    std::snprintf(hex, sizeof hex, "0x%08x", address);
     std::vector<std::string> argv{"openocd", "-f", "interface/stlink.cfg"};
     if (!m_probeSerial.empty()) argv.insert(argv.end(), {"-c", "adapter serial " + m_probeSerial});
     // OpenOCD's Tcl reads the path in braces, so spaces in it stay one word.

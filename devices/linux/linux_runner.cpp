@@ -81,7 +81,7 @@ nlohmann::json profileOverSsh(const Board& board, const LinuxRunner& runner, Ssh
     // In the board's $TMPDIR (else /tmp), as mktemp -t does.
     const auto made = ssh.run({"mktemp", "-d", "-t", "tinyforge.XXXXXXXX"}, std::chrono::seconds(30));
     const std::string folder = lastLineOf(made.out);
-    if (made.exitCode != 0 || folder.front() != '/' || folder.find("/tinyforge.") == std::string::npos) {
+    if (made.exitCode != 0 || folder.empty() || folder.front() != '/' || folder.find("/tinyforge.") == std::string::npos) {
         throw DeviceError(host + ": cannot create a work folder (mktemp -d -t tinyforge.XXXXXXXX): " + made.err);
     }
     RemoteFolder work(ssh, folder);

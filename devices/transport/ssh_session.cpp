@@ -239,12 +239,12 @@ SshSession::SshSession(const SshTarget& target, const SshOptions& options) : m_i
     const fs::path knownHosts = options.knownHosts.empty() ? defaultKnownHosts() : options.knownHosts;
     const long timeout = static_cast<long>(options.connectTimeout.count());
     const int port = target.port;
-    const int noConfig = 0;
+    const bool processConfig = false;
     ssh_options_set(s, SSH_OPTIONS_HOST, target.host.c_str());
     ssh_options_set(s, SSH_OPTIONS_PORT, &port);
     ssh_options_set(s, SSH_OPTIONS_USER, target.user.c_str());
     ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &timeout);
-    ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &noConfig);  // what the studio does does not depend on ~/.ssh/config
+    ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &processConfig);  // what the studio does does not depend on ~/.ssh/config
     ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, knownHosts.c_str());
     if (!options.knownHosts.empty()) ssh_options_set(s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");  // only the file given
     if (ssh_connect(s) != SSH_OK) m_impl->fail("cannot connect");

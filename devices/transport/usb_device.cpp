@@ -45,6 +45,25 @@ std::vector<UsbDeviceId> listUsbDevices(UsbContext& context) {
     return ids;
 }
 
+std::string readUsbSerialNumber(UsbContext& context, const UsbDeviceId& id) {
+    libusb_device** list = nullptr;
+    const ssize_t count = libusb_get_device_list(context.raw(), &list);
+    std::string serial;
+    for (ssize_t i = 0; i < count; ++i) {
+        if (libusb_get_bus_number(list[i]) != id.bus || libusb_get_device_address(list[i]) != id.address) continue;
+        libusb_device_descriptor d{};
+        libusb_device_handle* handle = nullptr;
+        if (libusb_get_device_descriptor(list[i], &d) != 0 || d.iSerialNumber == 0 || libusb_open(list[i], &handle) != 0) break;
+        unsigned char text[128] = {};
+        const int n = libusb_get_string_descriptor_ascii(handle, d.iSerialNumber, text, sizeof text);
+        libusb_close(handle);
+        if (n > 0) serial.assign(reinterpret_cast<const char*>(text), static_cast<std::size_t>(n));
+        break;
+    }
+    if (count >= 0) libusb_free_device_list(list, 1);
+    return serial;
+}
+
 bool usbDeviceVanished(int code) { return code == LIBUSB_ERROR_NO_DEVICE; }
 
 UsbDevice::UsbDevice(UsbContext& context, const UsbDeviceId& id) : m_id(id) {

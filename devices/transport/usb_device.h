@@ -39,6 +39,9 @@ struct UsbDeviceId {
 /// Every device libusb sees, in bus/address order.
 std::vector<UsbDeviceId> listUsbDevices(UsbContext& context);
 
+/// The device's serial number string; "" when it has none or cannot be opened (no udev rule yet). Never throws.
+std::string readUsbSerialNumber(UsbContext& context, const UsbDeviceId& id);
+
 /// One alternate setting of one interface of the active configuration.
 struct UsbAltSetting {
     int interfaceNumber = 0;
