@@ -19,4 +19,5 @@ add_library(tinyforge::flags ALIAS tinyforge_flags)
 target_compile_features(tinyforge_flags INTERFACE cxx_std_20)
 target_include_directories(tinyforge_flags INTERFACE ${PROJECT_SOURCE_DIR})
 target_compile_options(tinyforge_flags INTERFACE
-  $<$<CXX_COMPILER_ID:GNU,Clang>:-Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor>)
+  $<$<CXX_COMPILER_ID:GNU,Clang>:-Wall -Wextra -Wpedantic -Wshadow>
+  $<$<COMPILE_LANG_AND_ID:CXX,GNU,Clang>:-Wnon-virtual-dtor>)

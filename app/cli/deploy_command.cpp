@@ -99,10 +99,12 @@ void addDeployCommand(CLI::App& app, CommandAction& selected) {
                              static_cast<long long>(entry["identical"].get<std::int64_t>()), static_cast<long long>(entry["samples"].get<std::int64_t>()));
                 return entry["identical"] == entry["samples"] ? 0 : 1;
             }
-            std::fprintf(stderr, "%s: %lld %s per inference, %lld of %lld samples identical to the reference\n",
+            std::fprintf(stderr, "%s: %lld %s per inference, %.4f ms at %.0f MHz, %lld of %lld samples identical to the reference\n",
                          entry["board"].get<std::string>().c_str(), static_cast<long long>(entry["latency_cycles"].get<std::int64_t>()),
-                         entry["counter"].get<std::string>().c_str(), static_cast<long long>(entry["identical"].get<std::int64_t>()),
+                         entry["counter"].get<std::string>().c_str(), entry["latency_ms"].get<double>(),
+                         static_cast<double>(entry["clock_hz"].get<std::int64_t>()) / 1e6, static_cast<long long>(entry["identical"].get<std::int64_t>()),
                          static_cast<long long>(entry["samples"].get<std::int64_t>()));
+            if (entry.contains("clock_note")) std::fprintf(stderr, "note: %s\n", entry["clock_note"].get<std::string>().c_str());
             return entry["identical"] == entry["samples"] ? 0 : 1;
         };
     });

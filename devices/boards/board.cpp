@@ -43,6 +43,103 @@ private:
     const fs::path& file_;
 };
 
+
+// Addresses and masks are written in hex, as data sheets give them: "0x40011000".
+std::uint64_t hexField(const json& holder, const char* key, const std::string& name, const BoardFields& fields) {
+    if (!holder.is_object() || !holder.contains(key) || !holder.at(key).is_string()) fields.fail(name, "must be hex such as \"0x40011000\"");
+    const std::string text = holder.at(key).get<std::string>();
+    std::size_t used = 0;
+    std::uint64_t value = 0;
+    try {
+        value = std::stoull(text, &used, 16);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (text.rfind("0x", 0) != 0 || used != text.size() || value > 0xFFFFFFFFu) fields.fail(name, "must be hex such as \"0x40011000\" (32 bits)");
+    return value;
+}
+
+std::uint64_t positiveField(const json& holder, const char* key, const std::string& name, const std::string& meaning, const BoardFields& fields) {
+    if (!holder.contains(key) || !holder.at(key).is_number_unsigned() || holder.at(key).get<std::uint64_t>() == 0) fields.fail(name, "must be " + meaning);
+    return holder.at(key).get<std::uint64_t>();
+}
+
+BoardUart parseUart(const json& uart, const BoardFields& fields) {
+    BoardUart result;
+    const auto address = [&](const char* key) { return hexField(uart, key, std::string("uart.") + key, fields); };
+    result.base = address("base");
+    result.rccRegister = address("rcc_register");
+    result.layout = uart.value("layout", "");
+    if (result.layout != "f4" && result.layout != "v2" && result.layout != "lpuart") fields.fail("uart.layout", "must be \"f4\", \"v2\" or \"lpuart\"");
+    if (!uart.contains("rcc_bit") || !uart.at("rcc_bit").is_number_unsigned() || uart.at("rcc_bit").get<int>() > 31) {
+        fields.fail("uart.rcc_bit", "must be a bit number 0..31");
+    }
+    result.rccBit = uart.at("rcc_bit").get<int>();
+    result.clockHz = positiveField(uart, "clock_hz", "uart.clock_hz", "the UART's clock in Hz once the board's clock is set up", fields);
+    result.resetClockHz = uart.contains("reset_clock_hz")
+                              ? positiveField(uart, "reset_clock_hz", "uart.reset_clock_hz", "the UART's clock in Hz after reset", fields)
+                              : result.clockHz;
+    if (uart.contains("setup")) {
+        if (!uart.at("setup").is_array()) fields.fail("uart.setup", "must be a list of {\"register\", \"clear\", \"set\"}");
+        for (std::size_t i = 0; i < uart.at("setup").size(); ++i) {
+            const json& write = uart.at("setup").at(i);
+            const std::string name = "uart.setup[" + std::to_string(i) + "].";
+            result.setup.push_back({hexField(write, "register", name + "register", fields),
+                                    write.contains("clear") ? hexField(write, "clear", name + "clear", fields) : 0,
+                                    hexField(write, "set", name + "set", fields)});
+        }
+    }
+    return result;
+}
+
+// {"register", "clear", "set"} writes, {"wait", "mask", "value"} waits, {"spin": loops} pauses; each may carry a "note".
+ClockStep parseClockStep(const json& step, const std::string& name, const BoardFields& fields) {
+    if (!step.is_object()) fields.fail(name, "must be an object");
+    const int kinds = static_cast<int>(step.contains("register")) + static_cast<int>(step.contains("wait")) + static_cast<int>(step.contains("spin"));
+    if (kinds != 1) fields.fail(name, "must have exactly one of \"register\" (a write), \"wait\" or \"spin\"");
+    ClockStep result;
+    if (step.contains("note")) {
+        if (!step.at("note").is_string()) fields.fail(name + ".note", "must be text");
+        result.note = step.at("note").get<std::string>();
+    }
+    if (step.contains("register")) {
+        result.kind = ClockStep::Kind::Write;
+        result.address = hexField(step, "register", name + ".register", fields);
+        result.mask = step.contains("clear") ? hexField(step, "clear", name + ".clear", fields) : 0;
+        result.value = hexField(step, "set", name + ".set", fields);
+    } else if (step.contains("wait")) {
+        result.kind = ClockStep::Kind::Wait;
+        result.address = hexField(step, "wait", name + ".wait", fields);
+        result.mask = hexField(step, "mask", name + ".mask", fields);
+        result.value = hexField(step, "value", name + ".value", fields);
+        if (result.mask == 0) fields.fail(name + ".mask", "must select at least one bit");
+        if (result.value & ~result.mask) fields.fail(name + ".value", "has bits outside the mask, so the wait could never end");
+    } else {
+        result.kind = ClockStep::Kind::Spin;
+        result.value = positiveField(step, "spin", name + ".spin", "a loop count >= 1", fields);
+        if (result.value > 0xFFFFFFFFu) fields.fail(name + ".spin", "must fit in 32 bits");
+    }
+    return result;
+}
+
+BoardClock parseClock(const json& clock, const Board& board, const BoardFields& fields) {
+    if (!clock.is_object()) fields.fail("clock", "must be an object with \"reset_hz\", \"hz\" and \"setup\"");
+    BoardClock result;
+    result.resetHz = positiveField(clock, "reset_hz", "clock.reset_hz", "the core clock in Hz after reset", fields);
+    result.hz = positiveField(clock, "hz", "clock.hz", "the core clock in Hz once set up", fields);
+    if (result.hz > static_cast<std::uint64_t>(board.clockMhz) * 1000000u) {
+        fields.fail("clock.hz", "is " + std::to_string(result.hz) + " Hz, above the part's " + std::to_string(board.clockMhz) + " MHz (clock_mhz)");
+    }
+    if (clock.contains("setup")) {
+        if (!clock.at("setup").is_array()) fields.fail("clock.setup", "must be a list of steps");
+        for (std::size_t i = 0; i < clock.at("setup").size(); ++i) {
+            result.setup.push_back(parseClockStep(clock.at("setup").at(i), "clock.setup[" + std::to_string(i) + "]", fields));
+        }
+    }
+    if (result.setup.empty() && result.hz != result.resetHz) fields.fail("clock.setup", "is empty, so the core stays at reset_hz; hz must equal it");
+    return result;
+}
+
 }  // namespace
 
 Board loadBoard(const fs::path& file) {
@@ -90,48 +187,9 @@ Board loadBoard(const fs::path& file) {
             }
         }
     }
-    if (object.contains("uart")) {
-        const json& uart = object.at("uart");
-        // Addresses and masks are written in hex, as data sheets give them: "0x40011000".
-        const auto hexField = [&](const json& holder, const char* key, const std::string& name) -> std::uint64_t {
-            if (!holder.is_object() || !holder.contains(key) || !holder.at(key).is_string()) fields.fail(name, "must be hex such as \"0x40011000\"");
-            const std::string text = holder.at(key).get<std::string>();
-            std::size_t used = 0;
-            std::uint64_t value = 0;
-            try {
-                value = std::stoull(text, &used, 16);
-            } catch (const std::exception&) {
-                used = 0;
-            }
-            if (text.rfind("0x", 0) != 0 || used != text.size() || value > 0xFFFFFFFFu) fields.fail(name, "must be hex such as \"0x40011000\" (32 bits)");
-            return value;
-        };
-        const auto address = [&](const char* key) { return hexField(uart, key, std::string("uart.") + key); };
-        board.uart.base = address("base");
-        board.uart.rccRegister = address("rcc_register");
-        board.uart.layout = uart.value("layout", "");
-        if (board.uart.layout != "f4" && board.uart.layout != "v2" && board.uart.layout != "lpuart") {
-            fields.fail("uart.layout", "must be \"f4\", \"v2\" or \"lpuart\"");
-        }
-        if (!uart.contains("rcc_bit") || !uart.at("rcc_bit").is_number_unsigned() || uart.at("rcc_bit").get<int>() > 31) {
-            fields.fail("uart.rcc_bit", "must be a bit number 0..31");
-        }
-        board.uart.rccBit = uart.at("rcc_bit").get<int>();
-        if (!uart.contains("clock_hz") || !uart.at("clock_hz").is_number_unsigned() || uart.at("clock_hz").get<std::uint64_t>() == 0) {
-            fields.fail("uart.clock_hz", "must be the UART's clock in Hz after reset");
-        }
-        board.uart.clockHz = uart.at("clock_hz").get<std::uint64_t>();
-        if (uart.contains("setup")) {
-            if (!uart.at("setup").is_array()) fields.fail("uart.setup", "must be a list of {\"register\", \"clear\", \"set\"}");
-            for (std::size_t i = 0; i < uart.at("setup").size(); ++i) {
-                const json& write = uart.at("setup").at(i);
-                const std::string name = "uart.setup[" + std::to_string(i) + "].";
-                board.uart.setup.push_back({hexField(write, "register", name + "register"),
-                                            write.contains("clear") ? hexField(write, "clear", name + "clear") : 0,
-                                            hexField(write, "set", name + "set")});
-            }
-        }
-    }
+    if (object.contains("uart")) board.uart = parseUart(object.at("uart"), fields);
+    board.clock.resetHz = board.clock.hz = static_cast<std::uint64_t>(board.clockMhz) * 1000000u;
+    if (object.contains("clock")) board.clock = parseClock(object.at("clock"), board, fields);
     return board;
 }
 

@@ -24,10 +24,31 @@ struct BoardUart {
     std::string layout;
     std::uint64_t rccRegister = 0;  ///< the RCC enable register of the peripheral
     int rccBit = 0;
-    std::uint64_t clockHz = 0;      ///< its kernel clock after reset (the baud-rate divider's input)
+    std::uint64_t clockHz = 0;       ///< its kernel clock (the baud-rate divider's input) once the board's clock is set up
+    std::uint64_t resetClockHz = 0;  ///< ... and after reset, used when the clock set-up did not complete
     /// Writes done in order before the UART starts: the GPIO port's clock, the TX pin's mode and alternate function,
     /// a power domain the port needs. Empty when the pin needs no set-up (QEMU).
     std::vector<RegisterWrite> setup;
+};
+
+/// One step of the board's clock set-up, run in order by the firmware (resources/firmware/profile/clock_setup.c).
+struct ClockStep {
+    enum class Kind { Write, Wait, Spin };
+    Kind kind = Kind::Write;
+    std::uint64_t address = 0;  ///< Write, Wait: the register
+    std::uint64_t mask = 0;     ///< Write: bits cleared; Wait: bits compared
+    std::uint64_t value = 0;    ///< Write: bits set; Wait: what the compared bits must read; Spin: loop count
+    std::string note;           ///< why, in the reference manual's words ("PLL locked")
+    bool operator==(const ClockStep&) const = default;
+};
+
+/// How the firmware brings the core from its reset clock to its working clock (PLL, flash wait states, bus
+/// prescalers), as register writes and bounded waits. A wait that times out stops the set-up; the core then keeps its
+/// reset clock, so steps that can time out come before the steps that change the clocks.
+struct BoardClock {
+    std::uint64_t resetHz = 0;  ///< the core clock after reset (HSI, MSI)
+    std::uint64_t hz = 0;       ///< the core clock once every step ran
+    std::vector<ClockStep> setup;
 };
 
 struct Board {
@@ -48,6 +69,8 @@ struct Board {
     std::string qemuMachine;                 ///< the QEMU board that emulates it ("netduinoplus2"), or empty
     std::string openocdTarget;               ///< OpenOCD's target config for the part ("stm32f4x"), or empty
     BoardUart uart;                          ///< "uart": where the firmware reports, when described
+    /// "clock": the set-up the firmware runs first. Without one, the core is taken to run at clock_mhz.
+    BoardClock clock;
     // Linux boards: how the benchmark runner is built for them.
     std::string arch;                 ///< "aarch64", "armhf" or "x86_64"
     std::string cc;                   ///< the (cross) compiler: "aarch64-linux-gnu-gcc"

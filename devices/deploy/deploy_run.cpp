@@ -1,5 +1,7 @@
 #include "devices/deploy/deploy_run.h"
 
+#include <algorithm>
+
 #include "core/error.h"
 #include "core/io/file_bytes.h"
 #include "core/pipeline/export_run.h"
@@ -117,6 +119,16 @@ void recordDevice(const fs::path& runDir, const nlohmann::json& entry) {
     core::io::writeFileAtomically(file, text.data(), text.size());
 }
 
+// Why the core ran at its reset clock: which set-up step gave up, in the board file's words.
+std::string clockNote(const Board& board, const DeviceProfile& profile, bool emulated) {
+    const auto done = static_cast<std::size_t>(std::max<std::int64_t>(0, profile.clockStepsDone));
+    std::string note = "the clock set-up stopped at clock.setup[" + std::to_string(done) + "]";
+    if (done < board.clock.setup.size() && !board.clock.setup[done].note.empty()) note += " (" + board.clock.setup[done].note + ")";
+    note += ", so the core ran at its reset clock of " + std::to_string(profile.clockHz) + " Hz";
+    if (emulated) note += "; QEMU does not model this part's clock controller";
+    return note;
+}
+
 }  // namespace
 
 nlohmann::json deployRun(const fs::path& runDir, const DeployOptions& options) {
@@ -172,11 +184,13 @@ nlohmann::json deployRun(const fs::path& runDir, const DeployOptions& options) {
     const std::string output = emulated ? runOnQemu(board, segments, options.progress) : runOnBoard(board, backend, options, work, segments);
     const DeviceProfile profile = parseProfile(output, emulated ? "qemu-system-arm -M " + board.qemuMachine : board.id + " over " + backend);
 
-    const nlohmann::json entry{
+    nlohmann::json entry{
         {"board", board.id},
         {"backend", backend},
         {"latency_cycles", profile.cyclesMedian},
-        {"latency_ms", static_cast<double>(profile.cyclesMedian) / (board.clockMhz * 1000.0)},
+        {"latency_ms", static_cast<double>(profile.cyclesMedian) * 1000.0 / static_cast<double>(profile.clockHz)},
+        {"clock_hz", profile.clockHz},
+        {"clock_configured", profile.clockConfigured},
         {"counter", profile.counter == "dwt" ? "core cycles (DWT)"
                     : emulated             ? "instructions (QEMU -icount counts instructions, not cycles)"
                                            : "core cycles (SysTick)"},
@@ -190,6 +204,7 @@ nlohmann::json deployRun(const fs::path& runDir, const DeployOptions& options) {
         {"firmware", fs::absolute(image.elf).string()},
         {"console", board.uart.base != 0 ? "uart" : "semihosting"},
     };
+    if (!profile.clockConfigured) entry["clock_note"] = clockNote(board, profile, emulated);
     recordDevice(runDir, entry);
     return entry;
 }

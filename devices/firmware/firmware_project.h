@@ -22,6 +22,10 @@ std::string linkerScript(const Board& board);
 /// uart_setup.h: the board's UART pin set-up (uart.setup) as a table of register writes for console.c.
 std::string uartSetupHeader(const Board& board);
 
+/// board_clock.h: the board's clock set-up (clock.setup) as the step table tf_clock_run carries out, with the core
+/// clock after it (TF_CLOCK_HZ) and after reset (TF_CLOCK_RESET_HZ).
+std::string boardClockHeader(const Board& board);
+
 /// Writes the project into `projectDir`: the model's C files from `modelDir` (a C export with embedded test
 /// vectors), start-up, semihosting, the harness, board.ld and a Makefile. Throws DeviceError naming what is missing.
 void writeFirmwareProject(const Board& board, const std::filesystem::path& modelDir, const std::filesystem::path& projectDir);

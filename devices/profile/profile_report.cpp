@@ -29,7 +29,11 @@ DeviceProfile parseProfile(const std::string& output, const std::string& source)
             p.cyclesMax = event.at("cycles_max").get<std::int64_t>();
             p.stackBytes = event.at("stack_bytes").get<std::int64_t>();
             p.arenaBytes = event.at("arena_bytes").get<std::int64_t>();
+            p.clockHz = event.at("clock_hz").get<std::int64_t>();
+            p.clockConfigured = event.at("clock_configured").get<bool>();
+            p.clockStepsDone = event.at("clock_steps_done").get<std::int64_t>();
             if (p.samples <= 0) throw DeviceError(source + ": the summary reports no samples");
+            if (p.clockHz <= 0) throw DeviceError(source + ": the summary reports no core clock");
             return p;
         } catch (const nlohmann::json::exception& e) {
             throw DeviceError(source + ": a summary line the studio cannot read (" + e.what() + "): " + line);

@@ -135,3 +135,51 @@ TEST_CASE("Linux boards name their architecture, cross compiler and core flags",
     CHECK_THAT(errorFor(replaced(withArch, "[\"-O2\"]", "[\"; rm -rf /\"]")), Contains("\"cflags\""));
     CHECK_THAT(errorFor(replaced(withArch, "[\"-O2\"]", "\"-O2\"")), Contains("\"cflags\""));
 }
+
+TEST_CASE("A board's clock set-up is read as writes, waits and spins, and a wrong one is refused by field", "[devices][boards][bad-input]") {
+    const auto boards = loadBoards(TINYFORGE_RESOURCE_DIR "/boards");
+    for (const auto& board : boards) {
+        if (board.kind != "mcu") continue;
+        INFO(board.id);
+        CHECK((board.clock.hz == static_cast<std::uint64_t>(board.clockMhz) * 1000000u || board.id == "stm32h743"));
+        CHECK(board.clock.resetHz < board.clock.hz);
+        CHECK(board.uart.resetClockHz <= board.clock.resetHz);
+        CHECK(board.clock.setup.size() >= 5);
+    }
+    // The H743 runs at 400 MHz at voltage scale 1; its 480 MHz needs scale 0, only on revision V silicon.
+    CHECK(findBoard(boards, "stm32h743").clock.hz == 400000000);
+
+    const std::string clock = R"(, "clock": {"reset_hz": 4000000, "hz": 80000000, "setup": [
+        {"register": "0x40021000", "set": "0x100", "note": "HSI16 on"},
+        {"wait": "0x40021000", "mask": "0x400", "value": "0x400"},
+        {"spin": 100}]}})";
+    fx::TempDir dir;
+    fx::writeText(dir / "demo.json", replaced(kGoodBoard, "}", clock));
+    const BoardClock parsed = loadBoard(dir / "demo.json").clock;
+    CHECK(parsed.resetHz == 4000000);
+    CHECK(parsed.hz == 80000000);
+    REQUIRE(parsed.setup.size() == 3);
+    CHECK(parsed.setup[0] == ClockStep{ClockStep::Kind::Write, 0x40021000, 0, 0x100, "HSI16 on"});
+    CHECK(parsed.setup[1] == ClockStep{ClockStep::Kind::Wait, 0x40021000, 0x400, 0x400, ""});
+    CHECK(parsed.setup[2] == ClockStep{ClockStep::Kind::Spin, 0, 0, 100, ""});
+    // Without a clock block the core is taken to run at clock_mhz.
+    fx::writeText(dir / "demo.json", kGoodBoard);
+    CHECK(loadBoard(dir / "demo.json").clock.hz == 80000000);
+    CHECK(loadBoard(dir / "demo.json").clock.setup.empty());
+
+    const auto errorWith = [&](const std::string& from, const std::string& to) { return errorFor(replaced(kGoodBoard, "}", replaced(clock, from, to))); };
+    CHECK_THAT(errorWith("\"hz\": 80000000", "\"hz\": 96000000"), Contains("clock.hz") && Contains("above the part's 80 MHz"));
+    CHECK_THAT(errorWith("\"reset_hz\": 4000000", "\"reset_hz\": 0"), Contains("clock.reset_hz"));
+    CHECK_THAT(errorWith("\"value\": \"0x400\"", "\"value\": \"0x800\""), Contains("clock.setup[1].value") && Contains("outside the mask"));
+    CHECK_THAT(errorWith("\"mask\": \"0x400\", \"value\": \"0x400\"", "\"mask\": \"0x0\", \"value\": \"0x0\""), Contains("clock.setup[1].mask"));
+    CHECK_THAT(errorWith("{\"spin\": 100}", "{\"spin\": 0}"), Contains("clock.setup[2].spin"));
+    CHECK_THAT(errorWith("{\"spin\": 100}", "{\"spin\": 100, \"wait\": \"0x0\"}"), Contains("clock.setup[2]") && Contains("exactly one of"));
+    CHECK_THAT(errorWith("{\"spin\": 100}", "{\"note\": \"nothing\"}"), Contains("clock.setup[2]") && Contains("exactly one of"));
+    CHECK_THAT(errorWith("\"note\": \"HSI16 on\"", "\"note\": 7"), Contains("clock.setup[0].note"));
+    CHECK_THAT(errorWith("\"wait\": \"0x40021000\"", "\"wait\": \"RCC_CR\""), Contains("clock.setup[1].wait"));
+    CHECK_THAT(errorFor(replaced(kGoodBoard, "}", R"(, "clock": {"reset_hz": 4000000, "hz": 80000000, "setup": {"spin": 1}}})")),
+               Contains("clock.setup") && Contains("must be a list"));
+    CHECK_THAT(errorFor(replaced(kGoodBoard, "}", R"(, "clock": {"reset_hz": 4000000, "hz": 80000000}})")),
+               Contains("clock.setup") && Contains("hz must equal"));
+    CHECK_THAT(errorFor(replaced(kGoodBoard, "}", R"(, "clock": [4000000]})")), Contains("\"clock\" must be an object"));
+}

@@ -11,7 +11,8 @@ TEST_CASE("The firmware's profile lines are read, around other output", "[device
     const std::string output =
         "   text    data     bss     dec     hex filename\n"
         "{\"event\": \"sample\", \"index\": 0, \"cycles\": 812, \"identical\": true, \"correct\": true}\n"
-        "{\"event\": \"summary\", \"counter\": \"systick\", \"samples\": 30, \"identical\": 30, \"correct\": 29, "
+        "{\"event\": \"summary\", \"counter\": \"systick\", \"clock_hz\": 16000000, \"clock_configured\": false, "
+        "\"clock_steps_done\": 2, \"samples\": 30, \"identical\": 30, \"correct\": 29, "
         "\"cycles_min\": 800, \"cycles_median\": 803, \"cycles_max\": 812, \"stack_bytes\": 496, \"arena_bytes\": 20}\n";
     const auto p = parseProfile(output, "qemu");
     CHECK(p.counter == "systick");
@@ -19,6 +20,9 @@ TEST_CASE("The firmware's profile lines are read, around other output", "[device
     CHECK(p.correct == 29);
     CHECK(p.cyclesMedian == 803);
     CHECK(p.stackBytes == 496);
+    CHECK(p.clockHz == 16000000);
+    CHECK_FALSE(p.clockConfigured);
+    CHECK(p.clockStepsDone == 2);
 }
 
 TEST_CASE("A firmware error, a missing or damaged summary are reported by source", "[devices][profile][bad-input]") {
@@ -26,10 +30,15 @@ TEST_CASE("A firmware error, a missing or damaged summary are reported by source
     CHECK_THROWS_WITH(parseProfile("samples 3 identical 3\n", "qemu"), Contains("qemu: no profile summary"));
     CHECK_THROWS_WITH(parseProfile("{\"event\": \"summary\", \"counter\": \"dwt\", \"samples\": \"many\"}\n", "qemu"),
                       Contains("cannot read"));
-    CHECK_THROWS_WITH(parseProfile("{\"event\": \"summary\", \"counter\": \"dwt\", \"samples\": 0, \"identical\": 0, \"correct\": 0, "
-                                   "\"cycles_min\": 0, \"cycles_median\": 0, \"cycles_max\": 0, \"stack_bytes\": 0, \"arena_bytes\": 0}\n",
-                                   "qemu"),
-                      Contains("no samples"));
+    const std::string summary = "{\"event\": \"summary\", \"counter\": \"dwt\", \"clock_hz\": 80000000, \"clock_configured\": true, "
+                                "\"clock_steps_done\": 9, \"samples\": 30, \"identical\": 30, \"correct\": 30, \"cycles_min\": 1, "
+                                "\"cycles_median\": 1, \"cycles_max\": 1, \"stack_bytes\": 0, \"arena_bytes\": 0}\n";
+    const auto replaced = [&](const std::string& from, const std::string& to) { return std::string(summary).replace(summary.find(from), from.size(), to); };
+    CHECK(parseProfile(summary, "qemu").clockConfigured);
+    CHECK_THROWS_WITH(parseProfile(replaced("\"samples\": 30", "\"samples\": 0"), "qemu"), Contains("no samples"));
+    CHECK_THROWS_WITH(parseProfile(replaced("\"clock_hz\": 80000000", "\"clock_hz\": 0"), "qemu"), Contains("no core clock"));
+    CHECK_THROWS_WITH(parseProfile(replaced("\"clock_configured\": true", "\"clock_configured\": 1"), "qemu"), Contains("cannot read"));
+    CHECK_THROWS_WITH(parseProfile(replaced("\"clock_steps_done\": 9, ", ""), "qemu"), Contains("cannot read"));
 }
 
 TEST_CASE("Build flags and the linker script come from the board's data", "[devices][firmware]") {

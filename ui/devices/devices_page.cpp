@@ -262,7 +262,12 @@ void DevicesPage::showResults() {
                                                                   : tr("p99 %1 ms").arg(d.value("latency_ms_p99", 0.0), 0, 'g', 4));
         latency->setToolTip(QString::fromStdString(d.value("counter", "")));
         m_results->setItem(row, 2, latency);
-        m_results->setItem(row, 3, readOnlyCell(QString::number(d.value("latency_ms", 0.0), 'g', 4)));
+        auto* milliseconds = readOnlyCell(QString::number(d.value("latency_ms", 0.0), 'g', 4));
+        if (d.contains("clock_hz")) {  // microcontrollers: the core clock the cycles were converted at, and why if not the target
+            const QString note = QString::fromStdString(d.value("clock_note", ""));
+            milliseconds->setToolTip(tr("at %1 MHz").arg(d.value("clock_hz", std::int64_t{0}) / 1e6, 0, 'g', 4) + (note.isEmpty() ? QString() : QStringLiteral("; ") + note));
+        }
+        m_results->setItem(row, 3, milliseconds);
         m_results->setItem(row, 4, readOnlyCell(bytesText(d.value("flash_bytes", std::int64_t{0}))));
         m_results->setItem(row, 5, readOnlyCell(bytesText(d.value("ram_bytes", std::int64_t{0}))));
         m_results->setItem(row, 6, readOnlyCell(d.contains("stack_bytes") ? bytesText(d.value("stack_bytes", std::int64_t{0})) : QStringLiteral("-")));
@@ -371,6 +376,11 @@ void DevicesPage::showFlashProgress(const QString& phase, qint64 done, qint64 to
 }
 
 int DevicesPage::resultRows() const { return m_results->rowCount(); }
+
+QString DevicesPage::resultToolTip(int row, int column) const {
+    const QTableWidgetItem* item = m_results->item(row, column);
+    return item ? item->toolTip() : QString();
+}
 
 int DevicesPage::flashFitPercent() const { return m_flash->value(); }
 

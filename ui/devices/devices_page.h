@@ -63,6 +63,7 @@ public:
 
     // For tests and the status bar.
     int resultRows() const;
+    QString resultToolTip(int row, int column) const;  ///< "" for an empty cell
     int flashFitPercent() const;  ///< the flash fit bar's value in percent
     int probeRows() const;
     QString probeStatus() const;  ///< what the last USB scan found, "" before the first

@@ -4,7 +4,8 @@
 
 #if defined(TF_UART_BASE)
 /* Two STM32 USART register layouts: "f4" (SR, DR, BRR, CR1 at 0x00..0x0C; F1/F2/F4) and "v2" (CR1 at 0x00, BRR at
- * 0x0C, ISR at 0x1C, TDR at 0x28; F0/F3/F7/L4/H7). The core clock after reset drives the baud rate generator. */
+ * 0x0C, ISR at 0x1C, TDR at 0x28; F0/F3/F7/L4/H7). The baud rate divider's input is the UART's kernel clock, which
+ * the board's clock set-up raises from its reset value. */
 #define REG(offset) (*(volatile uint32_t *)((TF_UART_BASE) + (offset)))
 #if defined(TF_UART_LAYOUT_F4)
 #define UART_STATUS REG(0x00)
@@ -26,7 +27,8 @@
 #define TF_UART_BRR_SCALE 1u
 #endif
 
-void console_init(void) {
+void console_init(int clock_configured) {
+    const uint64_t clock_hz = clock_configured ? TF_UART_CLOCK_HZ : TF_UART_RESET_CLOCK_HZ;
 #if TF_UART_SETUP_COUNT > 0
     for (unsigned i = 0; i < TF_UART_SETUP_COUNT; ++i) { /* GPIO clock, TX pin mode and alternate function, ... */
         volatile uint32_t *reg = (volatile uint32_t *)tf_uart_setup[i].address;
@@ -34,7 +36,7 @@ void console_init(void) {
     }
 #endif
     *(volatile uint32_t *)(TF_UART_RCC_REGISTER) |= 1u << (TF_UART_RCC_BIT); /* the peripheral's clock */
-    UART_BRR = (uint32_t)(((uint64_t)TF_UART_CLOCK_HZ * TF_UART_BRR_SCALE + 115200 / 2) / 115200); /* 115200 baud */
+    UART_BRR = (uint32_t)((clock_hz * TF_UART_BRR_SCALE + 115200 / 2) / 115200); /* 115200 baud */
     UART_CR1 = (1u << 3) /* TE */ | (1u << (TF_UART_UE_BIT));                    /* transmitter and USART on */
 }
 
@@ -47,7 +49,7 @@ void console_write(const char *text) {
     while (*text) put(*text++);
 }
 #else
-void console_init(void) {}
+void console_init(int clock_configured) { (void)clock_configured; }
 void console_write(const char *text) { semihost_write(text); }
 #endif
 

@@ -1,11 +1,16 @@
 /* The on-device profile: runs every embedded test sample through the exported model, times each inference, checks
  * its output against the studio's integer reference, measures the peak stack by painting it, and reports JSON lines:
  *   {"event": "sample", "index": I, "cycles": N, "identical": true|false, "correct": true|false}
- *   {"event": "summary", "counter": "dwt"|"systick", "samples": N, "identical": I, "correct": C,
+ *   {"event": "summary", "counter": "dwt"|"systick", "clock_hz": F, "clock_configured": true|false,
+ *    "clock_steps_done": K, "samples": N, "identical": I, "correct": C,
  *    "cycles_min": A, "cycles_median": B, "cycles_max": D, "stack_bytes": S, "arena_bytes": R}
  * Cycles come from DWT->CYCCNT where the core has one that counts, else from SysTick at the core clock (under QEMU
  * with -icount shift=0 that clock advances once per instruction, so the figures are instructions). The lines go to
- * the board's UART, or to semihosting when no UART is configured (console.c). */
+ * the board's UART, or to semihosting when no UART is configured (console.c). The board's clock set-up runs first
+ * (board_clock.h, generated from the board file); when one of its waits runs out, the core keeps its reset clock and
+ * the summary says so. */
+#include "board_clock.h"
+#include "clock_setup.h"
 #include "console.h"
 #include "systick_clock.h"
 #include "tf_model.h"
@@ -20,7 +25,7 @@ extern uint32_t _bss_end, _stack_top;
 
 static int use_dwt;
 
-static void clock_init(void) {
+static void counter_init(void) {
 #if defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__) || defined(__ARM_ARCH_8M_MAIN__)
     DEMCR |= 1u << 24; /* TRCENA */
     DWT_CYCCNT = 0;
@@ -65,8 +70,10 @@ static uint32_t cycles[TF_TEST_COUNT];
 
 int main(void) {
     uint32_t s, identical = 0, correct = 0, i, j;
-    console_init();
-    clock_init();
+    const unsigned clock_steps_done = tf_clock_run(tf_board_clock, TF_BOARD_CLOCK_STEPS, TF_CLOCK_MAX_POLLS);
+    const int clock_configured = clock_steps_done == TF_BOARD_CLOCK_STEPS;
+    console_init(clock_configured);
+    counter_init();
     paint_stack();
     for (s = 0; s < TF_TEST_COUNT; ++s) {
         int k, same = 1, best = 0;
@@ -91,6 +98,9 @@ int main(void) {
         cycles[j] = v;
     }
     console_write(use_dwt ? "{\"event\": \"summary\", \"counter\": \"dwt\", " : "{\"event\": \"summary\", \"counter\": \"systick\", ");
+    put_field("clock_hz", clock_configured ? TF_CLOCK_HZ : TF_CLOCK_RESET_HZ, 0);
+    console_write(clock_configured ? "\"clock_configured\": true, " : "\"clock_configured\": false, ");
+    put_field("clock_steps_done", clock_steps_done, 0);
     put_field("samples", TF_TEST_COUNT, 0);
     put_field("identical", identical, 0);
     put_field("correct", correct, 0);
