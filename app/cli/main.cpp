@@ -2,6 +2,9 @@
 // Exit status: 0 success, 2 bad input (arguments, data, recipe), 1 internal failure. Errors are one
 // `error: ...` line on stderr.
 
+#include <QCoreApplication>
+
+#include <clocale>
 #include <iostream>
 
 #include "app/cli/commands.h"
@@ -40,6 +43,14 @@ int runGuarded(const tinyforge::cli::CommandAction& action) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Qt Serial Port (deploy reading a board's UART) watches the port through the main thread's event dispatcher,
+    // which a QCoreApplication provides. It gets no arguments of ours, and the C locale stays, so numbers print
+    // and parse the same everywhere.
+    int qtArgc = 1;
+    char* qtArgv[] = {argv[0], nullptr};
+    const QCoreApplication qt(qtArgc, qtArgv);
+    std::setlocale(LC_ALL, "C");
+
     CLI::App app{"TinyForge Studio command line: distil, compress, export and deploy tiny models"};
     app.name("tinyforge-cli");
     app.set_version_flag("--version", TINYFORGE_VERSION);

@@ -8,6 +8,7 @@
 #include "core/resources.h"
 #include "devices/boards/board.h"
 #include "devices/device_error.h"
+#include "devices/discovery/probe_watcher.h"
 #include "devices/firmware/elf_segments.h"
 #include "devices/firmware/firmware_project.h"
 #include "devices/profile/profile_report.h"
@@ -71,28 +72,15 @@ std::string runOnQemu(const Board& board, const std::vector<LoadSegment>& segmen
     return qemu.output();
 }
 
-// The ST-Link's virtual COM port when exactly one is plugged in (udev names it after the probe).
-std::string findStLinkSerialPort() {
-    std::vector<std::string> ports;
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator("/dev/serial/by-id", ec)) {
-        const std::string name = entry.path().filename().string();
-        if (name.find("STMicroelectronics") != std::string::npos || name.find("STLink") != std::string::npos) ports.push_back(entry.path().string());
-    }
-    if (ports.size() == 1) return ports.front();
-    if (ports.empty()) throw DeviceError("no ST-Link virtual COM port found: give the board's serial port with --port (e.g. /dev/ttyACM0)");
-    std::string list;
-    for (const auto& p : ports) list += "\n  " + p;
-    throw DeviceError("several ST-Link serial ports: pick one with --port:" + list);
-}
-
 // A real board: open its serial port, flash it (the bootloader or the probe starts the firmware), read the report.
 std::string runOnBoard(const Board& board, const std::string& backend, const DeployOptions& options, const fs::path& work,
                        const std::vector<LoadSegment>& segments) {
     if (board.uart.base == 0) {
         throw DeviceError("board " + board.id + " describes no UART (\"uart\" in resources/boards/" + board.id + ".json): its firmware could not report");
     }
-    SerialPort port(options.serialPort.empty() ? findStLinkSerialPort() : options.serialPort);
+    // The ST-Link's virtual COM port: the chosen probe's (--device SERIAL) when flashing through one, else the only one.
+    const std::string probeSerial = backend == "stlink" ? options.device : "";
+    SerialPort port(options.serialPort.empty() ? pickStLinkSerialPort(listSerialPorts(), probeSerial) : options.serialPort);
     std::unique_ptr<Flasher> flasher;
     std::unique_ptr<UsbContext> usb;
     if (backend == "dfu") {

@@ -53,6 +53,28 @@ std::vector<ConnectedProbe> scanProbes(UsbContext& context, const std::vector<Co
 
 }  // namespace
 
+std::string pickStLinkSerialPort(const std::vector<SerialPortInfo>& ports, const std::string& probeSerial) {
+    std::vector<const SerialPortInfo*> stlinks;
+    for (const auto& port : ports) {
+        const auto kind = classifyUsbId(port.vendorId, port.productId);
+        if (kind && kind->first == ProbeKind::stlink) stlinks.push_back(&port);
+    }
+    if (!probeSerial.empty()) {
+        for (const auto* port : stlinks) {
+            if (port->serialNumber == probeSerial) return port->device;
+        }
+        std::string seen;
+        for (const auto* port : stlinks) seen += "\n  " + port->device + " (ST-Link " + (port->serialNumber.empty() ? "serial unknown" : port->serialNumber) + ")";
+        throw DeviceError("no virtual COM port of the ST-Link " + probeSerial + (seen.empty() ? " (no ST-Link serial port at all)" : "; ST-Link ports:" + seen) +
+                          "\ngive the board's serial port with --port");
+    }
+    if (stlinks.size() == 1) return stlinks.front()->device;
+    if (stlinks.empty()) throw DeviceError("no ST-Link virtual COM port found: give the board's serial port with --port (e.g. /dev/ttyACM0)");
+    std::string list;
+    for (const auto* port : stlinks) list += "\n  " + port->device + (port->serialNumber.empty() ? "" : " (ST-Link " + port->serialNumber + ")");
+    throw DeviceError("several ST-Link serial ports: pick one with --port, or the probe with --device:" + list);
+}
+
 std::string ConnectedProbe::backend() const { return kind == ProbeKind::dfuBootloader ? "dfu" : "stlink"; }
 
 std::string ConnectedProbe::deviceArgument() const {

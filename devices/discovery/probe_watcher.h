@@ -3,6 +3,7 @@
 // through libusb by their USB ids. A watcher thread keeps the list current, woken by libusb's hotplug events where
 // the platform has them and polling where it does not, and reports every change.
 
+#include "devices/transport/serial_port.h"
 #include "devices/transport/usb_device.h"
 
 #include <chrono>
@@ -36,6 +37,10 @@ std::optional<std::pair<ProbeKind, std::string>> classifyUsbId(std::uint16_t ven
 
 /// Every (vendor, product) that classifyUsbId recognises: what the udev rule in installer/udev must cover.
 std::vector<std::pair<std::uint16_t, std::uint16_t>> knownProbeIds();
+
+/// The virtual COM port of an ST-Link (an id classifyUsbId calls a probe) among `ports`: the one whose USB serial is
+/// `probeSerial` when that is given, else the only one. Throws DeviceError naming what was found otherwise.
+std::string pickStLinkSerialPort(const std::vector<SerialPortInfo>& ports, const std::string& probeSerial);
 
 /// The probes connected now, in bus/address order.
 std::vector<ConnectedProbe> listProbes(UsbContext& context);
