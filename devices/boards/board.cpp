@@ -43,7 +43,6 @@ private:
     const fs::path& file_;
 };
 
-
 // Addresses and masks are written in hex, as data sheets give them: "0x40011000".
 std::uint64_t hexField(const json& holder, const char* key, const std::string& name, const BoardFields& fields) {
     if (!holder.is_object() || !holder.contains(key) || !holder.at(key).is_string()) fields.fail(name, "must be hex such as \"0x40011000\"");
@@ -64,6 +63,13 @@ std::uint64_t positiveField(const json& holder, const char* key, const std::stri
     return holder.at(key).get<std::uint64_t>();
 }
 
+// {"register", "clear", "set"}: one read-modify-write; "clear" may be left out. `name` is the step's: "uart.setup[2]".
+RegisterWrite parseRegisterWrite(const json& write, const std::string& name, const BoardFields& fields) {
+    return {hexField(write, "register", name + ".register", fields),
+            write.contains("clear") ? hexField(write, "clear", name + ".clear", fields) : 0,
+            hexField(write, "set", name + ".set", fields)};
+}
+
 BoardUart parseUart(const json& uart, const BoardFields& fields) {
     BoardUart result;
     const auto address = [&](const char* key) { return hexField(uart, key, std::string("uart.") + key, fields); };
@@ -82,11 +88,7 @@ BoardUart parseUart(const json& uart, const BoardFields& fields) {
     if (uart.contains("setup")) {
         if (!uart.at("setup").is_array()) fields.fail("uart.setup", "must be a list of {\"register\", \"clear\", \"set\"}");
         for (std::size_t i = 0; i < uart.at("setup").size(); ++i) {
-            const json& write = uart.at("setup").at(i);
-            const std::string name = "uart.setup[" + std::to_string(i) + "].";
-            result.setup.push_back({hexField(write, "register", name + "register", fields),
-                                    write.contains("clear") ? hexField(write, "clear", name + "clear", fields) : 0,
-                                    hexField(write, "set", name + "set", fields)});
+            result.setup.push_back(parseRegisterWrite(uart.at("setup").at(i), "uart.setup[" + std::to_string(i) + "]", fields));
         }
     }
     return result;
@@ -103,10 +105,11 @@ ClockStep parseClockStep(const json& step, const std::string& name, const BoardF
         result.note = step.at("note").get<std::string>();
     }
     if (step.contains("register")) {
+        const RegisterWrite write = parseRegisterWrite(step, name, fields);
         result.kind = ClockStep::Kind::Write;
-        result.address = hexField(step, "register", name + ".register", fields);
-        result.mask = step.contains("clear") ? hexField(step, "clear", name + ".clear", fields) : 0;
-        result.value = hexField(step, "set", name + ".set", fields);
+        result.address = write.address;
+        result.mask = write.clear;
+        result.value = write.set;
     } else if (step.contains("wait")) {
         result.kind = ClockStep::Kind::Wait;
         result.address = hexField(step, "wait", name + ".wait", fields);

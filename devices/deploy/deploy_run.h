@@ -31,8 +31,9 @@ struct DeployOptions {
 
 /// Deploys and profiles; returns the device entry {"board", "backend", "latency_cycles", "latency_ms",
 /// "clock_hz", "clock_configured", "flash_bytes", "ram_bytes", "stack_bytes", "arena_bytes", "accuracy", "samples",
-/// "identical", "counter", "firmware", "console"}, with "clock_note" when the board's clock set-up did not complete
-/// (latency_ms is then at the reset clock) (also recorded in summary.json, replacing an earlier entry for the same board and backend).
+/// "identical", "counter", "firmware", "console"}, also recorded in summary.json (replacing an earlier entry for the
+/// same board and backend). When the board's clock set-up did not complete, "clock_note" says where it stopped and
+/// latency_ms is at the reset clock.
 /// Throws DeviceError (unknown board or backend, build, flash or run failure), DataError (not a run, no quantized
 /// model) or Cancelled (progress returned false).
 /// With buildOnly: {"board", "firmware", "flash_bytes", "ram_bytes", "text_bytes", "data_bytes", "bss_bytes"}.

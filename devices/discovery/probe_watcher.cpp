@@ -59,19 +59,17 @@ std::string pickStLinkSerialPort(const std::vector<SerialPortInfo>& ports, const
         const auto kind = classifyUsbId(port.vendorId, port.productId);
         if (kind && kind->first == ProbeKind::stlink) stlinks.push_back(&port);
     }
+    std::string list;  // for the messages: every ST-Link port, with its probe's serial
+    for (const auto* port : stlinks) list += "\n  " + port->device + " (ST-Link " + (port->serialNumber.empty() ? "serial unknown" : port->serialNumber) + ")";
     if (!probeSerial.empty()) {
         for (const auto* port : stlinks) {
             if (port->serialNumber == probeSerial) return port->device;
         }
-        std::string seen;
-        for (const auto* port : stlinks) seen += "\n  " + port->device + " (ST-Link " + (port->serialNumber.empty() ? "serial unknown" : port->serialNumber) + ")";
-        throw DeviceError("no virtual COM port of the ST-Link " + probeSerial + (seen.empty() ? " (no ST-Link serial port at all)" : "; ST-Link ports:" + seen) +
+        throw DeviceError("no virtual COM port of the ST-Link " + probeSerial + (list.empty() ? " (no ST-Link serial port at all)" : "; ST-Link ports:" + list) +
                           "\ngive the board's serial port with --port");
     }
     if (stlinks.size() == 1) return stlinks.front()->device;
     if (stlinks.empty()) throw DeviceError("no ST-Link virtual COM port found: give the board's serial port with --port (e.g. /dev/ttyACM0)");
-    std::string list;
-    for (const auto* port : stlinks) list += "\n  " + port->device + (port->serialNumber.empty() ? "" : " (ST-Link " + port->serialNumber + ")");
     throw DeviceError("several ST-Link serial ports: pick one with --port, or the probe with --device:" + list);
 }
 
