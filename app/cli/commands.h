@@ -25,6 +25,10 @@ void addExportCommand(CLI::App& app, CommandAction& selected);
 
 /// `deploy RUN --board ID [--backend qemu|dfu|stlink]`: firmware for a board, run there and profiled.
 void addDeployCommand(CLI::App& app, CommandAction& selected);
+/// `probes`: the connected ST-Link probes and DFU bootloaders, as JSON.
 void addProbesCommand(CLI::App& app, CommandAction& selected);
+
+/// `schema summary|recipe [--format json|markdown]`: the JSON Schema of summary.json or of recipe files.
+void addSchemaCommand(CLI::App& app, CommandAction& selected);
 
 }  // namespace tinyforge::cli

@@ -44,6 +44,7 @@ void addDeployCommand(CLI::App& app, CommandAction& selected) {
         std::string work;
         bool acceptNewHostKey = false;
         bool askPassword = false;
+        bool buildOnly = false;
     };
     auto args = std::make_shared<Arguments>();
     CLI::App* command = app.add_subcommand("deploy", "Build a run's model into firmware for a board, run it there and profile it");
@@ -57,7 +58,7 @@ void addDeployCommand(CLI::App& app, CommandAction& selected) {
     command->add_option("--samples", args->options.samples, "Test samples compiled into the firmware")
         ->check(CLI::Range(1, 10000))
         ->capture_default_str();
-    command->add_flag("--build-only", args->options.buildOnly, "Build the board's firmware and print its sizes; run nothing");
+    command->add_flag("--build-only", args->buildOnly, "Build the board's firmware and print its sizes; run nothing");
     command->add_option("--device", args->options.device, "dfu: the bootloader's BUS:ADDRESS when several are connected; stlink: the probe's serial");
     command->add_option("--port", args->options.serialPort, "dfu, stlink: the board's serial port (default: the only ST-Link virtual COM port)");
     command->add_option("--host", args->options.host, "ssh: the board as USER@HOST[:PORT]");
@@ -89,23 +90,29 @@ void addDeployCommand(CLI::App& app, CommandAction& selected) {
                 }
                 return true;
             };
-            const auto entry = devices::deployRun(args->run, args->options);
-            std::printf("%s\n", entry.dump(2).c_str());
-            if (args->options.buildOnly) return 0;
-            if (entry["backend"] == "ssh") {
-                std::fprintf(stderr, "%s on %s: %.4f ms per inference (p50; p99 %.4f ms), peak RSS %lld bytes, %lld of %lld samples identical\n",
-                             entry["board"].get<std::string>().c_str(), entry["host"].get<std::string>().c_str(), entry["latency_ms"].get<double>(),
-                             entry["latency_ms_p99"].get<double>(), static_cast<long long>(entry["peak_rss_bytes"].get<std::int64_t>()),
-                             static_cast<long long>(entry["identical"].get<std::int64_t>()), static_cast<long long>(entry["samples"].get<std::int64_t>()));
-                return entry["identical"] == entry["samples"] ? 0 : 1;
+            if (args->buildOnly) {
+                std::printf("%s\n", core::contract::toJson(devices::buildForBoard(args->run, args->options)).dump(2).c_str());
+                return 0;
             }
-            std::fprintf(stderr, "%s: %lld %s per inference, %.4f ms at %.0f MHz, %lld of %lld samples identical to the reference\n",
-                         entry["board"].get<std::string>().c_str(), static_cast<long long>(entry["latency_cycles"].get<std::int64_t>()),
-                         entry["counter"].get<std::string>().c_str(), entry["latency_ms"].get<double>(),
-                         static_cast<double>(entry["clock_hz"].get<std::int64_t>()) / 1e6, static_cast<long long>(entry["identical"].get<std::int64_t>()),
-                         static_cast<long long>(entry["samples"].get<std::int64_t>()));
-            if (entry.contains("clock_note")) std::fprintf(stderr, "note: %s\n", entry["clock_note"].get<std::string>().c_str());
-            return entry["identical"] == entry["samples"] ? 0 : 1;
+            const auto entry = devices::deployRun(args->run, args->options);
+            std::printf("%s\n", core::contract::toJson(entry).dump(2).c_str());
+            if (entry.host) {
+                std::fprintf(stderr, "%s on %s: %.4f ms per inference (p50; p99 %.4f ms), peak RSS %lld bytes, %lld of %lld samples identical\n",
+                             entry.board.c_str(), entry.host->c_str(), entry.latency_ms, entry.latency_ms_p99.value_or(0),
+                             static_cast<long long>(entry.peak_rss_bytes.value_or(0)), static_cast<long long>(entry.identical),
+                             static_cast<long long>(entry.samples));
+            } else {
+                std::fprintf(stderr, "%s: %lld %s per inference, %.4f ms at %.0f MHz, %lld of %lld samples identical to the reference\n",
+                             entry.board.c_str(), static_cast<long long>(entry.latency_cycles.value_or(0)), entry.counter.c_str(), entry.latency_ms,
+                             static_cast<double>(entry.clock_hz.value_or(0)) / 1e6, static_cast<long long>(entry.identical),
+                             static_cast<long long>(entry.samples));
+            }
+            if (entry.clock_note) std::fprintf(stderr, "note: %s\n", entry.clock_note->c_str());
+            if (entry.identical == entry.samples) return 0;
+            // The device ran, but computed something else than the reference: a device failure (exit 3).
+            std::fprintf(stderr, "error: %s: %lld of %lld samples differ from the integer reference\n", entry.board.c_str(),
+                         static_cast<long long>(entry.samples - entry.identical), static_cast<long long>(entry.samples));
+            return 3;
         };
     });
 }

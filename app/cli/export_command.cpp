@@ -39,14 +39,15 @@ void addExportCommand(CLI::App& app, CommandAction& selected) {
             const core::pipeline::RunFolder run(args->run);
             args->options.outDir = args->out;
             args->options.denseWeights = args->weights == "dense";
-            const auto entry = core::pipeline::exportRun(run, args->options);
-            std::printf("%s\n", entry.dump(2).c_str());
-            if (entry.contains("arena_bytes")) {
-                std::fprintf(stderr, "exported to %s (flash %lld bytes, arena %lld bytes)\n", entry["dir"].get<std::string>().c_str(),
-                             static_cast<long long>(entry["flash_bytes"].get<std::int64_t>()),
-                             static_cast<long long>(entry["arena_bytes"].get<std::int64_t>()));
+            const auto written = core::pipeline::exportRun(run, args->options);
+            // stdout: the format's entry as summary.json records it
+            std::printf("%s\n", core::contract::toJson(written).begin()->dump(2).c_str());
+            if (const auto& c = written.c) {
+                std::fprintf(stderr, "exported to %s (flash %lld bytes, arena %lld bytes)\n", c->dir.c_str(), static_cast<long long>(c->flash_bytes),
+                             static_cast<long long>(c->arena_bytes));
             } else {
-                std::fprintf(stderr, "exported to %s\n", entry["dir"].get<std::string>().c_str());
+                const auto& files = written.onnx ? *written.onnx : *written.torchscript;
+                std::fprintf(stderr, "exported to %s\n", files.dir.c_str());
             }
             return 0;
         };

@@ -1,6 +1,6 @@
 // tinyforge-cli: the studio without a window. Wires subcommands; all logic lives in core and devices.
-// Exit status: 0 success, 2 bad input (arguments, data, recipe), 1 internal failure. Errors are one
-// `error: ...` line on stderr.
+// Exit status (docs/cli.md): 0 success; 2 bad input (arguments, data, recipe, board files); 3 a device, connection or
+// external tool failed; 1 an internal failure or a cancelled job. Errors are one `error: ...` line on stderr.
 
 #include <QCoreApplication>
 
@@ -18,25 +18,28 @@ int reportError(const std::string& message, int status) {
     return status;
 }
 
+// The exit statuses, by layer of the error.
+constexpr int kBadInput = 2, kDeviceFailed = 3, kInternal = 1;
+
 int runGuarded(const tinyforge::cli::CommandAction& action) {
     try {
         return action();
     } catch (const tinyforge::Cancelled&) {
-        return reportError("cancelled (a run continues with --resume)", 1);
-    } catch (const tinyforge::DataError& e) {
-        return reportError(e.what(), 2);
+        return reportError("cancelled (a run continues with --resume)", kInternal);
+    } catch (const tinyforge::DataError& e) {  // a dataset, run folder, summary or board file (BoardFileError)
+        return reportError(e.what(), kBadInput);
     } catch (const tinyforge::SettingsError& e) {
-        return reportError(e.what(), 2);
+        return reportError(e.what(), kBadInput);
     } catch (const tinyforge::RecipeError& e) {
-        return reportError(e.what(), 2);
-    } catch (const tinyforge::DeviceError& e) {  // a board, toolchain or device: the message names which
-        return reportError(e.what(), 2);
+        return reportError(e.what(), kBadInput);
+    } catch (const tinyforge::DeviceError& e) {  // transport, protocol or tool: the message names which and where
+        return reportError(e.what(), kDeviceFailed);
     } catch (const std::bad_alloc&) {
-        return reportError("internal: out of memory", 1);
+        return reportError("internal: out of memory", kInternal);
     } catch (const std::exception& e) {
-        return reportError(std::string("internal: ") + e.what(), 1);
+        return reportError(std::string("internal: ") + e.what(), kInternal);
     } catch (...) {
-        return reportError("internal: unknown failure", 1);
+        return reportError("internal: unknown failure", kInternal);
     }
 }
 
@@ -63,12 +66,13 @@ int main(int argc, char** argv) {
     tinyforge::cli::addExportCommand(app, selected);
     tinyforge::cli::addDeployCommand(app, selected);
     tinyforge::cli::addProbesCommand(app, selected);
+    tinyforge::cli::addSchemaCommand(app, selected);
 
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-        return reportError(std::string(e.what()) + " (see tinyforge-cli --help)", 2);
+        return reportError(std::string(e.what()) + " (see tinyforge-cli --help)", kBadInput);
     }
     return runGuarded(selected);
 }

@@ -3,8 +3,6 @@
 
 #include <unistd.h>
 
-#include <nlohmann/json.hpp>
-
 #include "app/cli/commands.h"
 #include "app/cli/run_progress.h"
 #include "core/pipeline/run_recipe.h"
@@ -30,44 +28,41 @@ std::string withThousands(std::int64_t n) {
     return out;
 }
 
-void printSummary(const nlohmann::json& s, const std::string& outDir) {
-    const auto& d = s["dataset"];
-    std::printf("dataset  %s (%s): train %d, val %d, test %d, %d classes\n", d["name"].get<std::string>().c_str(),
-                d["format"].get<std::string>().c_str(), d["train"].get<int>(), d["val"].get<int>(),
-                d["test"].get<int>(), d["classes"].get<int>());
+void printModel(const char* name, const core::results::ModelResult& m) {
+    std::printf("%-16s %-14s %12s %14s %12s %9.4f\n", name, m.arch.c_str(), withThousands(m.params).c_str(),
+                m.macs ? withThousands(*m.macs).c_str() : "n/a", withThousands(m.bytes_fp32).c_str(), m.test_accuracy);
+}
+
+void printSummary(const core::results::RunSummary& s, const std::string& outDir) {
+    const auto& d = s.dataset;
+    std::printf("dataset  %s (%s): train %lld, val %lld, test %lld, %lld classes\n", d.name.c_str(), d.format.c_str(),
+                static_cast<long long>(d.train), static_cast<long long>(d.val), static_cast<long long>(d.test), static_cast<long long>(d.classes));
     std::printf("%-16s %-14s %12s %14s %12s %9s\n", "model", "arch", "params", "MACs", "fp32 bytes", "test acc");
-    for (const char* key : {"teacher", "student_scratch", "student"}) {
-        if (!s.contains(key)) continue;
-        const auto& m = s[key];
-        std::printf("%-16s %-14s %12s %14s %12s %9.4f\n", key, m["arch"].get<std::string>().c_str(),
-                    withThousands(m["params"]).c_str(), m["macs"].is_null() ? "n/a" : withThousands(m["macs"]).c_str(),
-                    withThousands(m["bytes_fp32"]).c_str(), m["test_accuracy"].get<double>());
-    }
-    if (s.contains("compressed")) {
-        const auto& c = s["compressed"];
-        std::printf("%-16s %-14s %12s %14s %12s %9.4f  (deployed bytes; sparsity %.1f%%, %d-bit weights, %s)\n",
-                    "compressed", c["arch"].get<std::string>().c_str(), withThousands(c["params"]).c_str(), "",
-                    withThousands(c["bytes_deployed"]).c_str(), c["test_accuracy"].get<double>(),
-                    100 * c["sparsity"].get<double>(), c["weight_bits"].get<int>(), c["quantization"].get<std::string>().c_str());
-        if (c.contains("integer")) {
-            std::printf("%-16s %-14s %12s %14s %12s %9.4f  (integer-only reference: int8 activations, %s bytes arena)\n",
-                        "integer", "", "", "", withThousands(c["integer"]["parameter_bytes"]).c_str(),
-                        c["integer"]["test_accuracy"].get<double>(), withThousands(c["integer"]["activation_arena_bytes"]).c_str());
+    if (s.teacher) printModel("teacher", *s.teacher);
+    if (s.student_scratch) printModel("student_scratch", *s.student_scratch);
+    if (s.student) printModel("student", *s.student);
+    if (s.compressed) {
+        const auto& c = *s.compressed;
+        std::printf("%-16s %-14s %12s %14s %12s %9.4f  (deployed bytes; sparsity %.1f%%, %d-bit weights, %s)\n", "compressed", c.arch.c_str(),
+                    withThousands(c.params).c_str(), "", withThousands(c.bytes_deployed).c_str(), c.test_accuracy, 100 * c.sparsity,
+                    c.weight_bits, c.quantization.c_str());
+        if (c.integer) {
+            std::printf("%-16s %-14s %12s %14s %12s %9.4f  (integer-only reference: int8 activations, %s bytes arena)\n", "integer", "", "", "",
+                        withThousands(c.integer->parameter_bytes).c_str(), c.integer->test_accuracy,
+                        withThousands(c.integer->activation_arena_bytes).c_str());
         }
-        if (s["ratios"].contains("teacher_to_deployed")) {
-            std::printf("compression: %.1fx smaller than the fp32 teacher, %.1fx than the fp32 student\n",
-                        s["ratios"]["teacher_to_deployed"].get<double>(), s["ratios"]["student_to_deployed"].get<double>());
+        if (s.ratios && s.ratios->teacher_to_deployed) {
+            std::printf("compression: %.1fx smaller than the fp32 teacher, %.1fx than the fp32 student\n", *s.ratios->teacher_to_deployed,
+                        s.ratios->student_to_deployed);
         }
     }
-    if (s.contains("export")) {
-        for (const auto& [format, entry] : s["export"].items()) {
-            if (entry.contains("arena_bytes")) {
-                std::printf("export %-11s %s (flash %s bytes, arena %s bytes)\n", format.c_str(), entry["dir"].get<std::string>().c_str(),
-                            withThousands(entry["flash_bytes"]).c_str(), withThousands(entry["arena_bytes"]).c_str());
-            } else {
-                std::printf("export %-11s %s\n", format.c_str(), entry["dir"].get<std::string>().c_str());
-            }
+    if (s.exports) {
+        if (const auto& c = s.exports->c) {
+            std::printf("export %-11s %s (flash %s bytes, arena %s bytes)\n", "c", c->dir.c_str(), withThousands(c->flash_bytes).c_str(),
+                        withThousands(c->arena_bytes).c_str());
         }
+        if (const auto& t = s.exports->torchscript) std::printf("export %-11s %s\n", "torchscript", t->dir.c_str());
+        if (const auto& o = s.exports->onnx) std::printf("export %-11s %s\n", "onnx", o->dir.c_str());
     }
     std::printf("run folder: %s (summary.json, history.csv, models)\n", outDir.c_str());
 }

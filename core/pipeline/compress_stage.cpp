@@ -51,43 +51,46 @@ json quantizationFile(const Quantizer& quantizer, const QuantizeSettings& q) {
             {"activations", "affine per tensor"}, {"rounding", "half away from zero"}, {"activation_points", points}};
 }
 
-json sizeSummary(const DeployedSize& size) {
-    json bytes = json::object(), encodings = json::object(), clusters = json::object();
+void recordSize(const DeployedSize& size, results::CompressedResult& out) {
     for (const auto& l : size.layers) {
-        bytes[l.name] = l.bytes;
-        encodings[l.name] = l.encoding;
-        if (l.clusters > 0) clusters[l.name] = l.clusters;
+        out.bytes_by_layer[l.name] = l.bytes;
+        out.encoding_by_layer[l.name] = l.encoding;
+        if (l.clusters > 0) out.clusters[l.name] = l.clusters;
     }
-    return {{"bytes_deployed", size.total}, {"bytes_by_layer", bytes}, {"encoding_by_layer", encodings},
-            {"bytes_other", size.otherBytes}, {"sparsity", size.sparsity}, {"clusters", clusters}};
+    out.bytes_deployed = size.total;
+    out.bytes_other = size.otherBytes;
+    out.sparsity = size.sparsity;
 }
 
 // The integer-only reference of the quantized model: its own test accuracy and what a device must hold.
-json integerReference(const models::Model& model, const Quantizer& quantizer, const data::Dataset& dataset) {
+results::IntegerReference integerReference(const models::Model& model, const Quantizer& quantizer, const data::Dataset& dataset) {
     std::vector<QuantParams> points;
     for (const auto& r : quantizer.activationRanges()) points.push_back(r.params);
     const auto integer = quantized::lowerToIntModel(model, points, quantizer.weightBits());
-    return {{"test_accuracy", quantized::integerAccuracy(integer, dataset, dataset.splits.test)},
-            {"ops", integer.ops.size()},
-            {"parameter_bytes", integer.parameterBytes()},
-            {"activation_arena_bytes", integer.peakActivationBytes()}};
+    return {quantized::integerAccuracy(integer, dataset, dataset.splits.test), static_cast<std::int64_t>(integer.ops.size()),
+            integer.parameterBytes(), integer.peakActivationBytes()};
+}
+
+results::PhaseResult phaseResult(const std::string& name, const results::ModelResult& trained) {
+    return {name, trained.epochs.value_or(0), trained.test_accuracy};
 }
 
 }  // namespace
 
-json compressStudent(const recipe::Recipe& recipe, const RunOptions& options, ModelStage& stage,
-                     const models::Model& student, models::Model fresh, const std::vector<models::Model>& teachers) {
+results::CompressedResult compressStudent(const recipe::Recipe& recipe, const RunOptions& options, ModelStage& stage,
+                                          const models::Model& student, models::Model fresh,
+                                          const std::vector<models::Model>& teachers) {
     const auto& c = recipe.compression;
     const auto& dataset = stage.dataset();
     const std::vector<models::Model>* guide = recipe.distill.enabled && !teachers.empty() ? &teachers : nullptr;
-    json out{{"arch", fresh.arch()}, {"phases", json::array()}};
+    results::CompressedResult out;
+    out.arch = fresh.arch();
     auto model = fresh;
     std::unique_ptr<Pruner> pruner;
     if (c.prune.enabled && c.prune.jointWithDistillation) {
         // Pruning inside distillation: BatchNorm still trains and the full learning-rate schedule is there to recover.
         pruner = std::make_unique<Pruner>(model, c.prune);
-        json result = stage.run("compress_joint", model, recipe.student.train, guide, {pruner.get()}, false, true);
-        out["phases"].push_back({{"phase", "compress_joint"}, {"epochs", result["epochs"]}, {"test_accuracy", result["test_accuracy"]}});
+        out.phases.push_back(phaseResult("compress_joint", stage.run("compress_joint", model, recipe.student.train, guide, {pruner.get()}, false, true)));
         pruner->holdMasks();
     } else {
         model.loadState(student.state());
@@ -96,22 +99,19 @@ json compressStudent(const recipe::Recipe& recipe, const RunOptions& options, Mo
         // Structured pruning first, while BatchNorm still trains: the narrower dense model recovers, then the
         // weight-level stages work on what is left.
         if (stage.observer()) stage.observer()->onStage("prune_channels", c.channels.norm + " norm, ratio " + std::to_string(c.channels.ratio));
-        json widths = json::object();
+        auto& widths = out.channels.emplace();
         for (const auto& change : pruneChannels(model, c.channels)) widths[change.layer] = {change.before, change.after};
-        out["channels"] = widths;
         SizeAnnotator denseSize(model, SizeOptions{32, false, c.huffman});
-        json result = stage.run("compress_channels", model, c.channels.train, guide, {&denseSize}, false, false);
-        out["phases"].push_back({{"phase", "compress_channels"}, {"epochs", result["epochs"]}, {"test_accuracy", result["test_accuracy"]}});
+        out.phases.push_back(phaseResult("compress_channels", stage.run("compress_channels", model, c.channels.train, guide, {&denseSize}, false, false)));
     }
-    out["bn_folded"] = foldBatchNorms(model);
+    out.bn_folded = foldBatchNorms(model);
 
     BatchNormFreezer freezer(model);
     SizeAnnotator sizes(model, SizeOptions{32, false, c.huffman});
     std::vector<train::TrainHook*> hooks{&freezer, &sizes};
     auto phase = [&](const std::string& name, const train::TrainSettings& settings) {
         if (settings.epochs == 0) return;
-        json result = stage.run(name, model, settings, guide, hooks, false, true);
-        out["phases"].push_back({{"phase", name}, {"epochs", result["epochs"]}, {"test_accuracy", result["test_accuracy"]}});
+        out.phases.push_back(phaseResult(name, stage.run(name, model, settings, guide, hooks, false, true)));
     };
 
     if (c.prune.enabled) {
@@ -146,15 +146,17 @@ json compressStudent(const recipe::Recipe& recipe, const RunOptions& options, Mo
     }
     freezeBatchNorms(model);
     model.save(options.outDir / "compressed.pt");
-    out.update(stage.accuracies(model));
-    out.update(sizeSummary(deployedSize(model, sizes.options_)));
-    out["params"] = model.stats().params;
-    out["weight_bits"] = c.quantize.enabled ? c.quantize.weightBits : 32;
-    out["activation_bits"] = c.quantize.enabled ? c.quantize.activationBits : 32;
-    out["quantization"] = c.quantize.enabled ? c.quantize.mode : "none";
+    const auto measured = stage.accuracies(model);
+    out.test_accuracy = measured.test;
+    out.val_accuracy = measured.val;
+    recordSize(deployedSize(model, sizes.options_), out);
+    out.params = model.stats().params;
+    out.weight_bits = c.quantize.enabled ? c.quantize.weightBits : 32;
+    out.activation_bits = c.quantize.enabled ? c.quantize.activationBits : 32;
+    out.quantization = c.quantize.enabled ? c.quantize.mode : "none";
     if (quantizer) {
         if (stage.observer()) stage.observer()->onStage("integer", "integer-only reference on the test split");
-        out["integer"] = integerReference(model, *quantizer, dataset);
+        out.integer = integerReference(model, *quantizer, dataset);
     }
     return out;
 }

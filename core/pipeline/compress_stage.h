@@ -5,8 +5,6 @@
 
 #include <memory>
 
-#include <nlohmann/json.hpp>
-
 #include "core/compress/pruner.h"
 #include "core/pipeline/model_stage.h"
 
@@ -14,8 +12,8 @@ namespace tinyforge::core::pipeline {
 
 /// Compresses a copy of the distilled `student`; with prune.joint, distils `fresh` (an untrained student with the
 /// same initial weights) while pruning it instead. Writes compressed.pt and compressed.json (quantization
-/// parameters) to the run folder and returns summary.json's "compressed" entry.
-nlohmann::json compressStudent(const recipe::Recipe& recipe, const RunOptions& options, ModelStage& stage,
+/// parameters) to the run folder and returns summary.json's compressed model.
+results::CompressedResult compressStudent(const recipe::Recipe& recipe, const RunOptions& options, ModelStage& stage,
                                const models::Model& student, models::Model fresh,
                                const std::vector<models::Model>& teachers);
 

@@ -7,35 +7,33 @@
 #include "core/export/onnx_export.h"
 #include "core/export/test_vectors.h"
 #include "core/export/torchscript_export.h"
-#include "core/io/file_bytes.h"
+#include "core/results/summary_file.h"
 
 namespace tinyforge::core::pipeline {
 
 namespace {
 
-void recordInSummary(const std::filesystem::path& runDir, const std::string& format, const nlohmann::json& entry) {
-    const auto file = runDir / "summary.json";
-    nlohmann::json summary = nlohmann::json::object();
-    if (std::filesystem::is_regular_file(file)) {
-        try {
-            summary = nlohmann::json::parse(io::readTextFile(file));
-        } catch (const nlohmann::json::exception& e) {
-            throw DataError(file, "", std::string("not JSON: ") + e.what());
-        }
-    }
-    summary["export"][format] = entry;
-    const std::string text = summary.dump(2) + "\n";
-    io::writeFileAtomically(file, text.data(), text.size());
+// Records one format's export in summary.json; a run that has no summary yet (still running) records nothing.
+void recordInSummary(const std::filesystem::path& runDir, const results::ExportResults& written) {
+    if (!std::filesystem::exists(results::summaryPath(runDir))) return;
+    results::updateSummary(runDir, [&](results::RunSummary& summary) {
+        auto& exports = summary.exports ? *summary.exports : summary.exports.emplace();
+        if (written.c) exports.c = written.c;
+        if (written.torchscript) exports.torchscript = written.torchscript;
+        if (written.onnx) exports.onnx = written.onnx;
+    });
 }
 
 // Writes one model file given the model, its quantization (or none) and the file.
 using ModelWriter = std::function<void(const models::Model&, const RunFolder::Quantization*, const std::filesystem::path&)>;
 
 // The float distilled student and, when the run has one, the compressed model with its quantization.
-nlohmann::json exportModelFiles(const RunFolder& run, const ExportOptions& options, const std::string& extension,
-                                const ModelWriter& write) {
+results::ModelFilesExportResult exportModelFiles(const RunFolder& run, const ExportOptions& options, const std::string& extension,
+                                                 const ModelWriter& write) {
     std::filesystem::create_directories(options.outDir);
-    nlohmann::json files = nlohmann::json::object();
+    results::ModelFilesExportResult out;
+    out.dir = std::filesystem::absolute(options.outDir).string();
+    auto& files = out.files;
     write(run.model("student"), nullptr, options.outDir / ("student" + extension));
     files["student"] = "student" + extension;
     if (std::filesystem::exists(run.dir() / "compressed.pt")) {
@@ -48,16 +46,15 @@ nlohmann::json exportModelFiles(const RunFolder& run, const ExportOptions& optio
         }
         files["compressed"] = "compressed" + extension;
     }
-    nlohmann::json bytes = nlohmann::json::object();
-    for (const auto& [name, file] : files.items()) bytes[name] = std::filesystem::file_size(options.outDir / file.get<std::string>());
-    return {{"dir", std::filesystem::absolute(options.outDir).string()}, {"files", files}, {"bytes", bytes}};
+    for (const auto& [name, file] : files) out.bytes[name] = static_cast<std::int64_t>(std::filesystem::file_size(options.outDir / file));
+    return out;
 }
 
 }  // namespace
 
-nlohmann::json exportRun(const RunFolder& run, ExportOptions options) {
+results::ExportResults exportRun(const RunFolder& run, ExportOptions options) {
     if (options.format != "c" && options.format != "torchscript" && options.format != "onnx") {
-        throw Error("unknown export format '" + options.format + "' (known: c, torchscript, onnx)");
+        throw SettingsError("unknown export format '" + options.format + "' (known: c, torchscript, onnx)");
     }
     if (options.outDir.empty()) options.outDir = run.dir() / "export" / options.format;
     if (options.format == "torchscript" || options.format == "onnx") {
@@ -68,8 +65,10 @@ nlohmann::json exportRun(const RunFolder& run, ExportOptions options) {
                                                 if (onnx) exporting::exportOnnx(m, points, q ? q->weightBits : 8, f);
                                                 else exporting::exportTorchScript(m, points, f);
                                             });
-        recordInSummary(run.dir(), options.format, entry);
-        return entry;
+        results::ExportResults written;
+        (onnx ? written.onnx : written.torchscript) = entry;
+        if (options.record) recordInSummary(run.dir(), written);
+        return written;
     }
     auto integer = run.integerModel();
     if (options.softmax) quantized::appendSoftmax(integer);
@@ -89,26 +88,23 @@ nlohmann::json exportRun(const RunFolder& run, ExportOptions options) {
         const std::span<const std::int8_t> out(vectors.expected.data() + s * vectors.outputSize, static_cast<std::size_t>(vectors.outputSize));
         correct += quantized::argmax(out) == vectors.labels[static_cast<std::size_t>(s)];
     }
-    nlohmann::json files = nlohmann::json::array();
-    for (const auto& f : written.files) files.push_back(f.filename().string());
-    nlohmann::json encodings = nlohmann::json::object();
-    for (const auto& layer : written.layers) encodings[layer.name] = layer.encoding;
-    const nlohmann::json entry{
-        {"dir", std::filesystem::absolute(options.outDir).string()},
-        {"files", files},
-        {"flash_bytes", written.flashBytes},
-        {"weight_bytes", written.weightBytes},
-        {"arena_bytes", written.arenaBytes},
-        {"scratch_bytes", written.scratchBytes},
-        {"encodings", encodings},
-        {"softmax", options.softmax},
-        {"ops", integer.ops.size()},
-        {"weight_bits", integer.weightBits},
-        {"test_vectors", vectors.count},
-        {"integer_test_accuracy", vectors.count ? static_cast<double>(correct) / static_cast<double>(vectors.count) : 0.0},
-    };
-    if (options.record) recordInSummary(run.dir(), options.format, entry);
-    return entry;
+    results::CExportResult entry;
+    entry.dir = std::filesystem::absolute(options.outDir).string();
+    for (const auto& f : written.files) entry.files.push_back(f.filename().string());
+    for (const auto& layer : written.layers) entry.encodings[layer.name] = layer.encoding;
+    entry.flash_bytes = written.flashBytes;
+    entry.weight_bytes = written.weightBytes;
+    entry.arena_bytes = written.arenaBytes;
+    entry.scratch_bytes = written.scratchBytes;
+    entry.softmax = options.softmax;
+    entry.ops = static_cast<std::int64_t>(integer.ops.size());
+    entry.weight_bits = integer.weightBits;
+    entry.test_vectors = vectors.count;
+    entry.integer_test_accuracy = vectors.count ? static_cast<double>(correct) / static_cast<double>(vectors.count) : 0.0;
+    results::ExportResults result;
+    result.c = entry;
+    if (options.record) recordInSummary(run.dir(), result);
+    return result;
 }
 
 }  // namespace tinyforge::core::pipeline

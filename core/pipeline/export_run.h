@@ -1,12 +1,11 @@
 #pragma once
 // Exports a finished run's compressed model (tinyforge-cli export, and a recipe's export section).
 
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
 #include <string>
 
 #include "core/pipeline/run_folder.h"
+#include "core/results/run_summary.h"
 
 namespace tinyforge::core::pipeline {
 
@@ -21,13 +20,13 @@ struct ExportOptions {
     bool record = true;                ///< record the entry in summary.json's "export"
 };
 
-/// Writes the export into the out folder, records it under summary.json's "export".<format> (unless `record` is
-/// false), and returns that entry.
-/// "c": the C library and test vectors (the test split through the integer reference): {"dir", "flash_bytes",
-/// "weight_bytes", "arena_bytes", "scratch_bytes", "encodings": {layer: encoding}, ...}. "torchscript": student.pt (the float distilled student) and compressed.pt (the compressed
-/// model, fake-quantized as in the studio): {"dir", "files", "bytes"}. "onnx": student.onnx (float) and
-/// compressed.onnx (int8 QDQ when quantized), the same entry.
-/// Throws DataError naming the file when the run has no quantized model; Error for an unknown format.
-nlohmann::json exportRun(const RunFolder& run, ExportOptions options);
+/// Writes the export into the out folder, records it in summary.json's exports under its format (unless `record` is
+/// false; under the summary's lock, so a deploy finishing at the same time loses nothing), and returns it with only
+/// that format set.
+/// "c": the C library and test vectors (the test split through the integer reference). "torchscript": student.pt
+/// (the float distilled student) and compressed.pt (the compressed model, fake-quantized as in the studio). "onnx":
+/// student.onnx (float) and compressed.onnx (int8 QDQ when quantized).
+/// Throws DataError naming the file when the run has no quantized model; SettingsError for an unknown format.
+results::ExportResults exportRun(const RunFolder& run, ExportOptions options);
 
 }  // namespace tinyforge::core::pipeline

@@ -5,14 +5,14 @@
 
 namespace tinyforge::core::pipeline {
 
-using nlohmann::json;
-
-json ModelStage::accuracies(const models::Model& model) const {
-    return {{"test_accuracy", train::accuracy(model, dataset_, dataset_.splits.test)},
-            {"val_accuracy", dataset_.splits.val.empty() ? json(nullptr) : json(train::accuracy(model, dataset_, dataset_.splits.val))}};
+ModelStage::Accuracies ModelStage::accuracies(const models::Model& model) const {
+    Accuracies out;
+    out.test = train::accuracy(model, dataset_, dataset_.splits.test);
+    if (!dataset_.splits.val.empty()) out.val = train::accuracy(model, dataset_, dataset_.splits.val);
+    return out;
 }
 
-json ModelStage::run(const std::string& name, models::Model& model, const train::TrainSettings& settings,
+results::ModelResult ModelStage::run(const std::string& name, models::Model& model, const train::TrainSettings& settings,
                      const std::vector<models::Model>* teachers, const std::vector<train::TrainHook*>& hooks,
                      bool checkpointed, bool keepLastWeights) {
     if (observer_) observer_->onStage(name, model.arch());
@@ -29,12 +29,14 @@ json ModelStage::run(const std::string& name, models::Model& model, const train:
     const auto result = train::trainModel(model, dataset_, job, observer_);
     history_.insert(history_.end(), result.history.begin(), result.history.end());
     model.save(options_.outDir / (name + ".pt"));
-    json summary = modelSummary(model);
-    summary.update(accuracies(model));
-    summary["epochs"] = static_cast<int>(result.history.size());
-    summary["best_epoch"] = result.bestEpoch + 1;
-    summary["stopped_early"] = result.stoppedEarly;
-    summary["train_seconds"] = result.seconds;
+    auto summary = modelSummary(model);
+    const auto measured = accuracies(model);
+    summary.test_accuracy = measured.test;
+    summary.val_accuracy = measured.val;
+    summary.epochs = static_cast<int>(result.history.size());
+    summary.best_epoch = result.bestEpoch + 1;
+    summary.stopped_early = result.stoppedEarly;
+    summary.train_seconds = result.seconds;
     writeText(options_.outDir / "history.csv", historyCsv(history_));  // partial runs keep what they did
     return summary;
 }

@@ -2,12 +2,11 @@
 // One model's stage of a run: train (or resume) it, save its weights, append its history, describe it for
 // summary.json. Shared by the teacher, student and compression stages. Internal to core/pipeline.
 
-#include <nlohmann/json.hpp>
-
 #include <vector>
 
 #include "core/data/dataset.h"
 #include "core/pipeline/run_recipe.h"
+#include "core/results/run_summary.h"
 #include "core/train/trainer.h"
 
 namespace tinyforge::core::pipeline {
@@ -20,12 +19,16 @@ public:
 
     /// Trains `model` as `name` ("teacher", "compress_prune", ...), distilling from `teachers` when given, with
     /// `hooks` around every step; checkpointed when `checkpointed`. Returns the model's summary entry.
-    nlohmann::json run(const std::string& name, models::Model& model, const train::TrainSettings& settings,
+    results::ModelResult run(const std::string& name, models::Model& model, const train::TrainSettings& settings,
                        const std::vector<models::Model>* teachers, const std::vector<train::TrainHook*>& hooks = {},
                        bool checkpointed = true, bool keepLastWeights = false);
 
-    /// {"test_accuracy", "val_accuracy"} of `model` as it is now.
-    nlohmann::json accuracies(const models::Model& model) const;
+    struct Accuracies {
+        double test = 0;
+        std::optional<double> val;  ///< none without a validation split
+    };
+    /// Test and validation accuracy of `model` as it is now.
+    Accuracies accuracies(const models::Model& model) const;
 
     const data::Dataset& dataset() const { return dataset_; }
     RunObserver* observer() const { return observer_; }

@@ -19,16 +19,14 @@ std::string historyCsv(const std::vector<train::EpochMetrics>& history) {
     return csv;
 }
 
-nlohmann::json modelSummary(const models::Model& model) {
+results::ModelResult modelSummary(const models::Model& model) {
     const auto stats = model.stats();
-    nlohmann::json layers = nlohmann::json::array();
-    for (const auto& l : stats.layers) {
-        layers.push_back({{"name", l.name}, {"type", l.type}, {"output_shape", l.outputShape},
-                          {"params", l.params}, {"macs", l.macs}});
-    }
-    nlohmann::json out{{"arch", model.arch()}, {"params", stats.params}, {"bytes_fp32", stats.bytesFp32},
-                       {"layers", layers}};
-    out["macs"] = stats.macsKnown ? nlohmann::json(stats.macs) : nlohmann::json(nullptr);
+    results::ModelResult out;
+    out.arch = model.arch();
+    out.params = stats.params;
+    out.bytes_fp32 = stats.bytesFp32;
+    if (stats.macsKnown) out.macs = stats.macs;
+    for (const auto& l : stats.layers) out.layers.push_back({l.name, l.type, l.outputShape, l.params, l.macs});
     return out;
 }
 

@@ -4,9 +4,8 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "core/models/model.h"
+#include "core/results/run_summary.h"
 #include "core/train/train_events.h"
 
 namespace tinyforge::core::pipeline {
@@ -14,8 +13,8 @@ namespace tinyforge::core::pipeline {
 /// history.csv: a header, then one row per epoch per model, in the order given.
 std::string historyCsv(const std::vector<train::EpochMetrics>& history);
 
-/// {"arch", "params", "macs", "bytes_fp32", "layers": [...]} for a model.
-nlohmann::json modelSummary(const models::Model& model);
+/// A model's architecture, parameters, MACs, fp32 bytes and layers (accuracies and training are the caller's).
+results::ModelResult modelSummary(const models::Model& model);
 
 /// Writes `text` to `file` atomically.
 void writeText(const std::filesystem::path& file, const std::string& text);

@@ -13,6 +13,7 @@
 #include "core/pipeline/compress_stage.h"
 #include "core/pipeline/model_stage.h"
 #include "core/pipeline/run_files.h"
+#include "core/results/summary_file.h"
 #include "core/runtime.h"
 #include "core/train/evaluate.h"
 #include "core/train/trainer.h"
@@ -23,7 +24,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-using nlohmann::json;
 
 double secondsSince(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
@@ -37,22 +37,25 @@ models::Model makeModel(const recipe::ModelRecipe& m, const data::Dataset& datas
     return models::Model::build(m.spec, dataset.samples.sampleShape, dataset.classCount(), seed, field);
 }
 
-json ensembleSummary(const std::vector<models::Model>& teachers, const json& members, const data::Dataset& dataset) {
-    json out{{"arch", "ensemble"}, {"params", 0}, {"macs", 0}, {"bytes_fp32", 0}, {"members", members}};
+results::ModelResult ensembleSummary(const std::vector<models::Model>& teachers, const std::vector<results::ModelResult>& members,
+                                     const data::Dataset& dataset) {
+    results::ModelResult out;
+    out.arch = "ensemble";
+    out.macs = 0;
     for (const auto& m : members) {
-        out["params"] = out["params"].get<std::int64_t>() + m["params"].get<std::int64_t>();
-        out["bytes_fp32"] = out["bytes_fp32"].get<std::int64_t>() + m["bytes_fp32"].get<std::int64_t>();
-        out["macs"] = m["macs"].is_null() || out["macs"].is_null()
-                          ? json(nullptr) : json(out["macs"].get<std::int64_t>() + m["macs"].get<std::int64_t>());
+        out.params += m.params;
+        out.bytes_fp32 += m.bytes_fp32;
+        out.macs = m.macs && out.macs ? std::optional(*out.macs + *m.macs) : std::nullopt;
     }
+    out.members = members;
     const auto logits = train::ensembleLogits(teachers, dataset, dataset.splits.test);
-    out["test_accuracy"] = train::accuracyOf(logits, data::labelsTensor(dataset, dataset.splits.test));
+    out.test_accuracy = train::accuracyOf(logits, data::labelsTensor(dataset, dataset.splits.test));
     return out;
 }
 
 }  // namespace
 
-json runRecipe(const recipe::Recipe& recipe, const RunOptions& options, RunObserver* observer) {
+results::RunSummary runRecipe(const recipe::Recipe& recipe, const RunOptions& options, RunObserver* observer) {
     const auto start = Clock::now();
     const int threads = configureThreads(recipe.threads);
     fs::create_directories(options.outDir / "checkpoints");
@@ -61,16 +64,20 @@ json runRecipe(const recipe::Recipe& recipe, const RunOptions& options, RunObser
     if (observer) observer->onStage("load", recipe.dataset.path.string());
     const auto loadStart = Clock::now();
     const data::Dataset dataset = data::loadDataset(recipe.dataset, observer);
-    json summary{{"recipe", recipe.name}, {"seed", recipe.seed}, {"threads", threads},
-                 {"dataset", {{"name", dataset.name}, {"format", dataset.format}, {"source", dataset.source},
-                              {"train", dataset.splits.train.size()}, {"val", dataset.splits.val.size()},
-                              {"test", dataset.splits.test.size()}, {"classes", dataset.classCount()}}}};
-    json timings{{"load_seconds", secondsSince(loadStart)}};
+    results::RunSummary summary;
+    summary.recipe = recipe.name;
+    summary.seed = recipe.seed;
+    summary.threads = threads;
+    summary.dataset = {dataset.name, dataset.format, dataset.source, static_cast<std::int64_t>(dataset.splits.train.size()),
+                       static_cast<std::int64_t>(dataset.splits.val.size()), static_cast<std::int64_t>(dataset.splits.test.size()),
+                       static_cast<std::int64_t>(dataset.classCount())};
+    auto& timings = summary.timings;
+    timings["load_seconds"] = secondsSince(loadStart);
 
     std::vector<train::EpochMetrics> history;
     ModelStage stage(recipe, options, dataset, history, observer);
     std::vector<models::Model> teachers;
-    json members = json::array();
+    std::vector<results::ModelResult> members;
     for (std::size_t i = 0; i < recipe.teachers.size(); ++i) {
         const std::string name = recipe.teachers.size() == 1 ? "teacher" : "teacher" + std::to_string(i + 1);
         const auto t0 = Clock::now();
@@ -78,8 +85,8 @@ json runRecipe(const recipe::Recipe& recipe, const RunOptions& options, RunObser
         members.push_back(stage.run(name, teachers.back(), recipe.teachers[i].train, nullptr));
         timings[name + "_seconds"] = secondsSince(t0);
     }
-    if (teachers.size() == 1) summary["teacher"] = members[0];
-    if (teachers.size() > 1) summary["teacher"] = ensembleSummary(teachers, members, dataset);
+    if (teachers.size() == 1) summary.teacher = members[0];
+    if (teachers.size() > 1) summary.teacher = ensembleSummary(teachers, members, dataset);
 
     // The scratch and distilled students start from the same initial weights, so only the teacher differs.
     const std::uint64_t studentSeed = recipe.seed + 1000;
@@ -87,35 +94,34 @@ json runRecipe(const recipe::Recipe& recipe, const RunOptions& options, RunObser
     if (recipe.studentScratch || !recipe.distill.enabled) {
         const auto t0 = Clock::now();
         auto scratch = makeModel(recipe.student, dataset, studentSeed, "student");
-        summary["student_scratch"] = stage.run("student_scratch", scratch, recipe.student.train, nullptr);
+        summary.student_scratch = stage.run("student_scratch", scratch, recipe.student.train, nullptr);
         timings["student_scratch_seconds"] = secondsSince(t0);
         if (!recipe.distill.enabled) distilled = scratch;
     }
     if (recipe.distill.enabled) {
         const auto t0 = Clock::now();
         auto student = makeModel(recipe.student, dataset, studentSeed, "student");
-        summary["student"] = stage.run("student", student, recipe.student.train, &teachers);
+        summary.student = stage.run("student", student, recipe.student.train, &teachers);
         distilled = student;
-        summary["student"]["distill"] = {{"temperature", recipe.distill.temperature},
-                                         {"alpha", recipe.distill.alpha}, {"loss", recipe.distill.loss}};
+        summary.student->distill = results::DistillUsed{recipe.distill.temperature, recipe.distill.alpha, recipe.distill.loss};
         timings["student_seconds"] = secondsSince(t0);
     }
     if (recipe.compression.any() && distilled) {
         const auto t0 = Clock::now();
         // Joint pruning distils a fresh copy (same initial weights) while pruning it; "student" stays dense.
         auto fresh = makeModel(recipe.student, dataset, studentSeed, "student");
-        summary["compressed"] = compressStudent(recipe, options, stage, *distilled, fresh, teachers);
-        const double deployed = summary["compressed"]["bytes_deployed"].get<double>();
-        json ratios{{"student_to_deployed", summary[recipe.distill.enabled ? "student" : "student_scratch"]["bytes_fp32"].get<double>() / deployed}};
-        if (summary.contains("teacher")) ratios["teacher_to_deployed"] = summary["teacher"]["bytes_fp32"].get<double>() / deployed;
-        summary["ratios"] = ratios;
+        summary.compressed = compressStudent(recipe, options, stage, *distilled, fresh, teachers);
+        const auto deployed = static_cast<double>(summary.compressed->bytes_deployed);
+        results::Ratios ratios;
+        ratios.student_to_deployed = static_cast<double>(summary.finalStudent()->bytes_fp32) / deployed;
+        if (summary.teacher) ratios.teacher_to_deployed = static_cast<double>(summary.teacher->bytes_fp32) / deployed;
+        summary.ratios = ratios;
         timings["compress_seconds"] = secondsSince(t0);
     }
     timings["total_seconds"] = secondsSince(start);
-    summary["timings"] = timings;
     if (observer) observer->onStage("write", options.outDir.string());
-    writeText(options.outDir / "summary.json", summary.dump(2) + "\n");
-    if (!recipe.exportFormats.empty() && summary.contains("compressed")) {
+    results::writeSummary(options.outDir, summary);
+    if (!recipe.exportFormats.empty() && summary.compressed) {
         const RunFolder run(options.outDir);
         for (const auto& format : recipe.exportFormats) {
             if (observer) observer->onStage("export", format);
@@ -124,8 +130,9 @@ json runRecipe(const recipe::Recipe& recipe, const RunOptions& options, RunObser
             exportOptions.prefix = recipe.exportPrefix;
             exportOptions.denseWeights = recipe.exportDenseWeights;
             exportOptions.softmax = recipe.exportSoftmax;
-            summary["export"][format] = exportRun(run, exportOptions);  // also recorded in summary.json
+            exportRun(run, exportOptions);  // recorded in summary.json
         }
+        summary = results::readSummary(options.outDir);
     }
     return summary;
 }

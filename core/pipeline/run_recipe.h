@@ -5,9 +5,8 @@
 #include <filesystem>
 #include <string>
 
-#include <nlohmann/json_fwd.hpp>
-
 #include "core/recipe/recipe.h"
+#include "core/results/run_summary.h"
 #include "core/train/train_events.h"
 
 namespace tinyforge::core::pipeline {
@@ -24,9 +23,9 @@ public:
     virtual void onStage(const std::string& stage, const std::string& detail) { (void)stage, (void)detail; }
 };
 
-/// Runs `recipe` and returns summary.json's contents (also written to outDir). Throws DataError / RecipeError /
+/// Runs `recipe` and returns its summary (also written to outDir/summary.json). Throws DataError / RecipeError /
 /// SettingsError for bad input, Cancelled when the observer asks to stop (checkpoints of finished epochs remain,
 /// so a run with resume = true continues where this one stopped).
-nlohmann::json runRecipe(const recipe::Recipe& recipe, const RunOptions& options, RunObserver* observer = nullptr);
+results::RunSummary runRecipe(const recipe::Recipe& recipe, const RunOptions& options, RunObserver* observer = nullptr);
 
 }  // namespace tinyforge::core::pipeline

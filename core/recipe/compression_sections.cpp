@@ -27,19 +27,19 @@ train::TrainSettings phaseTrain(JsonFields& f, const std::string& path, const st
 
 compress::PruneSettings parsePrune(JsonFields f, const std::string& file, const train::TrainSettings& shared) {
     compress::PruneSettings p;
-    p.enabled = f.flag("enabled", true);
+    p.enabled = f.flag("enabled");
     auto& s = p.schedule;
-    s.final = f.number("final_sparsity", 0.9, 0, 0.999);
-    s.initial = f.number("initial_sparsity", 0.0, 0, 0.999);
+    s.final = f.number("final_sparsity");
+    s.initial = f.number("initial_sparsity");
     if (s.initial > s.final) f.fail("initial_sparsity", "must not exceed final_sparsity");
-    s.begin = f.integer("begin_step", 0, 0, INT64_MAX / 4);
-    s.interval = f.integer("interval", 100, 1, INT64_MAX / 4);
-    s.count = f.integer("updates", 10, 1, 1000000);
-    s.exponent = f.number("exponent", 3.0, 0, 100, true);
-    p.global = f.choice("scope", "layer", {"layer", "global"}) == "global";
+    s.begin = f.integer("begin_step");
+    s.interval = f.integer("interval");
+    s.count = f.integer("updates");
+    s.exponent = f.number("exponent");
+    p.global = f.choice("scope") == "global";
     p.exclude = f.textList("exclude");
-    p.layerFinal = f.numberMap("layers", 0, 0.999);
-    p.jointWithDistillation = f.flag("joint", false);
+    p.layerFinal = f.numberMap("layers");
+    p.jointWithDistillation = f.flag("joint");
     p.train = phaseTrain(f, "prune", file, phaseDefaults(shared, 5, 10));
     f.rejectUnknown();
     return p;
@@ -47,10 +47,10 @@ compress::PruneSettings parsePrune(JsonFields f, const std::string& file, const 
 
 compress::ChannelPruneSettings parseChannels(JsonFields f, const std::string& file, const train::TrainSettings& shared) {
     compress::ChannelPruneSettings c;
-    c.enabled = f.flag("enabled", true);
-    c.norm = f.choice("norm", "l1", {"l1", "l2"});
-    c.ratio = f.number("ratio", 0.5, 0, 0.99);
-    c.layerRatio = f.numberMap("layers", 0, 0.99);
+    c.enabled = f.flag("enabled");
+    c.norm = f.choice("norm");
+    c.ratio = f.number("ratio");
+    c.layerRatio = f.numberMap("layers");
     c.exclude = f.textList("exclude");
     c.train = phaseTrain(f, "prune_channels", file, phaseDefaults(shared, 5, 10));
     f.rejectUnknown();
@@ -60,12 +60,12 @@ compress::ChannelPruneSettings parseChannels(JsonFields f, const std::string& fi
 compress::ClusterSettings parseCluster(JsonFields f, const std::string& file, const train::TrainSettings& shared,
                                        bool& huffman) {
     compress::ClusterSettings c;
-    c.enabled = f.flag("enabled", true);
-    c.clusters = static_cast<int>(f.integer("clusters", 16, 2, 256));
-    c.init = f.choice("init", "linear", {"linear", "random", "density", "kmeans++"});
+    c.enabled = f.flag("enabled");
+    c.clusters = static_cast<int>(f.integer("clusters"));
+    c.init = f.choice("init");
     c.exclude = f.textList("exclude");
-    for (const auto& [name, k] : f.numberMap("layers", 2, 256)) c.layerClusters[name] = static_cast<int>(k);
-    huffman = f.flag("huffman", false);
+    for (const auto& [name, k] : f.numberMap("layers")) c.layerClusters[name] = static_cast<int>(k);
+    huffman = f.flag("huffman");
     c.train = phaseTrain(f, "cluster", file, phaseDefaults(shared, 3, 100));
     f.rejectUnknown();
     return c;
@@ -73,14 +73,14 @@ compress::ClusterSettings parseCluster(JsonFields f, const std::string& file, co
 
 compress::QuantizeSettings parseQuantize(JsonFields f, const std::string& file, const train::TrainSettings& shared) {
     compress::QuantizeSettings q;
-    q.enabled = f.flag("enabled", true);
-    q.mode = f.choice("mode", "ptq", {"ptq", "qat"});
-    q.weightBits = static_cast<int>(f.integer("weight_bits", 8, 2, 8));
-    q.activationBits = static_cast<int>(f.integer("activation_bits", 8, 2, 8));
-    q.calibration = f.choice("calibration", "minmax", {"minmax", "percentile"});
-    q.percentile = f.number("percentile", 99.99, 50, 100);
-    q.calibrationSamples = static_cast<int>(f.integer("calibration_samples", 2048, 1, 1000000));
-    q.noise = f.number("noise", 0.0, 0, 1);
+    q.enabled = f.flag("enabled");
+    q.mode = f.choice("mode");
+    q.weightBits = static_cast<int>(f.integer("weight_bits"));
+    q.activationBits = static_cast<int>(f.integer("activation_bits"));
+    q.calibration = f.choice("calibration");
+    q.percentile = f.number("percentile");
+    q.calibrationSamples = static_cast<int>(f.integer("calibration_samples"));
+    q.noise = f.number("noise");
     q.train = phaseTrain(f, "quantize", file, phaseDefaults(shared, 2, 100));
     f.rejectUnknown();
     return q;
@@ -92,17 +92,17 @@ compress::CompressionSettings parseCompression(JsonFields& top, const std::strin
                                                const train::TrainSettings& train) {
     compress::CompressionSettings c;
     if (const json& channels = top.object("prune_channels"); !channels.is_null()) {
-        c.channels = parseChannels(JsonFields(channels, "prune_channels", file), file, train);
+        c.channels = parseChannels(JsonFields(channels, "prune_channels", file, "prune_channels"), file, train);
     }
-    if (const json& prune = top.object("prune"); !prune.is_null()) c.prune = parsePrune(JsonFields(prune, "prune", file), file, train);
+    if (const json& prune = top.object("prune"); !prune.is_null()) c.prune = parsePrune(JsonFields(prune, "prune", file, "prune"), file, train);
     if (const json& cluster = top.object("cluster"); !cluster.is_null()) {
-        c.cluster = parseCluster(JsonFields(cluster, "cluster", file), file, train, c.huffman);
+        c.cluster = parseCluster(JsonFields(cluster, "cluster", file, "cluster"), file, train, c.huffman);
     }
     if (const json& quantize = top.object("quantize"); !quantize.is_null()) {
-        c.quantize = parseQuantize(JsonFields(quantize, "quantize", file), file, train);
+        c.quantize = parseQuantize(JsonFields(quantize, "quantize", file, "quantize"), file, train);
     }
     if (c.channels.enabled && c.prune.enabled && c.prune.jointWithDistillation) {
-        JsonFields(top.object("prune"), "prune", file)
+        JsonFields(top.object("prune"), "prune", file, "prune")
             .fail("joint", "joint pruning trains a fresh student, so it cannot follow channel pruning of the distilled one; "
                            "set prune.joint to false or switch prune_channels off");
     }

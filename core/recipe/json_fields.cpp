@@ -1,37 +1,47 @@
 #include "core/recipe/json_fields.h"
 
+#include <algorithm>
 #include <sstream>
+#include <stdexcept>
 
 #include "core/error.h"
 
 namespace tinyforge::core::recipe {
 
 namespace {
-std::string describeNumber(double x) {
-    std::ostringstream text;
-    text << x;  // 0, 0.95, 1e+06: no trailing zeros
-    return text.str();
-}
-
 std::string describe(const nlohmann::json& value) {
     const std::string text = value.dump();
     return text.size() > 40 ? text.substr(0, 37) + "..." : text;
 }
+
+std::string numberText(double x) {
+    std::ostringstream text;
+    text << x;  // 0, 0.95, 1e+06: no trailing zeros
+    return text.str();
+}
 }  // namespace
 
-JsonFields::JsonFields(const nlohmann::json& object, std::string path, std::string file)
-    : object_(object), path_(std::move(path)), file_(std::move(file)) {
+JsonFields::JsonFields(const nlohmann::json& object, std::string path, std::string file, std::string_view section)
+    : object_(object), path_(std::move(path)), file_(std::move(file)), section_(recipeSection(section)) {
     if (!object_.is_object()) {
-        throw RecipeError(file_ + ": " + (path_.empty() ? "the recipe" : path_) + ": expected an object, got " +
-                          describe(object_));
+        throw RecipeError(file_ + ": " + (path_.empty() ? "the recipe" : path_) + ": expected an object, got " + describe(object_));
     }
+}
+
+const FieldSpec& JsonFields::spec(const std::string& key) const {
+    const FieldSpec* f = section_.find(key);
+    if (!f) throw std::logic_error("recipe section '" + section_.name + "' has no field '" + key + "' in recipe_schema.cpp");
+    return *f;
 }
 
 void JsonFields::fail(const std::string& key, const std::string& problem) const {
     throw RecipeError(file_ + ": " + pathOf(key) + ": " + problem);
 }
 
+std::string JsonFields::text(const std::string& key) { return text(key, spec(key).fallback.is_string() ? spec(key).fallback.get<std::string>() : ""); }
+
 std::string JsonFields::text(const std::string& key, const std::string& fallback) {
+    spec(key);
     read_.insert(key);
     if (!has(key)) return fallback;
     const auto& value = object_.at(key);
@@ -44,42 +54,57 @@ std::string JsonFields::requiredText(const std::string& key) {
     return text(key, "");
 }
 
-std::string JsonFields::choice(const std::string& key, const std::string& fallback,
-                               const std::vector<std::string>& allowed) {
+std::string JsonFields::choice(const std::string& key) {
+    const FieldSpec& f = spec(key);
+    return choice(key, f.fallback.is_string() ? f.fallback.get<std::string>() : "");
+}
+
+std::string JsonFields::choice(const std::string& key, const std::string& fallback) {
+    const FieldSpec& f = spec(key);
     const std::string value = text(key, fallback);
-    if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return value;
+    if (std::find(f.choices.begin(), f.choices.end(), value) != f.choices.end()) return value;
     std::string options;
-    for (const auto& a : allowed) options += (options.empty() ? "\"" : ", \"") + a + "\"";
+    for (const auto& a : f.choices) options += (options.empty() ? "\"" : ", \"") + a + "\"";
     fail(key, "must be one of " + options + ", got \"" + value + "\"");
 }
 
-double JsonFields::number(const std::string& key, double fallback, double min, double max, bool minExclusive) {
+double JsonFields::number(const std::string& key) { return number(key, spec(key).fallback.get<double>()); }
+
+double JsonFields::number(const std::string& key, double fallback) {
+    const FieldSpec& f = spec(key);
     read_.insert(key);
     if (!has(key)) return fallback;
     const auto& value = object_.at(key);
     if (!value.is_number()) fail(key, "expected a number, got " + describe(value));
     const double x = value.get<double>();
-    const bool below = minExclusive ? x <= min : x < min;
-    if (below || x > max) {
-        fail(key, "must be " + std::string(minExclusive ? "> " : ">= ") + describeNumber(min) + " and <= " + describeNumber(max) +
-                      ", got " + describe(value));
+    const bool below = f.minExclusive ? x <= f.min : x < f.min;
+    if (below || x > f.max) {
+        fail(key, "must be " + std::string(f.minExclusive ? "> " : ">= ") + numberText(f.min) + " and <= " + numberText(f.max) + ", got " +
+                      describe(value));
     }
     return x;
 }
 
-std::int64_t JsonFields::integer(const std::string& key, std::int64_t fallback, std::int64_t min, std::int64_t max) {
+std::int64_t JsonFields::integer(const std::string& key) { return integer(key, spec(key).fallback.get<std::int64_t>()); }
+
+std::int64_t JsonFields::integer(const std::string& key, std::int64_t fallback) {
+    const FieldSpec& f = spec(key);
     read_.insert(key);
     if (!has(key)) return fallback;
     const auto& value = object_.at(key);
     if (!value.is_number_integer()) fail(key, "expected a whole number, got " + describe(value));
+    if (value.is_number_unsigned() && value.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) fail(key, "is too large");
     const auto x = value.get<std::int64_t>();
-    if (x < min || x > max) {
-        fail(key, "must be from " + std::to_string(min) + " to " + std::to_string(max) + ", got " + describe(value));
+    if (static_cast<double>(x) < f.min || static_cast<double>(x) > f.max) {
+        fail(key, "must be from " + numberText(f.min) + " to " + numberText(f.max) + ", got " + describe(value));
     }
     return x;
 }
 
+bool JsonFields::flag(const std::string& key) { return flag(key, spec(key).fallback.get<bool>()); }
+
 bool JsonFields::flag(const std::string& key, bool fallback) {
+    spec(key);
     read_.insert(key);
     if (!has(key)) return fallback;
     const auto& value = object_.at(key);
@@ -88,6 +113,7 @@ bool JsonFields::flag(const std::string& key, bool fallback) {
 }
 
 std::vector<std::string> JsonFields::textList(const std::string& key) {
+    const FieldSpec& f = spec(key);
     read_.insert(key);
     if (!has(key)) return {};
     const auto& value = object_.at(key);
@@ -95,20 +121,27 @@ std::vector<std::string> JsonFields::textList(const std::string& key) {
     std::vector<std::string> out;
     for (const auto& item : value) {
         if (!item.is_string()) fail(key, "expected a list of strings, got " + describe(value));
-        out.push_back(item.get<std::string>());
+        const auto text = item.get<std::string>();
+        if (!f.choices.empty() && std::find(f.choices.begin(), f.choices.end(), text) == f.choices.end()) {
+            std::string known;
+            for (const auto& c : f.choices) known += (known.empty() ? "" : ", ") + c;
+            fail(key, "unknown value '" + text + "' (known: " + known + ")");
+        }
+        out.push_back(text);
     }
     return out;
 }
 
-std::map<std::string, double> JsonFields::numberMap(const std::string& key, double min, double max) {
+std::map<std::string, double> JsonFields::numberMap(const std::string& key) {
+    const FieldSpec& f = spec(key);
     read_.insert(key);
     if (!has(key)) return {};
     const auto& value = object_.at(key);
     if (!value.is_object()) fail(key, "expected an object of numbers by layer name, got " + describe(value));
     std::map<std::string, double> out;
     for (const auto& [name, number] : value.items()) {
-        if (!number.is_number() || number.get<double>() < min || number.get<double>() > max) {
-            fail(key + "." + name, "must be a number from " + describeNumber(min) + " to " + describeNumber(max));
+        if (!number.is_number() || number.get<double>() < f.min || number.get<double>() > f.max) {
+            fail(key + "." + name, "must be a number from " + numberText(f.min) + " to " + numberText(f.max));
         }
         out[name] = number.get<double>();
     }
@@ -117,6 +150,7 @@ std::map<std::string, double> JsonFields::numberMap(const std::string& key, doub
 
 const nlohmann::json& JsonFields::object(const std::string& key) {
     static const nlohmann::json null;
+    spec(key);
     read_.insert(key);
     if (!has(key)) return null;
     if (!object_.at(key).is_object()) fail(key, "expected an object, got " + describe(object_.at(key)));
@@ -125,15 +159,16 @@ const nlohmann::json& JsonFields::object(const std::string& key) {
 
 const nlohmann::json& JsonFields::raw(const std::string& key) {
     static const nlohmann::json null;
+    spec(key);
     read_.insert(key);
     return has(key) ? object_.at(key) : null;
 }
 
-void JsonFields::rejectUnknown(const std::vector<std::string>& extraAllowed) const {
+void JsonFields::rejectUnknown() const {
     for (const auto& [key, value] : object_.items()) {
-        if (read_.count(key) == 0 && std::find(extraAllowed.begin(), extraAllowed.end(), key) == extraAllowed.end()) {
+        if (read_.count(key) == 0) {
             std::string known;
-            for (const auto& k : read_) known += (known.empty() ? "" : ", ") + k;
+            for (const auto& f : section_.fields) known += (known.empty() ? "" : ", ") + f.key;
             fail(key, "unknown key (this section takes: " + known + ")");
         }
     }

@@ -1,7 +1,7 @@
 #include "core/recipe/recipe.h"
 
 #include "core/error.h"
-#include "core/io/file_bytes.h"
+#include "core/io/json_text.h"
 #include "core/models/architecture.h"
 #include "core/recipe/compression_sections.h"
 #include "core/recipe/json_fields.h"
@@ -27,16 +27,16 @@ data::LoadOptions parseDataset(JsonFields f, const fs::path& baseDir, json& reso
     data::LoadOptions d;
     d.path = resolvePath(f.requiredText("path"), baseDir);
     resolved["path"] = d.path.string();
-    d.format = f.text("format", d.format);
-    d.valFraction = f.number("val_fraction", d.valFraction, 0, 0.95);
-    d.testFraction = f.number("test_fraction", d.testFraction, 0, 0.95);
-    d.seed = static_cast<std::uint64_t>(f.integer("split_seed", static_cast<std::int64_t>(d.seed), 0, INT64_MAX));
-    d.augment = f.flag("augment", d.augment);
-    d.labelColumn = f.text("label_column", d.labelColumn);
-    d.cifar100Labels = f.choice("cifar100_labels", d.cifar100Labels, {"fine", "coarse"});
-    d.imageWidth = static_cast<int>(f.integer("width", d.imageWidth, 1, 1024));
-    d.imageHeight = static_cast<int>(f.integer("height", d.imageHeight, 1, 1024));
-    d.imageChannels = static_cast<int>(f.integer("channels", d.imageChannels, 0, 3));
+    d.format = f.text("format");
+    d.valFraction = f.number("val_fraction");
+    d.testFraction = f.number("test_fraction");
+    d.seed = static_cast<std::uint64_t>(f.integer("split_seed"));
+    d.augment = f.flag("augment");
+    d.labelColumn = f.text("label_column");
+    d.cifar100Labels = f.choice("cifar100_labels");
+    d.imageWidth = static_cast<int>(f.integer("width"));
+    d.imageHeight = static_cast<int>(f.integer("height"));
+    d.imageChannels = static_cast<int>(f.integer("channels"));
     if (d.imageChannels == 2) f.fail("channels", "must be 0 (as the images), 1 or 3");
     f.rejectUnknown();
     return d;
@@ -46,17 +46,18 @@ data::LoadOptions parseDataset(JsonFields f, const fs::path& baseDir, json& reso
 
 train::TrainSettings parseTrainSection(const json& value, const std::string& path, const std::string& file,
                                        train::TrainSettings t) {
-    JsonFields f(value, path, file);
-    t.optimizer = f.choice("optimizer", t.optimizer, {"sgd", "adam"});
-    t.learningRate = f.number("lr", t.learningRate, 0, 10, true);
-    t.momentum = f.number("momentum", t.momentum, 0, 1);
-    t.weightDecay = f.number("weight_decay", t.weightDecay, 0, 1);
-    t.schedule = f.choice("schedule", t.schedule, {"constant", "cosine", "step"});
-    t.stepEpochs = static_cast<int>(f.integer("step_epochs", t.stepEpochs, 1, 100000));
-    t.stepGamma = f.number("step_gamma", t.stepGamma, 0, 1, true);
-    t.batchSize = static_cast<int>(f.integer("batch_size", t.batchSize, 1, 65536));
-    t.epochs = static_cast<int>(f.integer("epochs", t.epochs, 0, 100000));
-    t.earlyStopPatience = static_cast<int>(f.integer("early_stop_patience", t.earlyStopPatience, 0, 100000));
+    // `t` holds the defaults of this place (the run's train section, or a phase's), so each read keeps it as fallback.
+    JsonFields f(value, path, file, "train");
+    t.optimizer = f.choice("optimizer", t.optimizer);
+    t.learningRate = f.number("lr", t.learningRate);
+    t.momentum = f.number("momentum", t.momentum);
+    t.weightDecay = f.number("weight_decay", t.weightDecay);
+    t.schedule = f.choice("schedule", t.schedule);
+    t.stepEpochs = static_cast<int>(f.integer("step_epochs", t.stepEpochs));
+    t.stepGamma = f.number("step_gamma", t.stepGamma);
+    t.batchSize = static_cast<int>(f.integer("batch_size", t.batchSize));
+    t.epochs = static_cast<int>(f.integer("epochs", t.epochs));
+    t.earlyStopPatience = static_cast<int>(f.integer("early_stop_patience", t.earlyStopPatience));
     f.rejectUnknown();
     return t;
 }
@@ -65,11 +66,11 @@ namespace {
 
 ModelRecipe parseModel(const json& value, const std::string& path, const std::string& file, const fs::path& baseDir,
                        const train::TrainSettings& defaults, json& resolved) {
-    JsonFields f(value, path, file);
+    JsonFields f(value, path, file, "model");
     ModelRecipe m;
-    m.spec.torchscript = resolvePath(f.text("torchscript", ""), baseDir);
+    m.spec.torchscript = resolvePath(f.text("torchscript"), baseDir);
     if (!m.spec.torchscript.empty()) resolved["torchscript"] = m.spec.torchscript;
-    m.spec.arch = f.text("arch", "");
+    m.spec.arch = f.text("arch");
     if (m.spec.arch.empty() == m.spec.torchscript.empty()) f.fail("arch", "give either \"arch\" or \"torchscript\"");
     // A model trained elsewhere is used as it is unless the recipe asks to train it further.
     train::TrainSettings base = defaults;
@@ -90,10 +91,10 @@ ModelRecipe parseModel(const json& value, const std::string& path, const std::st
 
 train::DistillSettings parseDistill(JsonFields f) {
     train::DistillSettings d;
-    d.enabled = f.flag("enabled", d.enabled);
-    d.temperature = f.number("temperature", d.temperature, 0, 1000, true);
-    d.alpha = f.number("alpha", d.alpha, 0, 1);
-    d.loss = f.choice("loss", d.loss, {"kl", "sum"});
+    d.enabled = f.flag("enabled");
+    d.temperature = f.number("temperature");
+    d.alpha = f.number("alpha");
+    d.loss = f.choice("loss");
     f.rejectUnknown();
     return d;
 }
@@ -105,14 +106,14 @@ Recipe parseRecipe(const json& input, const fs::path& file, const fs::path& base
     Recipe r;
     r.file = file;
     r.resolved = input;
-    JsonFields top(input, "", fileName);
-    r.name = top.text("name", r.name);
-    r.seed = static_cast<std::uint64_t>(top.integer("seed", 42, 0, INT64_MAX));
-    r.threads = static_cast<int>(top.integer("threads", 0, 0, 1024));
+    JsonFields top(input, "", fileName, "");
+    r.name = top.text("name");
+    r.seed = static_cast<std::uint64_t>(top.integer("seed"));
+    r.threads = static_cast<int>(top.integer("threads"));
 
     const json& dataset = top.raw("dataset");
     if (dataset.is_null()) top.fail("dataset", "is required");
-    r.dataset = parseDataset(JsonFields(dataset, "dataset", fileName), baseDir, r.resolved["dataset"]);
+    r.dataset = parseDataset(JsonFields(dataset, "dataset", fileName, "dataset"), baseDir, r.resolved["dataset"]);
 
     const json& train = top.object("train");
     const auto defaults = train.is_null() ? train::TrainSettings{} : parseTrainSection(train, "train", fileName, {});
@@ -133,29 +134,22 @@ Recipe parseRecipe(const json& input, const fs::path& file, const fs::path& base
     r.student = parseModel(student, "student", fileName, baseDir, defaults, r.resolved["student"]);
 
     const json& distill = top.object("distill");
-    if (!distill.is_null()) r.distill = parseDistill(JsonFields(distill, "distill", fileName));
+    if (!distill.is_null()) r.distill = parseDistill(JsonFields(distill, "distill", fileName, "distill"));
     if (r.teachers.empty()) r.distill.enabled = false;
 
     const json& baseline = top.object("baseline");
     if (!baseline.is_null()) {
-        JsonFields b(baseline, "baseline", fileName);
-        r.studentScratch = b.flag("student_scratch", false);
+        JsonFields b(baseline, "baseline", fileName, "baseline");
+        r.studentScratch = b.flag("student_scratch");
         b.rejectUnknown();
     }
     r.compression = parseCompression(top, fileName, defaults);
     if (const json& exporting = top.object("export"); !exporting.is_null()) {
-        JsonFields e(exporting, "export", fileName);
+        JsonFields e(exporting, "export", fileName, "export");
         r.exportFormats = e.textList("formats");
-        for (const auto& format : r.exportFormats) {
-            if (format != "c" && format != "torchscript" && format != "onnx") {
-                e.fail("formats", "unknown format '" + format + "' (known: c, torchscript, onnx)");
-            }
-        }
-        r.exportPrefix = e.text("prefix", "tf_model");
-        const std::string weights = e.text("weights", "smallest");
-        if (weights != "smallest" && weights != "dense") e.fail("weights", "must be \"smallest\" or \"dense\"");
-        r.exportDenseWeights = weights == "dense";
-        r.exportSoftmax = e.flag("softmax", false);
+        r.exportPrefix = e.text("prefix");
+        r.exportDenseWeights = e.choice("weights") == "dense";
+        r.exportSoftmax = e.flag("softmax");
         e.rejectUnknown();
         const bool needsQuantized = std::find(r.exportFormats.begin(), r.exportFormats.end(), "c") != r.exportFormats.end();
         if (needsQuantized && !r.compression.quantize.enabled) {
@@ -172,9 +166,7 @@ Recipe parseRecipe(const json& input, const fs::path& file, const fs::path& base
 Recipe loadRecipe(const fs::path& file, const std::vector<std::string>& overrides) {
     json input;
     try {
-        input = json::parse(io::readTextFile(file, 16 << 20));
-    } catch (const json::parse_error& e) {
-        throw RecipeError(file.string() + ": not valid JSON: " + e.what());
+        input = io::readJsonFile(file, 16 << 20);  // bounded size and nesting
     } catch (const DataError& e) {
         throw RecipeError(std::string(e.what()));
     }

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/io/file_bytes.h"
+#include "core/io/json_text.h"
 #include "devices/device_error.h"
 
 namespace tinyforge::devices {
@@ -35,7 +36,7 @@ public:
         return object_.contains(key) && object_.at(key).is_string() ? object_.at(key).get<std::string>() : "";
     }
     [[noreturn]] void fail(const std::string& key, const std::string& problem) const {
-        throw DeviceError(file_.string() + ": field \"" + key + "\" " + problem);
+        throw BoardFileError(file_, "field \"" + key + "\"", problem);
     }
 
 private:
@@ -146,15 +147,8 @@ BoardClock parseClock(const json& clock, const Board& board, const BoardFields& 
 }  // namespace
 
 Board loadBoard(const fs::path& file) {
-    json object;
-    try {
-        object = json::parse(core::io::readTextFile(file, 1 << 20));
-    } catch (const json::parse_error& e) {
-        throw DeviceError(file.string() + ": not valid JSON: " + e.what());
-    } catch (const Error& e) {
-        throw DeviceError(e.what());
-    }
-    if (!object.is_object()) throw DeviceError(file.string() + ": expected a JSON object");
+    const json object = core::io::readJsonFile(file, 1 << 20);
+    if (!object.is_object()) throw BoardFileError(file, "", "expected a JSON object");
     const BoardFields fields(object, file);
     Board board;
     board.id = fields.required<std::string>("id", json::value_t::string);
@@ -197,7 +191,7 @@ Board loadBoard(const fs::path& file) {
 }
 
 std::vector<Board> loadBoards(const fs::path& folder) {
-    if (!fs::is_directory(folder)) throw DeviceError(folder.string() + ": board folder not found");
+    if (!fs::is_directory(folder)) throw DataError(folder, "", "board folder not found");
     std::vector<Board> boards;
     for (const auto& entry : fs::directory_iterator(folder)) {
         if (entry.path().extension() == ".json") boards.push_back(loadBoard(entry.path()));
@@ -212,7 +206,7 @@ const Board& findBoard(const std::vector<Board>& boards, const std::string& id) 
     }
     std::string known;
     for (const auto& board : boards) known += (known.empty() ? "" : ", ") + board.id;
-    throw DeviceError("unknown board '" + id + "' (known: " + known + ")");
+    throw SettingsError("unknown board '" + id + "' (known: " + known + ")");
 }
 
 }  // namespace tinyforge::devices

@@ -3,9 +3,9 @@
 #include <algorithm>
 
 #include "core/error.h"
-#include "core/io/file_bytes.h"
 #include "core/pipeline/export_run.h"
 #include "core/resources.h"
+#include "core/results/summary_file.h"
 #include "devices/boards/board.h"
 #include "devices/device_error.h"
 #include "devices/discovery/probe_watcher.h"
@@ -93,18 +93,12 @@ std::string runOnBoard(const Board& board, const std::string& backend, const Dep
     return port.readUntil(isLastProfileLine, 600);
 }
 
-void recordDevice(const fs::path& runDir, const nlohmann::json& entry) {
-    const auto file = runDir / "summary.json";
-    nlohmann::json summary = nlohmann::json::parse(core::io::readTextFile(file), nullptr, false);
-    if (!summary.is_object()) throw DataError(file, "", "not JSON");
-    nlohmann::json devices = nlohmann::json::array();
-    for (const auto& d : summary.value("devices", nlohmann::json::array())) {
-        if (d.value("board", "") != entry["board"] || d.value("backend", "") != entry["backend"]) devices.push_back(d);
-    }
-    devices.push_back(entry);
-    summary["devices"] = devices;
-    const std::string text = summary.dump(2) + "\n";
-    core::io::writeFileAtomically(file, text.data(), text.size());
+// Adds the entry to summary.json, replacing an earlier one for the same board and backend.
+void recordDevice(const fs::path& runDir, const core::results::DeviceResult& entry) {
+    core::results::updateSummary(runDir, [&](core::results::RunSummary& summary) {
+        std::erase_if(summary.devices, [&](const auto& d) { return d.board == entry.board && d.backend == entry.backend; });
+        summary.devices.push_back(entry);
+    });
 }
 
 // Why the core ran at its reset clock: which set-up step gave up, in the board file's words.
@@ -119,80 +113,110 @@ std::string clockNote(const Board& board, const DeviceProfile& profile, bool emu
 
 }  // namespace
 
-nlohmann::json deployRun(const fs::path& runDir, const DeployOptions& options) {
-    const auto boards = loadBoards(core::resourceDir() / "boards");
-    const Board& board = findBoard(boards, options.board);
+namespace {
+
+// The board, the backend it is reached through, and the run's model exported as C into the work folder.
+struct Prepared {
+    std::vector<Board> boards;
+    const Board* board = nullptr;
+    std::string backend;
+    fs::path work;
+};
+
+Prepared prepare(const fs::path& runDir, const DeployOptions& options, bool buildOnly) {
+    Prepared p;
+    p.boards = loadBoards(core::resourceDir() / "boards");
+    p.board = &findBoard(p.boards, options.board);
+    const Board& board = *p.board;
     const bool linuxBoard = board.kind == "linux";
-    const std::string backend = !options.backend.empty() ? options.backend : linuxBoard ? "ssh" : "qemu";
-    if (linuxBoard && backend != "ssh") throw DeviceError("board " + board.id + " is a Linux board: it is deployed over SSH (--backend ssh, --host)");
-    if (!linuxBoard && backend == "ssh") throw DeviceError("board " + board.id + " is a microcontroller: use --backend qemu, dfu or stlink");
-    if (!options.buildOnly) {
-        if (backend != "qemu" && backend != "dfu" && backend != "stlink" && backend != "ssh") {
-            throw DeviceError("unknown backend '" + backend + "' (known: qemu, dfu, stlink, ssh)");
+    p.backend = !options.backend.empty() ? options.backend : linuxBoard ? "ssh" : "qemu";
+    if (linuxBoard && p.backend != "ssh") throw SettingsError("board " + board.id + " is a Linux board: it is deployed over SSH (--backend ssh, --host)");
+    if (!linuxBoard && p.backend == "ssh") throw SettingsError("board " + board.id + " is a microcontroller: use --backend qemu, dfu or stlink");
+    if (!buildOnly) {
+        if (p.backend != "qemu" && p.backend != "dfu" && p.backend != "stlink" && p.backend != "ssh") {
+            throw SettingsError("unknown backend '" + p.backend + "' (known: qemu, dfu, stlink, ssh)");
         }
-        if (linuxBoard && options.host.empty()) throw DeviceError("board " + board.id + " is reached over SSH: give --host USER@HOST[:PORT]");
-        if (backend == "qemu" && board.qemuMachine.empty()) {
-            throw DeviceError("board " + board.id + " has no QEMU model (the emulated board is stm32f405, QEMU's netduinoplus2); "
+        if (linuxBoard && options.host.empty()) throw SettingsError("board " + board.id + " is reached over SSH: give --host USER@HOST[:PORT]");
+        if (p.backend == "qemu" && board.qemuMachine.empty()) {
+            throw SettingsError("board " + board.id + " has no QEMU model (the emulated board is stm32f405, QEMU's netduinoplus2); "
                               "--build-only builds its firmware");
         }
     }
-    const fs::path work = options.workDir.empty() ? runDir / "deploy" / board.id : options.workDir;
+    p.work = options.workDir.empty() ? runDir / "deploy" / board.id : options.workDir;
 
     const core::pipeline::RunFolder run(runDir);
     core::pipeline::ExportOptions exportOptions;
     exportOptions.format = "c";
-    exportOptions.outDir = work / "model";
+    exportOptions.outDir = p.work / "model";
     exportOptions.embeddedVectors = options.samples;
     exportOptions.onlyEmbeddedVectors = true;  // the firmware holds only these; the run's own export stays recorded
     exportOptions.record = false;
     core::pipeline::exportRun(run, exportOptions);
+    return p;
+}
 
-    if (linuxBoard) {
-        const LinuxRunner runner = buildLinuxRunner(board, work / "model", work / "runner");
-        if (options.buildOnly) return {{"board", board.id}, {"runner", fs::absolute(runner.binary).string()}, {"flash_bytes", runner.bytes}};
-        const SshTarget target = SshTarget::parse(options.host);
-        SshSession ssh(target, options.ssh);
-        const nlohmann::json entry = profileOverSsh(board, runner, ssh, options.progress);
-        recordDevice(runDir, entry);  // only a complete result reaches summary.json
-        return entry;
-    }
-
+FirmwareImage buildFittingFirmware(const Board& board, const fs::path& work) {
     writeFirmwareProject(board, work / "model", work / "firmware");
-    const FirmwareImage image = buildFirmware(board, work / "firmware");
+    FirmwareImage image = buildFirmware(board, work / "firmware");
     if (static_cast<std::uint64_t>(image.flashBytes()) > board.flashBytes) {
         throw DeviceError("firmware for " + board.id + " needs " + std::to_string(image.flashBytes()) + " bytes of flash; the part has " +
                           std::to_string(board.flashBytes));
     }
-    if (options.buildOnly) {
-        return {{"board", board.id}, {"firmware", fs::absolute(image.elf).string()}, {"flash_bytes", image.flashBytes()},
-                {"ram_bytes", image.ramBytes()}, {"text_bytes", image.textBytes}, {"data_bytes", image.dataBytes}, {"bss_bytes", image.bssBytes}};
+    return image;
+}
+
+}  // namespace
+
+FirmwareBuild buildForBoard(const fs::path& runDir, const DeployOptions& options) {
+    const Prepared p = prepare(runDir, options, true);
+    const Board& board = *p.board;
+    if (board.kind == "linux") {
+        const LinuxRunner runner = buildLinuxRunner(board, p.work / "model", p.work / "runner");
+        return {board.id, fs::absolute(runner.binary).string(), static_cast<std::int64_t>(runner.bytes), {}, {}, {}, {}};
     }
+    const FirmwareImage image = buildFittingFirmware(board, p.work);
+    return {board.id, fs::absolute(image.elf).string(), image.flashBytes(), image.ramBytes(), image.textBytes, image.dataBytes, image.bssBytes};
+}
+
+core::results::DeviceResult deployRun(const fs::path& runDir, const DeployOptions& options) {
+    const Prepared p = prepare(runDir, options, false);
+    const Board& board = *p.board;
+    const std::string& backend = p.backend;
+    if (board.kind == "linux") {
+        const LinuxRunner runner = buildLinuxRunner(board, p.work / "model", p.work / "runner");
+        const SshTarget target = SshTarget::parse(options.host);
+        SshSession ssh(target, options.ssh);
+        const auto entry = profileOverSsh(board, runner, ssh, options.progress);
+        recordDevice(runDir, entry);  // only a complete result reaches summary.json
+        return entry;
+    }
+
+    const FirmwareImage image = buildFittingFirmware(board, p.work);
     const auto segments = elfLoadSegments(image.elf);
     const bool emulated = backend == "qemu";
-    const std::string output = emulated ? runOnQemu(board, segments, options.progress) : runOnBoard(board, backend, options, work, segments);
+    const std::string output = emulated ? runOnQemu(board, segments, options.progress) : runOnBoard(board, backend, options, p.work, segments);
     const DeviceProfile profile = parseProfile(output, emulated ? "qemu-system-arm -M " + board.qemuMachine : board.id + " over " + backend);
 
-    nlohmann::json entry{
-        {"board", board.id},
-        {"backend", backend},
-        {"latency_cycles", profile.cyclesMedian},
-        {"latency_ms", static_cast<double>(profile.cyclesMedian) * 1000.0 / static_cast<double>(profile.clockHz)},
-        {"clock_hz", profile.clockHz},
-        {"clock_configured", profile.clockConfigured},
-        {"counter", profile.counter == "dwt" ? "core cycles (DWT)"
+    core::results::DeviceResult entry;
+    entry.board = board.id;
+    entry.backend = backend;
+    entry.latency_cycles = profile.cyclesMedian;
+    entry.latency_ms = static_cast<double>(profile.cyclesMedian) * 1000.0 / static_cast<double>(profile.clockHz);
+    entry.clock_hz = profile.clockHz;
+    entry.clock_configured = profile.clockConfigured;
+    entry.counter = profile.counter == "dwt" ? "core cycles (DWT)"
                     : emulated             ? "instructions (QEMU -icount counts instructions, not cycles)"
-                                           : "core cycles (SysTick)"},
-        {"flash_bytes", image.flashBytes()},
-        {"ram_bytes", image.ramBytes()},
-        {"stack_bytes", profile.stackBytes},
-        {"arena_bytes", profile.arenaBytes},
-        {"accuracy", static_cast<double>(profile.correct) / static_cast<double>(profile.samples)},
-        {"samples", profile.samples},
-        {"identical", profile.identical},
-        {"firmware", fs::absolute(image.elf).string()},
-        {"console", board.uart.base != 0 ? "uart" : "semihosting"},
-    };
-    if (!profile.clockConfigured) entry["clock_note"] = clockNote(board, profile, emulated);
+                                           : "core cycles (SysTick)";
+    entry.flash_bytes = image.flashBytes();
+    entry.ram_bytes = image.ramBytes();
+    entry.stack_bytes = profile.stackBytes;
+    entry.arena_bytes = profile.arenaBytes;
+    entry.accuracy = static_cast<double>(profile.correct) / static_cast<double>(profile.samples);
+    entry.samples = profile.samples;
+    entry.identical = profile.identical;
+    entry.firmware = fs::absolute(image.elf).string();
+    entry.console = board.uart.base != 0 ? "uart" : "semihosting";
+    if (!profile.clockConfigured) entry.clock_note = clockNote(board, profile, emulated);
     recordDevice(runDir, entry);
     return entry;
 }

@@ -6,10 +6,9 @@
 #include <filesystem>
 #include <string>
 
+#include "core/results/run_summary.h"
 #include "devices/flash/flasher.h"
 #include "devices/transport/ssh_session.h"
-
-#include <nlohmann/json.hpp>
 
 namespace tinyforge::devices {
 
@@ -20,7 +19,6 @@ struct DeployOptions {
     std::string backend;
     std::filesystem::path workDir;   ///< default RUN/deploy/<board>
     int samples = 32;                ///< test samples compiled into the firmware
-    bool buildOnly = false;          ///< stop after building: report the firmware's sizes, record nothing
     std::string device;              ///< dfu: "BUS:ADDRESS" of the bootloader; stlink: the probe's serial ("" = the only one)
     std::string serialPort;          ///< dfu/stlink: the board's UART ("" = the only ST-Link virtual COM port)
     FlashProgressFn progress;        ///< flashing (or upload) progress; returning false cancels
@@ -29,17 +27,33 @@ struct DeployOptions {
     SshOptions ssh;                  ///< identity, known_hosts, and what to do about an unknown host or a password
 };
 
-/// Deploys and profiles; returns the device entry {"board", "backend", "latency_cycles", "latency_ms",
-/// "clock_hz", "clock_configured", "flash_bytes", "ram_bytes", "stack_bytes", "arena_bytes", "accuracy", "samples",
-/// "identical", "counter", "firmware", "console"}, also recorded in summary.json (replacing an earlier entry for the
-/// same board and backend). When the board's clock set-up did not complete, "clock_note" says where it stopped and
-/// latency_ms is at the reset clock.
+/// What --build-only reports: the firmware (or Linux runner) built for a board, and its sizes.
+struct FirmwareBuild {
+    std::string board;
+    std::string file;  ///< the ELF image, or the Linux runner
+    std::int64_t flash_bytes = 0;
+    std::optional<std::int64_t> ram_bytes, text_bytes, data_bytes, bss_bytes;  ///< microcontroller firmware only
+    static constexpr std::string_view kName = "FirmwareBuild", kDoc = "Firmware or runner built for a board";
+    static auto fields() {
+        using S = FirmwareBuild;
+        using core::contract::field;
+        return std::tuple{field("board", &S::board, "board id"), field("file", &S::file, "ELF image or Linux runner"),
+                          field("flash_bytes", &S::flash_bytes, "size in flash (.text + .data), or the runner's size", "bytes"),
+                          field("ram_bytes", &S::ram_bytes, ".data + .bss", "bytes"), field("text_bytes", &S::text_bytes, ".text", "bytes"),
+                          field("data_bytes", &S::data_bytes, ".data", "bytes"), field("bss_bytes", &S::bss_bytes, ".bss", "bytes")};
+    }
+};
+
+/// Deploys and profiles; returns the device entry, also recorded in summary.json under the summary's lock (replacing
+/// an earlier entry for the same board and backend). When the board's clock set-up did not complete, clock_note says
+/// where it stopped and latency_ms is at the reset clock. Linux boards (see devices/linux/linux_runner.h) report
+/// wall-clock percentiles and peak RSS instead of cycles.
 /// Throws DeviceError (unknown board or backend, build, flash or run failure), DataError (not a run, no quantized
 /// model) or Cancelled (progress returned false).
-/// With buildOnly: {"board", "firmware", "flash_bytes", "ram_bytes", "text_bytes", "data_bytes", "bss_bytes"}.
-/// Linux boards (see devices/linux/linux_runner.h): {"board", "backend": "ssh", "host", "latency_ms", "latency_ms_p90",
-/// "latency_ms_p99", "peak_rss_bytes", "flash_bytes" (the runner's size), "ram_bytes" (its peak RSS), "arena_bytes",
-/// "accuracy", "samples", "identical", "counter", "runner"}.
-nlohmann::json deployRun(const std::filesystem::path& runDir, const DeployOptions& options);
+core::results::DeviceResult deployRun(const std::filesystem::path& runDir, const DeployOptions& options);
+
+/// Builds the board's firmware (or Linux runner) for the run's model and reports its sizes; runs and records nothing.
+/// Throws as deployRun does.
+FirmwareBuild buildForBoard(const std::filesystem::path& runDir, const DeployOptions& options);
 
 }  // namespace tinyforge::devices

@@ -135,10 +135,13 @@ void writeFirmwareProject(const Board& board, const fs::path& modelDir, const fs
 
 FirmwareImage buildFirmware(const Board& board, const fs::path& projectDir) {
     const auto result = runCommand({"make", "-s", "-C", projectDir.string(), "firmware.elf"}, 600);
-    if (result.exitCode != 0) throw DeviceError("firmware for " + board.id + " did not build:\n" + result.output);
+    if (result.exitCode != 0) {
+        throw ToolError("make", result.exitCode, tailOf(result.output), "firmware for " + board.id + " did not build:\n" + result.output);
+    }
     std::smatch m;  // arm-none-eabi-size: text data bss dec hex filename
     if (!std::regex_search(result.output, m, std::regex("(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+\\d+\\s+[0-9a-f]+\\s+firmware\\.elf"))) {
-        throw DeviceError("firmware for " + board.id + ": no section sizes in the build output:\n" + result.output);
+        throw ToolError("arm-none-eabi-size", result.exitCode, tailOf(result.output),
+                        "firmware for " + board.id + ": no section sizes in the build output:\n" + result.output);
     }
     FirmwareImage image;
     image.elf = projectDir / "firmware.elf";

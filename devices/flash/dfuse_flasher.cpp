@@ -41,14 +41,16 @@ public:
                     m_dfu.clearStatus();  // leave the bootloader ready for the next attempt
                 } catch (const DeviceError&) {
                 }
-                throw DeviceError(m_dfu.device().id().describe() + " reported " + dfuStatusName(s.status) + " in " + dfuStateName(s.state) +
-                                  " while " + what);
+                throw ProtocolError(m_dfu.device().id().describe(),
+                                    m_dfu.device().id().describe() + " reported " + dfuStatusName(s.status) + " in " + dfuStateName(s.state) +
+                                        " while " + what,
+                                    s.status);
             }
             if (s.state != DfuState::dnBusy && s.state != DfuState::dnloadSync) return s;
             std::this_thread::sleep_for(std::chrono::milliseconds(s.pollTimeoutMs));
             m_polledMs += s.pollTimeoutMs;
         }
-        throw DeviceError(m_dfu.device().id().describe() + " stayed busy while " + what);
+        throw ProtocolError(m_dfu.device().id().describe(), m_dfu.device().id().describe() + " stayed busy while " + what);
     }
 
     // dfuIDLE, from wherever an earlier session left the bootloader (an error, a half-done download or upload).
@@ -63,7 +65,7 @@ public:
             s = m_dfu.getStatus("reading its state after DFU_ABORT");
         }
         if (s.state != DfuState::dfuIdle) {
-            throw DeviceError(m_dfu.device().id().describe() + " stays in " + dfuStateName(s.state) + " instead of dfuIDLE; reset the board into DFU mode again");
+            throw ProtocolError(m_dfu.device().id().describe(), m_dfu.device().id().describe() + " stays in " + dfuStateName(s.state) + " instead of dfuIDLE; reset the board into DFU mode again");
         }
     }
 
@@ -185,7 +187,8 @@ void DfuseFlasher::flash(const std::vector<LoadSegment>& segments, const FlashPr
             const std::size_t got = session.dfu().upload(static_cast<std::uint16_t>(block), {buffer.data(), n}, "reading back " + hex32(address));
             for (std::size_t k = 0; k < n; ++k) {
                 if (k >= got || buffer[k] != static_cast<std::uint8_t>(segment.bytes[at + k])) {
-                    throw DeviceError(describe() + ": verify failed at " + hex32(address + static_cast<std::uint32_t>(k)) + ": the flash does not read back as written");
+                    throw ProtocolError(describe(), describe() + ": verify failed at " + hex32(address + static_cast<std::uint32_t>(k)) + ": the flash does not read back as written",
+                                        std::nullopt, address + static_cast<std::uint32_t>(k));
                 }
             }
             done += n;

@@ -48,7 +48,7 @@ StLinkFlasher::StLinkFlasher(const Board& board, fs::path workDir, std::string p
         if (board.openocdTarget.empty()) throw DeviceError("board " + board.id + " names no OpenOCD target (\"openocd_target\"), and st-flash is not installed");
         m_tool = "openocd";
     } else {
-        throw DeviceError("neither st-flash nor openocd is installed (Debian packages stlink-tools, openocd): the stlink backend needs one of them");
+        throw ToolError("st-flash", -1, "", "neither st-flash nor openocd is installed (Debian packages stlink-tools, openocd): the stlink backend needs one of them");
     }
 }
 
@@ -77,8 +77,8 @@ void StLinkFlasher::flash(const std::vector<LoadSegment>& segments, const FlashP
     if (progress && !progress({"download", 0, image.size()})) throw Cancelled();
     const CommandResult result = runCommand(command(file, address), 300);
     if (result.exitCode != 0) {
-        const std::string tail = result.output.size() > 2000 ? result.output.substr(result.output.size() - 2000) : result.output;
-        throw DeviceError(m_tool + " could not flash " + m_board.id + (result.timedOut ? " (no answer in 300 s)" : "") + ":\n" + tail);
+        const std::string tail = tailOf(result.output);
+        throw ToolError(m_tool, result.exitCode, tail, m_tool + " could not flash " + m_board.id + (result.timedOut ? " (no answer in 300 s)" : "") + ":\n" + tail);
     }
     if (progress) progress({"verify", image.size(), image.size()});
 }

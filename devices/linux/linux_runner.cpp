@@ -56,27 +56,32 @@ LinuxRunner buildLinuxRunner(const Board& board, const fs::path& modelDir, const
                                    (modelDir / "tf_model.c").string(), (modelDir / "tf_kernels.c").string(),
                                    (modelDir / "tf_test_vectors.c").string(), "-lm", "-o", binary.string()});
     const auto result = runCommand(command, 300);
-    if (result.exitCode != 0) throw DeviceError("the runner for " + board.id + " did not build (" + board.cc + "):\n" + result.output);
+    if (result.exitCode != 0) {
+        throw ToolError(board.cc, result.exitCode, tailOf(result.output), "the runner for " + board.id + " did not build (" + board.cc + "):\n" + result.output);
+    }
     return {binary, static_cast<std::int64_t>(fs::file_size(binary))};
 }
 
-nlohmann::json parseRunnerSummary(const std::string& output, const std::string& source) {
+RunnerReport parseRunnerSummary(const std::string& output, const std::string& source) {
     std::istringstream in(output);
     std::string line;
     while (std::getline(in, line)) {
         if (line.find("\"event\": \"summary\"") == std::string::npos) continue;
-        const auto summary = nlohmann::json::parse(line, nullptr, false);
-        if (!summary.is_object()) throw DeviceError(source + ": the runner's summary is not JSON: " + line);
-        for (const char* key : {"samples", "identical", "correct", "latency_ns_p50", "latency_ns_p90", "latency_ns_p99", "peak_rss_bytes", "arena_bytes", "batch"}) {
-            if (!summary.contains(key) || !summary[key].is_number_unsigned()) throw DeviceError(source + ": the runner's summary has no \"" + key + "\": " + line);
+        const auto json = nlohmann::json::parse(line, nullptr, false);
+        if (!json.is_object()) throw DeviceError(source + ": the runner's summary is not JSON: " + line);
+        RunnerReport report;
+        try {
+            core::contract::fromJson(json, report);
+        } catch (const core::contract::ContractError& e) {
+            throw DeviceError(source + ": the runner's summary: " + e.what() + ": " + line);
         }
-        if (summary["samples"].get<int>() == 0) throw DeviceError(source + ": the runner ran no samples");
-        return summary;
+        if (report.samples == 0) throw DeviceError(source + ": the runner ran no samples");
+        return report;
     }
     throw DeviceError(source + ": the runner printed no summary" + (output.empty() ? std::string(" (no output at all)") : ":\n" + output));
 }
 
-nlohmann::json profileOverSsh(const Board& board, const LinuxRunner& runner, SshSession& ssh, const FlashProgressFn& progress) {
+core::results::DeviceResult profileOverSsh(const Board& board, const LinuxRunner& runner, SshSession& ssh, const FlashProgressFn& progress) {
     const std::string host = ssh.target().describe();
     // In the board's $TMPDIR (else /tmp), as mktemp -t does.
     const auto made = ssh.run({"mktemp", "-d", "-t", "tinyforge.XXXXXXXX"}, std::chrono::seconds(30));
@@ -94,25 +99,25 @@ nlohmann::json profileOverSsh(const Board& board, const LinuxRunner& runner, Ssh
         throw DeviceError(host + ": the runner did not run (exit " + std::to_string(ran.exitCode) + "): " + ran.err +
                           " (board " + board.id + " expects an " + board.arch + " Linux; `uname -m` on the board tells)");
     }
-    const auto summary = parseRunnerSummary(ran.out, host);
-    const auto ms = [&](const char* key) { return summary[key].get<double>() / 1e6; };
-    return {
-        {"board", board.id},
-        {"backend", "ssh"},
-        {"host", host},
-        {"latency_ms", ms("latency_ns_p50")},
-        {"latency_ms_p90", ms("latency_ns_p90")},
-        {"latency_ms_p99", ms("latency_ns_p99")},
-        {"counter", "wall clock (CLOCK_MONOTONIC), batches of " + std::to_string(summary["batch"].get<std::uint64_t>()) + " inferences"},
-        {"peak_rss_bytes", summary["peak_rss_bytes"]},
-        {"flash_bytes", runner.bytes},
-        {"ram_bytes", summary["peak_rss_bytes"]},
-        {"arena_bytes", summary["arena_bytes"]},
-        {"accuracy", summary["correct"].get<double>() / summary["samples"].get<double>()},
-        {"samples", summary["samples"]},
-        {"identical", summary["identical"]},
-        {"runner", fs::absolute(runner.binary).string()},
-    };
+    const auto report = parseRunnerSummary(ran.out, host);
+    const auto ms = [](std::uint64_t ns) { return static_cast<double>(ns) / 1e6; };
+    core::results::DeviceResult entry;
+    entry.board = board.id;
+    entry.backend = "ssh";
+    entry.host = host;
+    entry.latency_ms = ms(report.latency_ns_p50);
+    entry.latency_ms_p90 = ms(report.latency_ns_p90);
+    entry.latency_ms_p99 = ms(report.latency_ns_p99);
+    entry.counter = "wall clock (CLOCK_MONOTONIC), batches of " + std::to_string(report.batch) + " inferences";
+    entry.peak_rss_bytes = static_cast<std::int64_t>(report.peak_rss_bytes);
+    entry.flash_bytes = runner.bytes;
+    entry.ram_bytes = static_cast<std::int64_t>(report.peak_rss_bytes);
+    entry.arena_bytes = static_cast<std::int64_t>(report.arena_bytes);
+    entry.accuracy = static_cast<double>(report.correct) / static_cast<double>(report.samples);
+    entry.samples = static_cast<std::int64_t>(report.samples);
+    entry.identical = static_cast<std::int64_t>(report.identical);
+    entry.runner = fs::absolute(runner.binary).string();
+    return entry;
 }
 
 }  // namespace tinyforge::devices

@@ -65,7 +65,7 @@ DfuStatus DfuInterface::getStatus(const std::string& what) {
     std::uint8_t reply[6] = {};
     const std::size_t n = m_device.controlIn(kClassInterface, kGetStatus, 0, static_cast<std::uint16_t>(m_interface), reply,
                                              "DFU_GETSTATUS (" + what + ")");
-    if (n != 6) throw DeviceError(m_device.id().describe() + " answered DFU_GETSTATUS with " + std::to_string(n) + " bytes instead of 6");
+    if (n != 6) throw ProtocolError(m_device.id().describe(), m_device.id().describe() + " answered DFU_GETSTATUS with " + std::to_string(n) + " bytes instead of 6");
     return {reply[0], static_cast<std::uint32_t>(reply[1] | (reply[2] << 8) | (reply[3] << 16)), static_cast<DfuState>(reply[4])};
 }
 

@@ -34,8 +34,8 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv) {
     close(fds[1]);
     if (spawned != 0) {
         close(fds[0]);
-        throw DeviceError("cannot run " + argv[0] + ": " + std::strerror(spawned) +
-                          " (is it installed? scripts/install-deps.sh installs the toolchain)");
+        throw ToolError(argv[0], -1, "", "cannot run " + argv[0] + ": " + std::strerror(spawned) +
+                                             " (is it installed? scripts/install-deps.sh installs the toolchain)");
     }
     m_out = fds[0];
 }

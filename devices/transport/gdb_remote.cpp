@@ -42,15 +42,15 @@ GdbRemote::GdbRemote(const std::filesystem::path& path, int timeoutSeconds) : m_
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeoutSeconds);
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
-    if (path.string().size() >= sizeof address.sun_path) throw DeviceError(m_source + ": socket path too long");
+    if (path.string().size() >= sizeof address.sun_path) throw TransportError(m_source, m_source + ": socket path too long");
     std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
     while (true) {
         m_fd = socket(AF_UNIX, SOCK_STREAM, 0);
-        if (m_fd < 0) throw DeviceError(m_source + ": " + std::strerror(errno));
+        if (m_fd < 0) throw TransportError(m_source, m_source + ": " + std::strerror(errno));
         if (connect(m_fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) return;
         close(m_fd);
         m_fd = -1;
-        if (std::chrono::steady_clock::now() > deadline) throw DeviceError(m_source + ": no debugger connection within " + std::to_string(timeoutSeconds) + " s");
+        if (std::chrono::steady_clock::now() > deadline) throw TransportError(m_source, m_source + ": no debugger connection within " + std::to_string(timeoutSeconds) + " s");
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
 }
@@ -61,10 +61,10 @@ GdbRemote::~GdbRemote() {
 
 char GdbRemote::readChar() {
     pollfd p{m_fd, POLLIN, 0};
-    if (poll(&p, 1, m_timeoutMs) <= 0) throw DeviceError(m_source + ": no answer within " + std::to_string(m_timeoutMs / 1000) + " s");
+    if (poll(&p, 1, m_timeoutMs) <= 0) throw TransportError(m_source, m_source + ": no answer within " + std::to_string(m_timeoutMs / 1000) + " s");
     char c = 0;
     const ssize_t n = read(m_fd, &c, 1);
-    if (n <= 0) throw DeviceError(m_source + ": the target closed the connection");
+    if (n <= 0) throw TransportError(m_source, m_source + ": the target closed the connection");
     return c;
 }
 
@@ -76,13 +76,13 @@ void GdbRemote::sendPacket(const std::string& payload) {
     const std::string packet = "$" + payload + tail;
     for (int attempt = 0; attempt < 3; ++attempt) {
         if (send(m_fd, packet.data(), packet.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(packet.size())) {
-            throw DeviceError(m_source + ": cannot send: " + std::strerror(errno));
+            throw TransportError(m_source, m_source + ": cannot send: " + std::strerror(errno));
         }
         const char ack = readChar();
         if (ack == '+') return;
-        if (ack != '-') throw DeviceError(m_source + ": unexpected '" + std::string(1, ack) + "' instead of an acknowledgement");
+        if (ack != '-') throw ProtocolError(m_source, m_source + ": unexpected '" + std::string(1, ack) + "' instead of an acknowledgement");
     }
-    throw DeviceError(m_source + ": the target rejected a packet three times");
+    throw ProtocolError(m_source, m_source + ": the target rejected a packet three times");
 }
 
 std::string GdbRemote::receivePacket() {
@@ -115,7 +115,7 @@ void GdbRemote::writeMemory(std::uint32_t address, std::span<const std::uint8_t>
         const auto at = address + static_cast<std::uint32_t>(offset);
         const std::string reply = transact("M" + hexNumber(at) + "," + hexNumber(static_cast<std::uint32_t>(n)) + ":" +
                                            hexBytes(reinterpret_cast<const char*>(bytes.data() + offset), n));
-        if (reply != "OK") throw DeviceError(m_source + ": writing " + std::to_string(n) + " bytes at 0x" + hexNumber(at) + " failed (" + reply + ")");
+        if (reply != "OK") throw ProtocolError(m_source, m_source + ": writing " + std::to_string(n) + " bytes at 0x" + hexNumber(at) + " failed (" + reply + ")");
     }
 }
 
@@ -124,7 +124,7 @@ std::string GdbRemote::readMemory(std::uint32_t address, std::uint32_t length) {
     for (std::uint32_t offset = 0; offset < length; offset += 1024) {
         const std::uint32_t n = std::min<std::uint32_t>(1024, length - offset);
         const std::string reply = transact("m" + hexNumber(address + offset) + "," + hexNumber(n));
-        if (reply.size() != 2 * n) throw DeviceError(m_source + ": reading at 0x" + hexNumber(address + offset) + " failed (" + reply.substr(0, 8) + ")");
+        if (reply.size() != 2 * n) throw ProtocolError(m_source, m_source + ": reading at 0x" + hexNumber(address + offset) + " failed (" + reply.substr(0, 8) + ")");
         for (std::size_t i = 0; i < reply.size(); i += 2) out += static_cast<char>(std::stoi(reply.substr(i, 2), nullptr, 16));
     }
     return out;
@@ -135,14 +135,14 @@ void GdbRemote::monitor(const std::string& command) {
     while (true) {
         const std::string reply = receivePacket();
         if (!reply.empty() && reply[0] == 'O' && reply != "OK") continue;  // console output of the command
-        if (reply != "OK") throw DeviceError(m_source + ": monitor " + command + " failed (" + reply + ")");
+        if (reply != "OK") throw ProtocolError(m_source, m_source + ": monitor " + command + " failed (" + reply + ")");
         return;
     }
 }
 
 void GdbRemote::detach() {
     const std::string reply = transact("D");
-    if (reply != "OK") throw DeviceError(m_source + ": detach failed (" + reply + ")");
+    if (reply != "OK") throw ProtocolError(m_source, m_source + ": detach failed (" + reply + ")");
 }
 
 }  // namespace tinyforge::devices

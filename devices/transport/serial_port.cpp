@@ -22,7 +22,7 @@ SerialPort::SerialPort(const std::string& device, int baud) : m_device(device) {
     m_port->setStopBits(QSerialPort::OneStop);
     m_port->setFlowControl(QSerialPort::NoFlowControl);
     if (!m_port->open(QIODevice::ReadWrite)) {
-        throw DeviceError(device + ": cannot open the serial port: " + m_port->errorString().toStdString());
+        throw TransportError(device, device + ": cannot open the serial port: " + m_port->errorString().toStdString());
     }
 }
 
@@ -33,7 +33,7 @@ std::string SerialPort::readUntil(const std::function<bool(const std::string& li
     std::string text, line;
     while (true) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
-        if (left <= 0) throw DeviceError(m_device + ": no complete report within " + std::to_string(timeoutSeconds) + " s");
+        if (left <= 0) throw TransportError(m_device, m_device + ": no complete report within " + std::to_string(timeoutSeconds) + " s");
         if (m_port->bytesAvailable() == 0 && !m_port->waitForReadyRead(static_cast<int>(std::min<long long>(left, 500)))) {
             // Anything but a quiet wait is the other end going away: an emulator's pty hangs up when it exits (a read
             // error), a board is unplugged (a resource error).

@@ -60,10 +60,10 @@ SshTarget SshTarget::parse(const std::string& text) {
     std::string port;
     if (!rest.empty() && rest.front() == '[') {  // [IPv6]:port
         const auto close = rest.find(']');
-        if (close == std::string::npos) throw DeviceError("'" + text + "': missing ] after the IPv6 address");
+        if (close == std::string::npos) throw SettingsError("'" + text + "': missing ] after the IPv6 address");
         target.host = rest.substr(1, close - 1);
         if (close + 1 < rest.size()) {
-            if (rest[close + 1] != ':') throw DeviceError("'" + text + "': expected :PORT after ]");
+            if (rest[close + 1] != ':') throw SettingsError("'" + text + "': expected :PORT after ]");
             port = rest.substr(close + 2);
         }
     } else if (const auto colon = rest.find(':'); colon != std::string::npos) {
@@ -72,8 +72,8 @@ SshTarget SshTarget::parse(const std::string& text) {
     } else {
         target.host = rest;
     }
-    if (target.host.empty()) throw DeviceError("'" + text + "': no host (expected USER@HOST[:PORT])");
-    if (target.host.find_first_of(" \t'\"`$;&|") != std::string::npos) throw DeviceError("'" + text + "': not a host name");
+    if (target.host.empty()) throw SettingsError("'" + text + "': no host (expected USER@HOST[:PORT])");
+    if (target.host.find_first_of(" \t'\"`$;&|") != std::string::npos) throw SettingsError("'" + text + "': not a host name");
     if (!port.empty()) {
         std::size_t used = 0;
         int value = 0;
@@ -82,7 +82,7 @@ SshTarget SshTarget::parse(const std::string& text) {
         } catch (const std::exception&) {
             used = 0;
         }
-        if (used != port.size() || value < 1 || value > 65535) throw DeviceError("'" + text + "': port must be 1..65535");
+        if (used != port.size() || value < 1 || value > 65535) throw SettingsError("'" + text + "': port must be 1..65535");
         target.port = value;
     }
     if (target.user.empty()) target.user = localUserName();
@@ -122,7 +122,7 @@ struct SshSession::Impl {
         }
     }
     std::string error() const { return ssh_get_error(session); }
-    [[noreturn]] void fail(const std::string& what) const { throw DeviceError(name + ": " + what + ": " + error()); }
+    [[noreturn]] void fail(const std::string& what) const { throw TransportError(name, name + ": " + what + ": " + error()); }
 
     void checkHostKey(const SshOptions& options, const fs::path& knownHosts, const SshTarget& target);
     void authenticate(const SshOptions& options);
@@ -159,14 +159,14 @@ void SshSession::Impl::checkHostKey(const SshOptions& options, const fs::path& k
         return;
     case SSH_KNOWN_HOSTS_CHANGED:
     case SSH_KNOWN_HOSTS_OTHER:
-        throw DeviceError(name + ": the host key has CHANGED since it was recorded in " + knownHosts.string() + " (it is now " + type + " " +
+        throw TransportError(name, name + ": the host key has CHANGED since it was recorded in " + knownHosts.string() + " (it is now " + type + " " +
                           fingerprint + "). Someone may be intercepting the connection, so it is refused. If the board was "
                           "reinstalled, remove its old key with: ssh-keygen -R '" + entry + "' -f " + knownHosts.string());
     case SSH_KNOWN_HOSTS_UNKNOWN:
     case SSH_KNOWN_HOSTS_NOT_FOUND: {
         const UnknownHostKey unknown{entry, type, fingerprint};
         if (!options.trustUnknownHost || !options.trustUnknownHost(unknown)) {
-            throw DeviceError(name + ": unknown host key " + type + " " + fingerprint + " (not in " + knownHosts.string() +
+            throw TransportError(name, name + ": unknown host key " + type + " " + fingerprint + " (not in " + knownHosts.string() +
                               "). Compare it with the board's (ssh-keygen -lf /etc/ssh/ssh_host_" +
                               (type.rfind("ssh-", 0) == 0 ? type.substr(4) : type) + "_key.pub on the board) and, if they match, "
                               "accept it (tinyforge-cli deploy --accept-new-host-key, or Trust in the window)");
@@ -188,7 +188,7 @@ void SshSession::Impl::authenticate(const SshOptions& options) {
     std::string tried;
     if (!options.identity.empty()) {
         ssh_key key = nullptr;
-        if (!fs::is_regular_file(options.identity)) throw DeviceError(options.identity.string() + ": no such key file");
+        if (!fs::is_regular_file(options.identity)) throw DataError(options.identity, "", "no such key file");
         auto ask = options.askPassphrase;
         if (ssh_pki_import_privkey_file(options.identity.c_str(), nullptr, passphraseCallback, &ask, &key) != SSH_OK) {
             throw DeviceError(options.identity.string() + ": not a private key libssh can read (or its passphrase was not given)");
@@ -216,7 +216,7 @@ void SshSession::Impl::authenticate(const SshOptions& options) {
             tried += ", a password";
         }
     }
-    throw DeviceError(name + ": authentication refused (tried " + tried + ")");
+    throw TransportError(name, name + ": authentication refused (tried " + tried + ")");
 }
 
 sftp_session SshSession::Impl::sftpSession() {
@@ -234,7 +234,7 @@ sftp_session SshSession::Impl::sftpSession() {
 SshSession::SshSession(const SshTarget& target, const SshOptions& options) : m_impl(std::make_unique<Impl>()), m_target(target) {
     m_impl->name = target.describe();
     m_impl->session = ssh_new();
-    if (!m_impl->session) throw DeviceError(m_impl->name + ": libssh could not start");
+    if (!m_impl->session) throw TransportError(m_impl->name, m_impl->name + ": libssh could not start");
     ssh_session s = m_impl->session;
     const fs::path knownHosts = options.knownHosts.empty() ? defaultKnownHosts() : options.knownHosts;
     const long timeout = static_cast<long>(options.connectTimeout.count());
@@ -265,7 +265,7 @@ RemoteResult SshSession::run(const std::vector<std::string>& args, std::chrono::
     if (ssh_channel_open_session(channel) != SSH_OK || ssh_channel_request_exec(channel, command.c_str()) != SSH_OK) {
         const std::string error = m_impl->error();
         close();
-        throw DeviceError(m_impl->name + ": cannot run " + args.front() + ": " + error);
+        throw TransportError(m_impl->name, m_impl->name + ": cannot run " + args.front() + ": " + error);
     }
     RemoteResult result;
     const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -278,12 +278,12 @@ RemoteResult SshSession::run(const std::vector<std::string>& args, std::chrono::
         if (out == SSH_ERROR || err == SSH_ERROR) {
             const std::string error = m_impl->error();
             close();
-            throw DeviceError(m_impl->name + ": connection lost while running " + args.front() + ": " + error);
+            throw TransportError(m_impl->name, m_impl->name + ": connection lost while running " + args.front() + ": " + error);
         }
         if (out <= 0 && err <= 0 && ssh_channel_is_eof(channel)) break;
         if (std::chrono::steady_clock::now() > deadline) {
             close();
-            throw DeviceError(m_impl->name + ": " + args.front() + " did not finish within " + std::to_string(timeout.count()) + " s");
+            throw TransportError(m_impl->name, m_impl->name + ": " + args.front() + " did not finish within " + std::to_string(timeout.count()) + " s");
         }
     }
     ssh_channel_send_eof(channel);
@@ -306,7 +306,7 @@ void SshSession::upload(const fs::path& local, const std::string& remote, int mo
         sftp_close(file);
         sftp_unlink(sftp, partial.c_str());  // best effort: the connection may be gone
         if (cancelled) throw Cancelled();
-        throw DeviceError(m_impl->name + ": " + why + " while uploading " + local.filename().string() + " (" + std::to_string(done) + " of " +
+        throw TransportError(m_impl->name, m_impl->name + ": " + why + " while uploading " + local.filename().string() + " (" + std::to_string(done) + " of " +
                           std::to_string(total) + " bytes sent): " + m_impl->error());
     };
     while (done < total) {

@@ -76,7 +76,7 @@ UsbDevice::UsbDevice(UsbContext& context, const UsbDeviceId& id) : m_id(id) {
     int rc = found ? libusb_open(found, &m_handle) : LIBUSB_ERROR_NO_DEVICE;
     if (count >= 0) libusb_free_device_list(list, 1);
     if (rc == LIBUSB_ERROR_ACCESS) {
-        throw DeviceError(id.describe() + ": permission denied; install the udev rule (installer/udev/50-tinyforge.rules) and re-plug the board");
+        throw TransportError(id.describe(), id.describe() + ": permission denied; install the udev rule (installer/udev/50-tinyforge.rules) and re-plug the board");
     }
     if (rc != 0) fail(rc, "opening it");
 }
@@ -87,10 +87,10 @@ UsbDevice::~UsbDevice() {
 }
 
 void UsbDevice::fail(int code, const std::string& what) const {
-    if (usbDeviceVanished(code)) throw DeviceError(m_id.describe() + " disconnected during " + what);
-    if (code == LIBUSB_ERROR_PIPE) throw DeviceError(m_id.describe() + " refused (stalled) " + what);
-    if (code == LIBUSB_ERROR_TIMEOUT) throw DeviceError(m_id.describe() + " did not answer " + what + " in time");
-    throw DeviceError(m_id.describe() + ": " + what + " failed: " + libusb_strerror(code));
+    if (usbDeviceVanished(code)) throw TransportError(m_id.describe(), m_id.describe() + " disconnected during " + what);
+    if (code == LIBUSB_ERROR_PIPE) throw TransportError(m_id.describe(), m_id.describe() + " refused (stalled) " + what);
+    if (code == LIBUSB_ERROR_TIMEOUT) throw TransportError(m_id.describe(), m_id.describe() + " did not answer " + what + " in time");
+    throw TransportError(m_id.describe(), m_id.describe() + ": " + what + " failed: " + libusb_strerror(code));
 }
 
 std::vector<UsbAltSetting> UsbDevice::altSettings() {
@@ -122,7 +122,7 @@ std::vector<UsbAltSetting> UsbDevice::altSettings() {
 void UsbDevice::select(int interfaceNumber, int alternate) {
     if (m_claimed != interfaceNumber) {
         const int rc = libusb_claim_interface(m_handle, interfaceNumber);
-        if (rc == LIBUSB_ERROR_BUSY) throw DeviceError(m_id.describe() + ": interface " + std::to_string(interfaceNumber) + " is in use by another program");
+        if (rc == LIBUSB_ERROR_BUSY) throw TransportError(m_id.describe(), m_id.describe() + ": interface " + std::to_string(interfaceNumber) + " is in use by another program");
         if (rc != 0) fail(rc, "claiming interface " + std::to_string(interfaceNumber));
         m_claimed = interfaceNumber;
     }
@@ -145,7 +145,7 @@ void UsbDevice::controlOut(std::uint8_t requestType, std::uint8_t request, std::
                                            static_cast<unsigned>(timeoutMs));
     if (rc < 0) fail(rc, what);
     if (static_cast<std::size_t>(rc) != data.size()) {
-        throw DeviceError(m_id.describe() + " took " + std::to_string(rc) + " of " + std::to_string(data.size()) + " bytes in " + what);
+        throw TransportError(m_id.describe(), m_id.describe() + " took " + std::to_string(rc) + " of " + std::to_string(data.size()) + " bytes in " + what);
     }
 }
 

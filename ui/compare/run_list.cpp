@@ -6,7 +6,7 @@
 #include <QSettings>
 #include <QTextStream>
 
-#include <nlohmann/json.hpp>
+#include "core/results/summary_file.h"
 
 namespace tinyforge::ui {
 
@@ -29,26 +29,27 @@ void readHistory(const QString& file, RunRecord& run) {
 }  // namespace
 
 std::optional<RunRecord> readRun(const QString& dir, QString* error) {
-    QFile file(dir + QStringLiteral("/summary.json"));
-    if (!file.open(QIODevice::ReadOnly)) {
-        if (error) *error = QObject::tr("%1: no summary.json (not a finished run)").arg(dir);
+    std::optional<core::results::RunSummary> summary;
+    try {
+        summary = core::results::readSummaryIfPresent(dir.toStdString());
+    } catch (const std::exception& e) {  // names the file and the field
+        if (error) *error = QString::fromStdString(e.what());
         return std::nullopt;
     }
-    const auto summary = nlohmann::json::parse(file.readAll().toStdString(), nullptr, false);
-    if (!summary.is_object() || !summary.contains("student")) {
-        if (error) *error = QObject::tr("%1: summary.json is not a run summary").arg(file.fileName());
+    const auto* student = summary ? summary->finalStudent() : nullptr;
+    if (!student) {
+        if (error) *error = QObject::tr("%1: no summary.json with a trained student (not a finished run)").arg(dir);
         return std::nullopt;
     }
     RunRecord run;
     run.dir = dir;
     run.name = QFileInfo(dir).fileName();
-    const auto number = [](const nlohmann::json& j, const char* key) { return j.is_object() && j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0.0; };
-    run.studentAccuracy = number(summary["student"], "test_accuracy");
-    run.studentBytes = static_cast<std::int64_t>(number(summary["student"], "bytes_fp32"));
-    if (summary.contains("teacher")) run.teacherAccuracy = number(summary["teacher"], "test_accuracy");
-    if (summary.contains("compressed") && summary["compressed"].is_object()) {
-        run.compressedAccuracy = number(summary["compressed"], "test_accuracy");
-        run.deployedBytes = static_cast<std::int64_t>(number(summary["compressed"], "bytes_deployed"));
+    run.studentAccuracy = student->test_accuracy;
+    run.studentBytes = student->bytes_fp32;
+    if (summary->teacher) run.teacherAccuracy = summary->teacher->test_accuracy;
+    if (summary->compressed) {
+        run.compressedAccuracy = summary->compressed->test_accuracy;
+        run.deployedBytes = summary->compressed->bytes_deployed;
     }
     readHistory(dir + QStringLiteral("/history.csv"), run);
     return run;

@@ -18,9 +18,8 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
-#include <nlohmann/json.hpp>
-
 #include "core/error.h"
+#include "core/results/summary_file.h"
 #include "devices/deploy/deploy_run.h"
 #include "devices/discovery/probe_watcher.h"
 #include "ui/text_format.h"
@@ -30,24 +29,10 @@ namespace tinyforge::ui {
 
 namespace {
 
-nlohmann::json readSummary(const QString& runDir) {
-    QFile file(runDir + QStringLiteral("/summary.json"));
-    if (!file.open(QIODevice::ReadOnly)) return nlohmann::json::object();
-    auto summary = nlohmann::json::parse(file.readAll().toStdString(), nullptr, false);
-    return summary.is_object() ? summary : nlohmann::json::object();
-}
-
-// What the model needs on the part: the C export's figures when the run has one, else the compression stage's count.
-std::pair<std::int64_t, std::int64_t> modelNeeds(const nlohmann::json& summary) {
-    if (summary.contains("export") && summary["export"].contains("c")) {
-        const auto& c = summary["export"]["c"];
-        return {c.value("flash_bytes", std::int64_t{0}), c.value("arena_bytes", std::int64_t{0}) + c.value("scratch_bytes", std::int64_t{0})};
-    }
-    if (summary.contains("compressed")) {
-        const auto& c = summary["compressed"];
-        return {c.value("bytes_deployed", std::int64_t{0}), c.contains("integer") ? c["integer"].value("activation_arena_bytes", std::int64_t{0}) : 0};
-    }
-    return {0, 0};
+// The run's summary; nothing when no run is chosen or it has no summary yet. A damaged one throws DataError.
+std::optional<core::results::RunSummary> summaryOf(const QString& runDir) {
+    if (runDir.isEmpty()) return std::nullopt;
+    return core::results::readSummaryIfPresent(runDir.toStdString());
 }
 
 struct DeployOutcome {
@@ -238,10 +223,15 @@ void DevicesPage::addRun(const QString& dir) { m_run->addRun(dir); }
 void DevicesPage::setBoard(const QString& id) { m_board->selectBoard(id); }
 
 void DevicesPage::updateFit() {
-    const auto [flash, ram] = modelNeeds(readSummary(m_run->currentRun()));
+    core::results::DeviceNeeds needs;
+    try {
+        if (const auto summary = summaryOf(m_run->currentRun())) needs = core::results::deviceNeeds(*summary);
+    } catch (const std::exception& e) {  // a damaged summary.json: say which field, keep the page usable
+        m_status->setText(QString::fromStdString(e.what()));
+    }
     const devices::Board* board = m_board->currentBoard();
-    for (auto [bar, need, have] : {std::tuple{m_flash, flash, board ? static_cast<std::int64_t>(board->flashBytes) : 0},
-                                   std::tuple{m_ram, ram, board ? static_cast<std::int64_t>(board->ramBytes) : 0}}) {
+    for (auto [bar, need, have] : {std::tuple{m_flash, needs.flashBytes, board ? static_cast<std::int64_t>(board->flashBytes) : 0},
+                                   std::tuple{m_ram, needs.ramBytes, board ? static_cast<std::int64_t>(board->ramBytes) : 0}}) {
         bar->setRange(0, 100);
         bar->setValue(static_cast<int>(std::min<std::int64_t>(100, need * 100 / std::max<std::int64_t>(1, have))));
         bar->setFormat(tr("model %1 of %2").arg(bytesText(need), bytesText(have)));
@@ -251,28 +241,35 @@ void DevicesPage::updateFit() {
 
 void DevicesPage::showResults() {
     m_results->setRowCount(0);
-    const auto summary = readSummary(m_run->currentRun());
-    for (const auto& d : summary.value("devices", nlohmann::json::array())) {
+    std::optional<core::results::RunSummary> summary;
+    try {
+        summary = summaryOf(m_run->currentRun());
+    } catch (const std::exception& e) {
+        m_status->setText(QString::fromStdString(e.what()));
+    }
+    if (!summary) return;
+    for (const auto& d : summary->devices) {
         const int row = m_results->rowCount();
         m_results->insertRow(row);
-        m_results->setItem(row, 0, readOnlyCell(QString::fromStdString(d.value("board", ""))));
-        m_results->setItem(row, 1, readOnlyCell(QString::fromStdString(d.value("backend", ""))));
+        m_results->setItem(row, 0, readOnlyCell(QString::fromStdString(d.board)));
+        m_results->setItem(row, 1, readOnlyCell(QString::fromStdString(d.backend)));
         // Microcontrollers count cycles (or QEMU's instructions); Linux boards time the wall clock, p50 and p99.
-        auto* latency = readOnlyCell(d.contains("latency_cycles") ? QLocale().toString(static_cast<qlonglong>(d.value("latency_cycles", std::int64_t{0})))
-                                                                  : tr("p99 %1 ms").arg(d.value("latency_ms_p99", 0.0), 0, 'g', 4));
-        latency->setToolTip(QString::fromStdString(d.value("counter", "")));
+        auto* latency = readOnlyCell(d.latency_cycles ? QLocale().toString(static_cast<qlonglong>(*d.latency_cycles))
+                                                      : tr("p99 %1 ms").arg(d.latency_ms_p99.value_or(0.0), 0, 'g', 4));
+        latency->setToolTip(QString::fromStdString(d.counter));
         m_results->setItem(row, 2, latency);
-        auto* milliseconds = readOnlyCell(QString::number(d.value("latency_ms", 0.0), 'g', 4));
-        if (d.contains("clock_hz")) {  // microcontrollers: the core clock the cycles were converted at, and why if not the target
-            const QString note = QString::fromStdString(d.value("clock_note", ""));
-            milliseconds->setToolTip(tr("at %1 MHz").arg(d.value("clock_hz", std::int64_t{0}) / 1e6, 0, 'g', 4) + (note.isEmpty() ? QString() : QStringLiteral("; ") + note));
+        auto* milliseconds = readOnlyCell(QString::number(d.latency_ms, 'g', 4));
+        if (d.clock_hz) {  // microcontrollers: the core clock the cycles were converted at, and why if not the target
+            const QString note = QString::fromStdString(d.clock_note.value_or(""));
+            milliseconds->setToolTip(tr("at %1 MHz").arg(static_cast<double>(*d.clock_hz) / 1e6, 0, 'g', 4) +
+                                     (note.isEmpty() ? QString() : QStringLiteral("; ") + note));
         }
         m_results->setItem(row, 3, milliseconds);
-        m_results->setItem(row, 4, readOnlyCell(bytesText(d.value("flash_bytes", std::int64_t{0}))));
-        m_results->setItem(row, 5, readOnlyCell(bytesText(d.value("ram_bytes", std::int64_t{0}))));
-        m_results->setItem(row, 6, readOnlyCell(d.contains("stack_bytes") ? bytesText(d.value("stack_bytes", std::int64_t{0})) : QStringLiteral("-")));
-        m_results->setItem(row, 7, readOnlyCell(QString::number(d.value("accuracy", 0.0), 'f', 4)));
-        m_results->setItem(row, 8, readOnlyCell(QStringLiteral("%1 / %2").arg(d.value("identical", 0)).arg(d.value("samples", 0))));
+        m_results->setItem(row, 4, readOnlyCell(bytesText(d.flash_bytes)));
+        m_results->setItem(row, 5, readOnlyCell(bytesText(d.ram_bytes)));
+        m_results->setItem(row, 6, readOnlyCell(d.stack_bytes ? bytesText(*d.stack_bytes) : QStringLiteral("-")));
+        m_results->setItem(row, 7, readOnlyCell(QString::number(d.accuracy, 'f', 4)));
+        m_results->setItem(row, 8, readOnlyCell(QStringLiteral("%1 / %2").arg(d.identical).arg(d.samples)));
     }
 }
 

@@ -132,8 +132,9 @@ void ExportPage::exportSelected() {
                 auto options = base;
                 options.format = format;
                 if (!out.isEmpty()) options.outDir = std::filesystem::path(out.toStdString()) / format;
-                const auto entry = core::pipeline::exportRun(folder, options);
-                outcome.folders << QString::fromStdString(entry["dir"].get<std::string>());
+                const auto written = core::pipeline::exportRun(folder, options);
+                const std::string dir = written.c ? written.c->dir : written.onnx ? written.onnx->dir : written.torchscript->dir;
+                outcome.folders << QString::fromStdString(dir);
             }
         } catch (const std::exception& e) {  // the engine's errors name the file and what is wrong
             outcome.error = QString::fromStdString(e.what());

@@ -89,7 +89,7 @@ bool RunWorker::start(const nlohmann::json& recipeJson, const QString& outDir) {
             options.outDir = out;
             const auto summary = core::pipeline::runRecipe(recipe, options, observer.get());
             observer->flushSteps();
-            observer->post([outDir, text = QString::fromStdString(summary.dump())](RunWorker* w) {
+            observer->post([outDir, text = QString::fromStdString(core::results::toJson(summary).dump())](RunWorker* w) {
                 w->m_running = false;
                 emit w->finished(outDir, text);
             });

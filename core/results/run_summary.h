@@ -1,0 +1,292 @@
+#pragma once
+// summary.json, typed: what a run produced (dataset, each model, the compressed model, exports, device profiles).
+// Every writer and reader (pipeline, export, deploy, CLI, window) goes through these structs; the JSON keys, the
+// reader's checks and `tinyforge-cli schema summary` all come from the field lists below.
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/contract/json_contract.h"
+
+namespace tinyforge::core::results {
+
+using contract::field;
+
+/// The summary format this studio writes and reads; bumped when a field changes meaning or type.
+inline constexpr int kSummarySchemaVersion = 2;
+
+struct DatasetSummary {
+    std::string name, format, source;
+    std::int64_t train = 0, val = 0, test = 0, classes = 0;
+    static constexpr std::string_view kName = "DatasetSummary", kDoc = "The dataset and its splits";
+    static auto fields() {
+        using S = DatasetSummary;
+        return std::tuple{field("name", &S::name, "dataset name"), field("format", &S::format, "format id (csv, idx, cifar, folder)"),
+                          field("source", &S::source, "file or folder it was read from"),
+                          field("train", &S::train, "training samples", "samples"), field("val", &S::val, "validation samples", "samples"),
+                          field("test", &S::test, "test samples", "samples"), field("classes", &S::classes, "classes", "classes")};
+    }
+};
+
+struct LayerSummary {
+    std::string name, type;
+    std::vector<std::int64_t> output_shape;
+    std::int64_t params = 0, macs = 0;
+    static constexpr std::string_view kName = "LayerSummary", kDoc = "One layer of a model";
+    static auto fields() {
+        using S = LayerSummary;
+        return std::tuple{field("name", &S::name, "layer name"), field("type", &S::type, "layer type (Conv2d, Linear, ...)"),
+                          field("output_shape", &S::output_shape, "output shape of one sample"),
+                          field("params", &S::params, "parameters", "parameters"), field("macs", &S::macs, "multiply-accumulates per sample", "MACs")};
+    }
+};
+
+struct DistillUsed {
+    double temperature = 0, alpha = 0;
+    std::string loss;
+    static constexpr std::string_view kName = "DistillUsed", kDoc = "The distillation settings the student was trained with";
+    static auto fields() {
+        using S = DistillUsed;
+        return std::tuple{field("temperature", &S::temperature, "softmax temperature T"), field("alpha", &S::alpha, "weight of the soft term"),
+                          field("loss", &S::loss, "kl or sum")};
+    }
+};
+
+/// A trained model: the teacher (or an ensemble of teachers), the scratch student, the distilled student.
+struct ModelResult {
+    std::string arch;
+    std::int64_t params = 0, bytes_fp32 = 0;
+    std::optional<std::int64_t> macs;  ///< absent for TorchScript models, whose layers the studio cannot see
+    std::vector<LayerSummary> layers;
+    double test_accuracy = 0;
+    std::optional<double> val_accuracy;  ///< absent when the recipe has no validation split
+    std::optional<int> epochs, best_epoch;
+    std::optional<bool> stopped_early;
+    std::optional<double> train_seconds;
+    std::optional<DistillUsed> distill;
+    std::vector<ModelResult> members;  ///< an ensemble's teachers; empty otherwise
+    static constexpr std::string_view kName = "ModelResult", kDoc = "A trained model and its accuracy";
+    static auto fields() {
+        using S = ModelResult;
+        return std::tuple{field("arch", &S::arch, "architecture id, \"torchscript\" or \"ensemble\""),
+                          field("params", &S::params, "parameters", "parameters"), field("bytes_fp32", &S::bytes_fp32, "size as 32-bit floats", "bytes"),
+                          field("macs", &S::macs, "multiply-accumulates per sample", "MACs"), field("layers", &S::layers, "layers in order"),
+                          field("test_accuracy", &S::test_accuracy, "accuracy on the test split", "fraction of 1"),
+                          field("val_accuracy", &S::val_accuracy, "accuracy on the validation split", "fraction of 1"),
+                          field("epochs", &S::epochs, "epochs trained", "epochs"), field("best_epoch", &S::best_epoch, "epoch whose weights were kept (1-based)"),
+                          field("stopped_early", &S::stopped_early, "early stopping ended training"),
+                          field("train_seconds", &S::train_seconds, "training time, wall clock", "s"),
+                          field("distill", &S::distill, "distillation settings (the distilled student only)"),
+                          field("members", &S::members, "the teachers of an ensemble")};
+    }
+};
+
+struct PhaseResult {
+    std::string phase;
+    int epochs = 0;
+    double test_accuracy = 0;
+    static constexpr std::string_view kName = "PhaseResult", kDoc = "One fine-tuning phase of the compression stage";
+    static auto fields() {
+        using S = PhaseResult;
+        return std::tuple{field("phase", &S::phase, "compress_joint, compress_channels, compress_prune, compress_cluster or compress_qat"),
+                          field("epochs", &S::epochs, "epochs trained", "epochs"),
+                          field("test_accuracy", &S::test_accuracy, "float model's test accuracy after the phase", "fraction of 1")};
+    }
+};
+
+struct IntegerReference {
+    double test_accuracy = 0;
+    std::int64_t ops = 0, parameter_bytes = 0, activation_arena_bytes = 0;
+    static constexpr std::string_view kName = "IntegerReference",
+                                      kDoc = "The integer-only reference (int8 activations, int32 accumulators): what a device runs";
+    static auto fields() {
+        using S = IntegerReference;
+        return std::tuple{field("test_accuracy", &S::test_accuracy, "integer reference's test accuracy", "fraction of 1"),
+                          field("ops", &S::ops, "integer ops"), field("parameter_bytes", &S::parameter_bytes, "weights and parameters", "bytes"),
+                          field("activation_arena_bytes", &S::activation_arena_bytes, "peak activation memory", "bytes")};
+    }
+};
+
+struct CompressedResult {
+    std::string arch;
+    std::vector<PhaseResult> phases;
+    std::optional<std::map<std::string, std::array<std::int64_t, 2>>> channels;
+    int bn_folded = 0;
+    double test_accuracy = 0;
+    std::optional<double> val_accuracy;
+    std::int64_t bytes_deployed = 0, bytes_other = 0, params = 0;
+    std::map<std::string, std::int64_t> bytes_by_layer;
+    std::map<std::string, std::string> encoding_by_layer;
+    std::map<std::string, int> clusters;
+    double sparsity = 0;
+    int weight_bits = 32, activation_bits = 32;
+    std::string quantization = "none";
+    std::optional<IntegerReference> integer;
+    static constexpr std::string_view kName = "CompressedResult", kDoc = "The compressed student";
+    static auto fields() {
+        using S = CompressedResult;
+        return std::tuple{
+            field("arch", &S::arch, "architecture id"), field("phases", &S::phases, "fine-tuning phases in order"),
+            field("channels", &S::channels, "channel pruning: each layer's width before and after", "channels"),
+            field("bn_folded", &S::bn_folded, "BatchNorm layers folded into the layer before", "layers"),
+            field("test_accuracy", &S::test_accuracy, "float model with fake quantization, test split", "fraction of 1"),
+            field("val_accuracy", &S::val_accuracy, "the same on the validation split", "fraction of 1"),
+            field("bytes_deployed", &S::bytes_deployed, "weights in each layer's smallest encoding plus other parameters", "bytes"),
+            field("bytes_other", &S::bytes_other, "BatchNorm and quantization parameters", "bytes"),
+            field("params", &S::params, "parameters, zeros included", "parameters"),
+            field("bytes_by_layer", &S::bytes_by_layer, "deployed bytes per layer", "bytes"),
+            field("encoding_by_layer", &S::encoding_by_layer, "weight encoding per layer (dense, bitmask, codebook, ...)"),
+            field("clusters", &S::clusters, "distinct non-zero weights per clustered layer", "clusters"),
+            field("sparsity", &S::sparsity, "zeros among the compressible weights", "fraction of 1"),
+            field("weight_bits", &S::weight_bits, "weight width", "bits"), field("activation_bits", &S::activation_bits, "activation width", "bits"),
+            field("quantization", &S::quantization, "none, ptq or qat"), field("integer", &S::integer, "integer-only reference (quantized runs)")};
+    }
+};
+
+struct Ratios {
+    double student_to_deployed = 0;
+    std::optional<double> teacher_to_deployed;
+    static constexpr std::string_view kName = "Ratios", kDoc = "How much smaller the deployed model is";
+    static auto fields() {
+        using S = Ratios;
+        return std::tuple{field("student_to_deployed", &S::student_to_deployed, "fp32 student bytes / deployed bytes", "x"),
+                          field("teacher_to_deployed", &S::teacher_to_deployed, "fp32 teacher bytes / deployed bytes", "x")};
+    }
+};
+
+struct CExportResult {
+    std::string dir;
+    std::vector<std::string> files;
+    std::int64_t flash_bytes = 0, weight_bytes = 0, arena_bytes = 0, scratch_bytes = 0, ops = 0, test_vectors = 0;
+    std::map<std::string, std::string> encodings;
+    bool softmax = false;
+    int weight_bits = 8;
+    double integer_test_accuracy = 0;
+    static constexpr std::string_view kName = "CExportResult", kDoc = "The dependency-free C library";
+    static auto fields() {
+        using S = CExportResult;
+        return std::tuple{field("dir", &S::dir, "folder written"), field("files", &S::files, "files written"),
+                          field("flash_bytes", &S::flash_bytes, "const data the model puts in flash", "bytes"),
+                          field("weight_bytes", &S::weight_bytes, "weights in their encodings", "bytes"),
+                          field("arena_bytes", &S::arena_bytes, "static activation arena", "bytes"),
+                          field("scratch_bytes", &S::scratch_bytes, "kernel scratch buffer", "bytes"), field("encodings", &S::encodings, "encoding per layer"),
+                          field("softmax", &S::softmax, "the model ends in an int8 softmax"), field("ops", &S::ops, "ops"),
+                          field("weight_bits", &S::weight_bits, "weight width", "bits"), field("test_vectors", &S::test_vectors, "test samples written", "samples"),
+                          field("integer_test_accuracy", &S::integer_test_accuracy, "integer reference on those samples", "fraction of 1")};
+    }
+};
+
+struct ModelFilesExportResult {
+    std::string dir;
+    std::map<std::string, std::string> files;
+    std::map<std::string, std::int64_t> bytes;
+    static constexpr std::string_view kName = "ModelFilesExportResult", kDoc = "TorchScript or ONNX files: the float student and the compressed model";
+    static auto fields() {
+        using S = ModelFilesExportResult;
+        return std::tuple{field("dir", &S::dir, "folder written"), field("files", &S::files, "file per model"),
+                          field("bytes", &S::bytes, "file size per model", "bytes")};
+    }
+};
+
+struct ExportResults {
+    std::optional<CExportResult> c;
+    std::optional<ModelFilesExportResult> torchscript, onnx;
+    static constexpr std::string_view kName = "ExportResults", kDoc = "The exports made, by format";
+    static auto fields() {
+        using S = ExportResults;
+        return std::tuple{field("c", &S::c, "C for microcontrollers"), field("torchscript", &S::torchscript, "TorchScript"),
+                          field("onnx", &S::onnx, "ONNX")};
+    }
+};
+
+/// A profile on a board: a microcontroller (emulated or real) or a Linux board over SSH.
+struct DeviceResult {
+    std::string board, backend, counter;
+    std::optional<std::string> host;
+    std::optional<std::int64_t> latency_cycles;
+    double latency_ms = 0;
+    std::optional<double> latency_ms_p90, latency_ms_p99;
+    std::optional<std::int64_t> clock_hz;
+    std::optional<bool> clock_configured;
+    std::optional<std::string> clock_note;
+    std::int64_t flash_bytes = 0, ram_bytes = 0, arena_bytes = 0, samples = 0, identical = 0;
+    std::optional<std::int64_t> stack_bytes, peak_rss_bytes;
+    double accuracy = 0;
+    std::optional<std::string> firmware, runner, console;
+    static constexpr std::string_view kName = "DeviceResult", kDoc = "A profile of the compressed model on a board";
+    static auto fields() {
+        using S = DeviceResult;
+        return std::tuple{
+            field("board", &S::board, "board id (resources/boards)"), field("backend", &S::backend, "qemu, dfu, stlink or ssh"),
+            field("counter", &S::counter, "what latency_cycles counts and how"), field("host", &S::host, "SSH host (Linux boards)"),
+            field("latency_cycles", &S::latency_cycles, "median per inference, in the unit `counter` names", "counter units"),
+            field("latency_ms", &S::latency_ms, "median per inference", "ms"), field("latency_ms_p90", &S::latency_ms_p90, "90th percentile", "ms"),
+            field("latency_ms_p99", &S::latency_ms_p99, "99th percentile", "ms"), field("clock_hz", &S::clock_hz, "core clock it ran at", "Hz"),
+            field("clock_configured", &S::clock_configured, "the board's clock set-up completed"),
+            field("clock_note", &S::clock_note, "why the core stayed at its reset clock"),
+            field("flash_bytes", &S::flash_bytes, "firmware (or runner) size", "bytes"), field("ram_bytes", &S::ram_bytes, "RAM used", "bytes"),
+            field("arena_bytes", &S::arena_bytes, "activation arena", "bytes"), field("samples", &S::samples, "test samples run", "samples"),
+            field("identical", &S::identical, "samples whose outputs equal the integer reference", "samples"),
+            field("stack_bytes", &S::stack_bytes, "stack high-water mark", "bytes"), field("peak_rss_bytes", &S::peak_rss_bytes, "peak resident memory", "bytes"),
+            field("accuracy", &S::accuracy, "accuracy of the device's outputs on those samples", "fraction of 1"),
+            field("firmware", &S::firmware, "ELF file flashed"), field("runner", &S::runner, "runner binary uploaded"),
+            field("console", &S::console, "how the firmware reported: uart or semihosting")};
+    }
+};
+
+struct RunSummary {
+    int schema_version = kSummarySchemaVersion;
+    std::string recipe;
+    std::uint64_t seed = 0;
+    int threads = 0;
+    DatasetSummary dataset;
+    std::optional<ModelResult> teacher, student_scratch, student;
+    std::optional<CompressedResult> compressed;
+    std::optional<Ratios> ratios;
+    std::map<std::string, double> timings;
+    std::optional<ExportResults> exports;
+    std::vector<DeviceResult> devices;
+    static constexpr std::string_view kName = "RunSummary", kDoc = "summary.json: what a TinyForge run produced";
+    static auto fields() {
+        using S = RunSummary;
+        return std::tuple{field("schema_version", &S::schema_version, "version of this format"), field("recipe", &S::recipe, "recipe name"),
+                          field("seed", &S::seed, "the recipe's seed"), field("threads", &S::threads, "LibTorch intra-op threads", "threads"),
+                          field("dataset", &S::dataset, "the dataset"), field("teacher", &S::teacher, "the teacher, or the teachers' ensemble"),
+                          field("student_scratch", &S::student_scratch, "the student trained from labels alone"),
+                          field("student", &S::student, "the distilled student"), field("compressed", &S::compressed, "the compressed student"),
+                          field("ratios", &S::ratios, "size ratios"), field("timings", &S::timings, "wall-clock time per stage", "s"),
+                          field("export", &S::exports, "exports"), field("devices", &S::devices, "device profiles, one per board and backend")};
+    }
+
+    /// The model the run hands on: the distilled student, or the scratch one when distillation was off.
+    const ModelResult* finalStudent() const { return student ? &*student : student_scratch ? &*student_scratch : nullptr; }
+};
+
+/// What a run's model needs on a part, and where the figures come from.
+struct DeviceNeeds {
+    std::int64_t flashBytes = 0;  ///< constant data in flash
+    std::int64_t ramBytes = 0;    ///< activation arena and kernel scratch
+    std::string source;           ///< "c export" (measured from the generated C), "compression" (counted), or "" (nothing yet)
+};
+
+/// The C export's flash and arena + scratch when the run has one, else the compressed model's deployed bytes and its
+/// integer reference's arena; zeros when the run has no compressed model.
+DeviceNeeds deviceNeeds(const RunSummary& summary);
+
+/// summary.json as JSON.
+nlohmann::json toJson(const RunSummary& summary);
+
+/// A summary from JSON; throws contract::ContractError naming the field for a missing schema_version, a newer
+/// version than this studio reads, a missing field or a wrong type.
+RunSummary summaryFromJson(const nlohmann::json& json);
+
+/// The JSON Schema (draft 2020-12) of summary.json, generated from the structs above.
+nlohmann::json summarySchema();
+
+}  // namespace tinyforge::core::results
