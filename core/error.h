@@ -23,6 +23,11 @@ public:
     const std::string& location() const noexcept { return location_; }
     const std::string& problem() const noexcept { return problem_; }
 
+protected:
+    /// For subclasses that word the message themselves; the parts stay available as fields.
+    DataError(const std::filesystem::path& file, const std::string& location, const std::string& problem, const std::string& message)
+        : Error(message), file_(file), location_(location), problem_(problem) {}
+
 private:
     std::filesystem::path file_;
     std::string location_;

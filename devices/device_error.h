@@ -62,9 +62,12 @@ private:
 };
 
 /// A board description (resources/boards/*.json) that is malformed: the file and the field are fields.
+/// The message reads `FILE: field "ram_bytes" is missing` (or `FILE: PROBLEM` when the whole file is at fault).
 class BoardFileError : public DataError {
 public:
-    BoardFileError(const std::filesystem::path& file, const std::string& field, const std::string& problem) : DataError(file, field, problem) {}
+    /// `field` is the field's dotted name ("uart.base"), empty for the whole file.
+    BoardFileError(const std::filesystem::path& file, const std::string& field, const std::string& problem)
+        : DataError(file, field, problem, file.string() + ": " + (field.empty() ? "" : "field \"" + field + "\" ") + problem) {}
     const std::string& field() const noexcept { return location(); }
 };
 

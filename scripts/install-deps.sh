@@ -25,6 +25,8 @@ packages=(
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-arm-linux-gnueabihf libc6-dev-armhf-cross openssh-server openssh-client qemu-user-static
   # ONNX export (protobuf) and its check in the tools users have
   libonnx-dev libprotobuf-dev protobuf-compiler python3-onnx
+  # the JSON Schemas (tinyforge-cli schema) checked by an independent validator in the tests
+  python3-jsonschema
 )
 
 # Runs aarch64 and armhf Linux programs through qemu-user (the tests' stand-in for a Raspberry Pi), as

@@ -20,6 +20,7 @@
 #include "ui/models/models_page.h"
 #include "ui/project/recipe_document.h"
 #include "ui/run/run_page.h"
+#include "ui/studio_application.h"
 #include "ui/tune/tune_page.h"
 
 namespace tinyforge::ui {
@@ -39,6 +40,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Re
     row->addWidget(m_pages, 1);
     setCentralWidget(central);
     connect(m_pageList, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+    // What escaped a slot is shown, not fatal: the project and the runs stay as they were.
+    if (auto* studio = qobject_cast<StudioApplication*>(QCoreApplication::instance())) {
+        connect(studio, &StudioApplication::uncaughtError, this, [this](const QString& message) {
+            statusBar()->showMessage(tr("Error: %1").arg(message), 10000);
+            auto* box = new QMessageBox(QMessageBox::Warning, tr("TinyForge Studio"), message, QMessageBox::Ok, this);
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->open();  // not modal to the event loop: the window keeps working behind it
+        });
+    }
 
     m_dataPage = new DataPage;
     m_modelsPage = new ModelsPage(m_document);
@@ -139,7 +149,7 @@ bool MainWindow::openProject(const QString& file) {
         rememberRecent(file);
         updateTitle();
         return true;
-    } catch (const Error& e) {
+    } catch (const std::exception& e) {  // names the file and the field; the open project stays as it was
         QMessageBox::warning(this, tr("Cannot open project"), QString::fromStdString(e.what()));
         return false;
     }

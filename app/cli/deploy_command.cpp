@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "app/cli/commands.h"
+#include "devices/deploy/deploy_backends.h"
 #include "devices/deploy/deploy_run.h"
 #include "devices/discovery/probe_watcher.h"
 
@@ -50,11 +51,9 @@ void addDeployCommand(CLI::App& app, CommandAction& selected) {
     CLI::App* command = app.add_subcommand("deploy", "Build a run's model into firmware for a board, run it there and profile it");
     command->add_option("run", args->run, "Run folder (made by tinyforge-cli run, with a quantize section)")->required();
     command->add_option("--board", args->options.board, "Board id: a file name in resources/boards/ (for example stm32f405)")->required();
-    command->add_option("--backend", args->options.backend,
-                        "qemu (default for microcontrollers): the emulated STM32F405 (netduinoplus2), counting instructions; dfu: a "
-                        "board in its USB system bootloader (0483:df11); stlink: through an ST-Link probe with st-flash or OpenOCD; "
-                        "ssh (default for Linux boards): a Raspberry Pi or Linux machine")
-        ->check(CLI::IsMember({"qemu", "dfu", "stlink", "ssh"}));
+    std::string backendHelp;
+    for (const auto& b : devices::deployBackends()) backendHelp += (backendHelp.empty() ? "" : "; ") + b.id + ": " + b.help;
+    command->add_option("--backend", args->options.backend, backendHelp)->check(CLI::IsMember(devices::deployBackendIds()));
     command->add_option("--samples", args->options.samples, "Test samples compiled into the firmware")
         ->check(CLI::Range(1, 10000))
         ->capture_default_str();

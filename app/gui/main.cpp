@@ -1,15 +1,15 @@
 // tinyforge: the studio's window. Wires the application object to the main window; logic lives in ui/ and core/.
 
-#include <QApplication>
 #include <QTimer>
 
 #include "core/resources.h"
 #include "core/runtime.h"
 #include "ui/data/data_page.h"
 #include "ui/main_window.h"
+#include "ui/studio_application.h"
 
 int main(int argc, char** argv) {
-    QApplication app(argc, argv);
+    tinyforge::ui::StudioApplication app(argc, argv);  // catches what escapes a slot, so the window survives it
     QApplication::setApplicationName(QStringLiteral("TinyForge Studio"));
     QApplication::setOrganizationName(QStringLiteral("TinyForge"));
     QApplication::setApplicationVersion(QStringLiteral(TINYFORGE_VERSION));

@@ -5,6 +5,7 @@
 #include "core/models/architecture.h"
 #include "core/recipe/compression_sections.h"
 #include "core/recipe/json_fields.h"
+#include "core/recipe/recipe_schema.h"
 
 namespace tinyforge::core::recipe {
 
@@ -12,11 +13,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-// Fields that hold file paths; relative values are resolved against the recipe folder (or, in --set, the cwd).
-bool isPathField(const std::string& dottedPath) {
-    return dottedPath == "dataset.path" || dottedPath.ends_with("torchscript");
-}
 
 std::string resolvePath(const std::string& value, const fs::path& base) {
     if (value.empty() || fs::path(value).is_absolute()) return value;
@@ -187,9 +183,15 @@ void applyOverride(json& input, const std::string& assignment) {
     }
     const std::string path = assignment.substr(0, equals);
     const std::string text = assignment.substr(equals + 1);
+    // The field table decides how the text is read: names and paths stay strings (name=123 is the text "123"), a bare
+    // word for a list is a list of one; numbers, flags and lists are read as JSON. The parser checks the result.
+    const FieldSpec* field = recipeField(path);
+    const FieldKind kind = field ? field->kind : FieldKind::Section;
     json value = json::parse(text, nullptr, false);
-    if (value.is_discarded()) value = text;  // a bare word such as cifar10 is a string
-    if (value.is_string() && isPathField(path)) value = resolvePath(value.get<std::string>(), fs::current_path());
+    const bool textual = kind == FieldKind::Text || kind == FieldKind::Path || kind == FieldKind::Choice;
+    if (value.is_discarded() || (textual && !value.is_string())) value = text;  // a bare word such as cifar10 is a string
+    if (kind == FieldKind::TextList && value.is_string()) value = json::array({value});
+    if (kind == FieldKind::Path && !value.get<std::string>().empty()) value = resolvePath(value.get<std::string>(), fs::current_path());
 
     json* node = &input;
     std::size_t start = 0;

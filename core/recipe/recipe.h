@@ -50,9 +50,11 @@ Recipe parseRecipe(const nlohmann::json& json, const std::filesystem::path& file
 /// its folder; paths in overrides are relative to the current directory. Throws RecipeError.
 Recipe loadRecipe(const std::filesystem::path& file, const std::vector<std::string>& overrides = {});
 
-/// Sets the field at a dotted path ("distill.temperature=4", "teacher.0.arch=resnet8") in `json`. The value is
-/// read as JSON when it parses (numbers, true, [16, 32]) and as a string otherwise. Path-valued fields given
-/// relative are made absolute against the current directory. Throws RecipeError for a malformed assignment.
+/// Sets the field at a dotted path ("distill.temperature=4", "teacher.0.arch=resnet8") in `json`. The field table
+/// (recipe_schema.h) says how the value is read: text, choice and path fields take it as a string (relative paths
+/// made absolute against the current directory), a list-of-text field takes a bare word as a list of one, and every
+/// other value is read as JSON when it parses (numbers, true, [16, 32]) and as a string otherwise. Throws
+/// RecipeError for a malformed assignment; the parser then checks the value as it checks a file's.
 void applyOverride(nlohmann::json& json, const std::string& assignment);
 
 }  // namespace tinyforge::core::recipe

@@ -156,6 +156,18 @@ std::vector<SectionSpec> buildSections() {
     };
 }
 
+// A Markdown table cell: pipes would split it, angle brackets would read as HTML.
+std::string cell(const std::string& text) {
+    std::string out;
+    for (const char c : text) {
+        if (c == '|') out += "\\|";
+        else if (c == '<') out += "&lt;";
+        else if (c == '>') out += "&gt;";
+        else out += c;
+    }
+    return out;
+}
+
 std::string numberText(double x) {
     std::ostringstream out;
     out << x;
@@ -309,7 +321,7 @@ json recipeJsonSchema() {
 std::string recipeMarkdown() {
     std::string out;
     for (const auto& section : recipeSections()) {
-        out += "## " + (section.name.empty() ? std::string("Top level") : "`" + section.name + "`") + "\n\n" + section.doc + ".\n\n";
+        out += "## " + (section.name.empty() ? std::string("Top level") : "`" + section.name + "`") + "\n\n" + cell(section.doc) + ".\n\n";
         out += "| field | type | default | range or values | unit | what it does |\n| --- | --- | --- | --- | --- | --- |\n";
         for (const auto& f : section.fields) {
             static const char* kinds[] = {"number", "integer", "true/false", "text", "path", "choice", "list of text", "list of integers",
@@ -321,7 +333,7 @@ std::string recipeMarkdown() {
             std::string fallback = f.required ? "required" : f.fallback.is_null() ? "" : f.fallback.dump();
             std::string doc = f.doc;
             if (!f.formula.empty()) doc += "; " + f.formula;
-            out += "| `" + f.key + "` | " + kind + " | " + fallback + " | " + values + " | " + f.unit + " | " + doc + " |\n";
+            out += "| `" + f.key + "` | " + kind + " | " + cell(fallback) + " | " + cell(values) + " | " + f.unit + " | " + cell(doc) + " |\n";
         }
         out += "\n";
     }

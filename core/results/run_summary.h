@@ -18,6 +18,25 @@ namespace tinyforge::core::results {
 
 using contract::field;
 
+/// Keys that several structs share, spelled once here (each struct's own keys are spelled in its field list).
+namespace key {
+inline constexpr std::string_view kArch = "arch";
+inline constexpr std::string_view kArenaBytes = "arena_bytes";
+inline constexpr std::string_view kBoard = "board";
+inline constexpr std::string_view kDir = "dir";
+inline constexpr std::string_view kEpochs = "epochs";
+inline constexpr std::string_view kFiles = "files";
+inline constexpr std::string_view kFlashBytes = "flash_bytes";
+inline constexpr std::string_view kMacs = "macs";
+inline constexpr std::string_view kName = "name";
+inline constexpr std::string_view kOps = "ops";
+inline constexpr std::string_view kParams = "params";
+inline constexpr std::string_view kRamBytes = "ram_bytes";
+inline constexpr std::string_view kTestAccuracy = "test_accuracy";
+inline constexpr std::string_view kValAccuracy = "val_accuracy";
+inline constexpr std::string_view kWeightBits = "weight_bits";
+}  // namespace key
+
 /// The summary format this studio writes and reads; bumped when a field changes meaning or type.
 inline constexpr int kSummarySchemaVersion = 2;
 
@@ -27,7 +46,7 @@ struct DatasetSummary {
     static constexpr std::string_view kName = "DatasetSummary", kDoc = "The dataset and its splits";
     static auto fields() {
         using S = DatasetSummary;
-        return std::tuple{field("name", &S::name, "dataset name"), field("format", &S::format, "format id (csv, idx, cifar, folder)"),
+        return std::tuple{field(key::kName, &S::name, "dataset name"), field("format", &S::format, "format id (csv, idx, cifar, folder)"),
                           field("source", &S::source, "file or folder it was read from"),
                           field("train", &S::train, "training samples", "samples"), field("val", &S::val, "validation samples", "samples"),
                           field("test", &S::test, "test samples", "samples"), field("classes", &S::classes, "classes", "classes")};
@@ -41,9 +60,9 @@ struct LayerSummary {
     static constexpr std::string_view kName = "LayerSummary", kDoc = "One layer of a model";
     static auto fields() {
         using S = LayerSummary;
-        return std::tuple{field("name", &S::name, "layer name"), field("type", &S::type, "layer type (Conv2d, Linear, ...)"),
+        return std::tuple{field(key::kName, &S::name, "layer name"), field("type", &S::type, "layer type (Conv2d, Linear, ...)"),
                           field("output_shape", &S::output_shape, "output shape of one sample"),
-                          field("params", &S::params, "parameters", "parameters"), field("macs", &S::macs, "multiply-accumulates per sample", "MACs")};
+                          field(key::kParams, &S::params, "parameters", "parameters"), field(key::kMacs, &S::macs, "multiply-accumulates per sample", "MACs")};
     }
 };
 
@@ -74,12 +93,12 @@ struct ModelResult {
     static constexpr std::string_view kName = "ModelResult", kDoc = "A trained model and its accuracy";
     static auto fields() {
         using S = ModelResult;
-        return std::tuple{field("arch", &S::arch, "architecture id, \"torchscript\" or \"ensemble\""),
-                          field("params", &S::params, "parameters", "parameters"), field("bytes_fp32", &S::bytes_fp32, "size as 32-bit floats", "bytes"),
-                          field("macs", &S::macs, "multiply-accumulates per sample", "MACs"), field("layers", &S::layers, "layers in order"),
-                          field("test_accuracy", &S::test_accuracy, "accuracy on the test split", "fraction of 1"),
-                          field("val_accuracy", &S::val_accuracy, "accuracy on the validation split", "fraction of 1"),
-                          field("epochs", &S::epochs, "epochs trained", "epochs"), field("best_epoch", &S::best_epoch, "epoch whose weights were kept (1-based)"),
+        return std::tuple{field(key::kArch, &S::arch, "architecture id, \"torchscript\" or \"ensemble\""),
+                          field(key::kParams, &S::params, "parameters", "parameters"), field("bytes_fp32", &S::bytes_fp32, "size as 32-bit floats", "bytes"),
+                          field(key::kMacs, &S::macs, "multiply-accumulates per sample", "MACs"), field("layers", &S::layers, "layers in order"),
+                          field(key::kTestAccuracy, &S::test_accuracy, "accuracy on the test split", "fraction of 1"),
+                          field(key::kValAccuracy, &S::val_accuracy, "accuracy on the validation split", "fraction of 1"),
+                          field(key::kEpochs, &S::epochs, "epochs trained", "epochs"), field("best_epoch", &S::best_epoch, "epoch whose weights were kept (1-based)"),
                           field("stopped_early", &S::stopped_early, "early stopping ended training"),
                           field("train_seconds", &S::train_seconds, "training time, wall clock", "s"),
                           field("distill", &S::distill, "distillation settings (the distilled student only)"),
@@ -95,8 +114,8 @@ struct PhaseResult {
     static auto fields() {
         using S = PhaseResult;
         return std::tuple{field("phase", &S::phase, "compress_joint, compress_channels, compress_prune, compress_cluster or compress_qat"),
-                          field("epochs", &S::epochs, "epochs trained", "epochs"),
-                          field("test_accuracy", &S::test_accuracy, "float model's test accuracy after the phase", "fraction of 1")};
+                          field(key::kEpochs, &S::epochs, "epochs trained", "epochs"),
+                          field(key::kTestAccuracy, &S::test_accuracy, "float model's test accuracy after the phase", "fraction of 1")};
     }
 };
 
@@ -107,8 +126,8 @@ struct IntegerReference {
                                       kDoc = "The integer-only reference (int8 activations, int32 accumulators): what a device runs";
     static auto fields() {
         using S = IntegerReference;
-        return std::tuple{field("test_accuracy", &S::test_accuracy, "integer reference's test accuracy", "fraction of 1"),
-                          field("ops", &S::ops, "integer ops"), field("parameter_bytes", &S::parameter_bytes, "weights and parameters", "bytes"),
+        return std::tuple{field(key::kTestAccuracy, &S::test_accuracy, "integer reference's test accuracy", "fraction of 1"),
+                          field(key::kOps, &S::ops, "integer ops"), field("parameter_bytes", &S::parameter_bytes, "weights and parameters", "bytes"),
                           field("activation_arena_bytes", &S::activation_arena_bytes, "peak activation memory", "bytes")};
     }
 };
@@ -132,19 +151,19 @@ struct CompressedResult {
     static auto fields() {
         using S = CompressedResult;
         return std::tuple{
-            field("arch", &S::arch, "architecture id"), field("phases", &S::phases, "fine-tuning phases in order"),
+            field(key::kArch, &S::arch, "architecture id"), field("phases", &S::phases, "fine-tuning phases in order"),
             field("channels", &S::channels, "channel pruning: each layer's width before and after", "channels"),
             field("bn_folded", &S::bn_folded, "BatchNorm layers folded into the layer before", "layers"),
-            field("test_accuracy", &S::test_accuracy, "float model with fake quantization, test split", "fraction of 1"),
-            field("val_accuracy", &S::val_accuracy, "the same on the validation split", "fraction of 1"),
+            field(key::kTestAccuracy, &S::test_accuracy, "float model with fake quantization, test split", "fraction of 1"),
+            field(key::kValAccuracy, &S::val_accuracy, "the same on the validation split", "fraction of 1"),
             field("bytes_deployed", &S::bytes_deployed, "weights in each layer's smallest encoding plus other parameters", "bytes"),
             field("bytes_other", &S::bytes_other, "BatchNorm and quantization parameters", "bytes"),
-            field("params", &S::params, "parameters, zeros included", "parameters"),
+            field(key::kParams, &S::params, "parameters, zeros included", "parameters"),
             field("bytes_by_layer", &S::bytes_by_layer, "deployed bytes per layer", "bytes"),
             field("encoding_by_layer", &S::encoding_by_layer, "weight encoding per layer (dense, bitmask, codebook, ...)"),
             field("clusters", &S::clusters, "distinct non-zero weights per clustered layer", "clusters"),
             field("sparsity", &S::sparsity, "zeros among the compressible weights", "fraction of 1"),
-            field("weight_bits", &S::weight_bits, "weight width", "bits"), field("activation_bits", &S::activation_bits, "activation width", "bits"),
+            field(key::kWeightBits, &S::weight_bits, "weight width", "bits"), field("activation_bits", &S::activation_bits, "activation width", "bits"),
             field("quantization", &S::quantization, "none, ptq or qat"), field("integer", &S::integer, "integer-only reference (quantized runs)")};
     }
 };
@@ -171,13 +190,13 @@ struct CExportResult {
     static constexpr std::string_view kName = "CExportResult", kDoc = "The dependency-free C library";
     static auto fields() {
         using S = CExportResult;
-        return std::tuple{field("dir", &S::dir, "folder written"), field("files", &S::files, "files written"),
-                          field("flash_bytes", &S::flash_bytes, "const data the model puts in flash", "bytes"),
+        return std::tuple{field(key::kDir, &S::dir, "folder written"), field(key::kFiles, &S::files, "files written"),
+                          field(key::kFlashBytes, &S::flash_bytes, "const data the model puts in flash", "bytes"),
                           field("weight_bytes", &S::weight_bytes, "weights in their encodings", "bytes"),
-                          field("arena_bytes", &S::arena_bytes, "static activation arena", "bytes"),
+                          field(key::kArenaBytes, &S::arena_bytes, "static activation arena", "bytes"),
                           field("scratch_bytes", &S::scratch_bytes, "kernel scratch buffer", "bytes"), field("encodings", &S::encodings, "encoding per layer"),
-                          field("softmax", &S::softmax, "the model ends in an int8 softmax"), field("ops", &S::ops, "ops"),
-                          field("weight_bits", &S::weight_bits, "weight width", "bits"), field("test_vectors", &S::test_vectors, "test samples written", "samples"),
+                          field("softmax", &S::softmax, "the model ends in an int8 softmax"), field(key::kOps, &S::ops, "ops"),
+                          field(key::kWeightBits, &S::weight_bits, "weight width", "bits"), field("test_vectors", &S::test_vectors, "test samples written", "samples"),
                           field("integer_test_accuracy", &S::integer_test_accuracy, "integer reference on those samples", "fraction of 1")};
     }
 };
@@ -189,7 +208,7 @@ struct ModelFilesExportResult {
     static constexpr std::string_view kName = "ModelFilesExportResult", kDoc = "TorchScript or ONNX files: the float student and the compressed model";
     static auto fields() {
         using S = ModelFilesExportResult;
-        return std::tuple{field("dir", &S::dir, "folder written"), field("files", &S::files, "file per model"),
+        return std::tuple{field(key::kDir, &S::dir, "folder written"), field(key::kFiles, &S::files, "file per model"),
                           field("bytes", &S::bytes, "file size per model", "bytes")};
     }
 };
@@ -223,15 +242,15 @@ struct DeviceResult {
     static auto fields() {
         using S = DeviceResult;
         return std::tuple{
-            field("board", &S::board, "board id (resources/boards)"), field("backend", &S::backend, "qemu, dfu, stlink or ssh"),
+            field(key::kBoard, &S::board, "board id (resources/boards)"), field("backend", &S::backend, "qemu, dfu, stlink or ssh"),
             field("counter", &S::counter, "what latency_cycles counts and how"), field("host", &S::host, "SSH host (Linux boards)"),
             field("latency_cycles", &S::latency_cycles, "median per inference, in the unit `counter` names", "counter units"),
             field("latency_ms", &S::latency_ms, "median per inference", "ms"), field("latency_ms_p90", &S::latency_ms_p90, "90th percentile", "ms"),
             field("latency_ms_p99", &S::latency_ms_p99, "99th percentile", "ms"), field("clock_hz", &S::clock_hz, "core clock it ran at", "Hz"),
             field("clock_configured", &S::clock_configured, "the board's clock set-up completed"),
             field("clock_note", &S::clock_note, "why the core stayed at its reset clock"),
-            field("flash_bytes", &S::flash_bytes, "firmware (or runner) size", "bytes"), field("ram_bytes", &S::ram_bytes, "RAM used", "bytes"),
-            field("arena_bytes", &S::arena_bytes, "activation arena", "bytes"), field("samples", &S::samples, "test samples run", "samples"),
+            field(key::kFlashBytes, &S::flash_bytes, "firmware (or runner) size", "bytes"), field(key::kRamBytes, &S::ram_bytes, "RAM used", "bytes"),
+            field(key::kArenaBytes, &S::arena_bytes, "activation arena", "bytes"), field("samples", &S::samples, "test samples run", "samples"),
             field("identical", &S::identical, "samples whose outputs equal the integer reference", "samples"),
             field("stack_bytes", &S::stack_bytes, "stack high-water mark", "bytes"), field("peak_rss_bytes", &S::peak_rss_bytes, "peak resident memory", "bytes"),
             field("accuracy", &S::accuracy, "accuracy of the device's outputs on those samples", "fraction of 1"),

@@ -36,7 +36,7 @@ public:
         return object_.contains(key) && object_.at(key).is_string() ? object_.at(key).get<std::string>() : "";
     }
     [[noreturn]] void fail(const std::string& key, const std::string& problem) const {
-        throw BoardFileError(file_, "field \"" + key + "\"", problem);
+        throw BoardFileError(file_, key, problem);
     }
 
 private:

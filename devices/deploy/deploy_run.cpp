@@ -7,6 +7,7 @@
 #include "core/resources.h"
 #include "core/results/summary_file.h"
 #include "devices/boards/board.h"
+#include "devices/deploy/deploy_backends.h"
 #include "devices/device_error.h"
 #include "devices/discovery/probe_watcher.h"
 #include "devices/firmware/elf_segments.h"
@@ -79,11 +80,11 @@ std::string runOnBoard(const Board& board, const std::string& backend, const Dep
         throw DeviceError("board " + board.id + " describes no UART (\"uart\" in resources/boards/" + board.id + ".json): its firmware could not report");
     }
     // The ST-Link's virtual COM port: the chosen probe's (--device SERIAL) when flashing through one, else the only one.
-    const std::string probeSerial = backend == "stlink" ? options.device : "";
+    const std::string probeSerial = backend == kStLinkBackend ? options.device : "";
     SerialPort port(options.serialPort.empty() ? pickStLinkSerialPort(listSerialPorts(), probeSerial) : options.serialPort);
     std::unique_ptr<Flasher> flasher;
     std::unique_ptr<UsbContext> usb;
-    if (backend == "dfu") {
+    if (backend == kDfuBackend) {
         usb = std::make_unique<UsbContext>();
         flasher = std::make_unique<DfuseFlasher>(*usb, findDfuDevice(listUsbDevices(*usb), options.device));
     } else {
@@ -128,19 +129,10 @@ Prepared prepare(const fs::path& runDir, const DeployOptions& options, bool buil
     p.boards = loadBoards(core::resourceDir() / "boards");
     p.board = &findBoard(p.boards, options.board);
     const Board& board = *p.board;
-    const bool linuxBoard = board.kind == "linux";
-    p.backend = !options.backend.empty() ? options.backend : linuxBoard ? "ssh" : "qemu";
-    if (linuxBoard && p.backend != "ssh") throw SettingsError("board " + board.id + " is a Linux board: it is deployed over SSH (--backend ssh, --host)");
-    if (!linuxBoard && p.backend == "ssh") throw SettingsError("board " + board.id + " is a microcontroller: use --backend qemu, dfu or stlink");
-    if (!buildOnly) {
-        if (p.backend != "qemu" && p.backend != "dfu" && p.backend != "stlink" && p.backend != "ssh") {
-            throw SettingsError("unknown backend '" + p.backend + "' (known: qemu, dfu, stlink, ssh)");
-        }
-        if (linuxBoard && options.host.empty()) throw SettingsError("board " + board.id + " is reached over SSH: give --host USER@HOST[:PORT]");
-        if (p.backend == "qemu" && board.qemuMachine.empty()) {
-            throw SettingsError("board " + board.id + " has no QEMU model (the emulated board is stm32f405, QEMU's netduinoplus2); "
-                              "--build-only builds its firmware");
-        }
+    // Building needs no backend; deploying checks the one asked for (or the board's default) against the board.
+    p.backend = buildOnly ? std::string() : chooseDeployBackend(board, options.backend).id;
+    if (!buildOnly && findDeployBackend(p.backend).needsHost && options.host.empty()) {
+        throw SettingsError("board " + board.id + " is reached over SSH: give --host USER@HOST[:PORT]");
     }
     p.work = options.workDir.empty() ? runDir / "deploy" / board.id : options.workDir;
 
@@ -193,7 +185,7 @@ core::results::DeviceResult deployRun(const fs::path& runDir, const DeployOption
 
     const FirmwareImage image = buildFittingFirmware(board, p.work);
     const auto segments = elfLoadSegments(image.elf);
-    const bool emulated = backend == "qemu";
+    const bool emulated = findDeployBackend(backend).emulated;
     const std::string output = emulated ? runOnQemu(board, segments, options.progress) : runOnBoard(board, backend, options, p.work, segments);
     const DeviceProfile profile = parseProfile(output, emulated ? "qemu-system-arm -M " + board.qemuMachine : board.id + " over " + backend);
 

@@ -14,8 +14,7 @@ namespace tinyforge::devices {
 
 struct DeployOptions {
     std::string board;               ///< a file name in resources/boards/ without .json: "stm32f405"
-    /// "qemu" (the emulated board), "dfu" (USB system bootloader), "stlink"; "ssh" for Linux boards ("" = the
-    /// board's usual one: ssh for Linux boards, qemu for the others)
+    /// a backend id from deploy_backends.h ("" = the board's default: ssh for Linux boards, qemu for the others)
     std::string backend;
     std::filesystem::path workDir;   ///< default RUN/deploy/<board>
     int samples = 32;                ///< test samples compiled into the firmware
@@ -37,9 +36,9 @@ struct FirmwareBuild {
     static auto fields() {
         using S = FirmwareBuild;
         using core::contract::field;
-        return std::tuple{field("board", &S::board, "board id"), field("file", &S::file, "ELF image or Linux runner"),
-                          field("flash_bytes", &S::flash_bytes, "size in flash (.text + .data), or the runner's size", "bytes"),
-                          field("ram_bytes", &S::ram_bytes, ".data + .bss", "bytes"), field("text_bytes", &S::text_bytes, ".text", "bytes"),
+        return std::tuple{field(core::results::key::kBoard, &S::board, "board id"), field("file", &S::file, "ELF image or Linux runner"),
+                          field(core::results::key::kFlashBytes, &S::flash_bytes, "size in flash (.text + .data), or the runner's size", "bytes"),
+                          field(core::results::key::kRamBytes, &S::ram_bytes, ".data + .bss", "bytes"), field("text_bytes", &S::text_bytes, ".text", "bytes"),
                           field("data_bytes", &S::data_bytes, ".data", "bytes"), field("bss_bytes", &S::bss_bytes, ".bss", "bytes")};
     }
 };

@@ -1,5 +1,7 @@
 #include "devices/discovery/probe_watcher.h"
 
+#include "devices/deploy/deploy_backends.h"
+
 #include "devices/device_error.h"
 
 #include <libusb.h>
@@ -73,7 +75,7 @@ std::string pickStLinkSerialPort(const std::vector<SerialPortInfo>& ports, const
     throw DeviceError("several ST-Link serial ports: pick one with --port, or the probe with --device:" + list);
 }
 
-std::string ConnectedProbe::backend() const { return kind == ProbeKind::dfuBootloader ? "dfu" : "stlink"; }
+std::string ConnectedProbe::backend() const { return std::string(kind == ProbeKind::dfuBootloader ? kDfuBackend : kStLinkBackend); }
 
 std::string ConnectedProbe::deviceArgument() const {
     if (kind == ProbeKind::dfuBootloader) return std::to_string(usb.bus) + ":" + std::to_string(usb.address);

@@ -1,6 +1,7 @@
 #include "devices/linux/linux_runner.h"
 
 #include "core/resources.h"
+#include "devices/deploy/deploy_backends.h"
 #include "devices/device_error.h"
 #include "devices/toolchain/command.h"
 
@@ -103,7 +104,7 @@ core::results::DeviceResult profileOverSsh(const Board& board, const LinuxRunner
     const auto ms = [](std::uint64_t ns) { return static_cast<double>(ns) / 1e6; };
     core::results::DeviceResult entry;
     entry.board = board.id;
-    entry.backend = "ssh";
+    entry.backend = std::string(kSshBackend);
     entry.host = host;
     entry.latency_ms = ms(report.latency_ns_p50);
     entry.latency_ms_p90 = ms(report.latency_ns_p90);

@@ -18,7 +18,11 @@ std::string errorFor(const std::string& text, const std::string& fileName = "dem
     fx::writeText(dir / fileName, text);
     try {
         loadBoard(dir / fileName);
-    } catch (const DeviceError& e) {
+    } catch (const BoardFileError& e) {  // bad input: the file and the field are in the message and as fields
+        CHECK_THAT(std::string(e.what()), Contains(fileName));
+        CHECK(e.file().filename() == fileName);
+        return e.what();
+    } catch (const DataError& e) {  // not JSON at all, or nested too deep
         CHECK_THAT(std::string(e.what()), Contains(fileName));
         return e.what();
     }

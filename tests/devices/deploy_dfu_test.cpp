@@ -84,7 +84,7 @@ TEST_CASE("deploy --backend dfu without a bootloader on the bus says how to ente
     fx::MockUsbBus bus;  // empty
     HaltedF405 board;
     const auto result = cli({"deploy", run.string(), "--board", "stm32f405", "--backend", "dfu", "--port", board.pty()});
-    CHECK(result.exitCode == 2);
-    CHECK_THAT(result.err, Contains("no STM32 in DFU mode") && Contains("BOOT0"));
-    CHECK_FALSE(json::parse(fx::readText(run / "summary.json")).contains("devices"));
+    CHECK(result.exitCode == 3);  // a device that is not there: exit 3, one error line
+    CHECK_THAT(result.err, Contains("error: no STM32 in DFU mode") && Contains("BOOT0"));
+    CHECK(json::parse(fx::readText(run / "summary.json"))["devices"].empty());
 }

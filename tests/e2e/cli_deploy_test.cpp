@@ -65,7 +65,7 @@ TEST_CASE("deploy profiles an Iris run on the emulated STM32F405 and records it 
         CHECK(sizes["flash_bytes"].get<int>() > 1000);
         CHECK(sizes["text_bytes"].get<int>() + sizes["data_bytes"].get<int>() == sizes["flash_bytes"].get<int>());
         // Built for its core: the DSP (SMLAD) kernels on the M4 and M7 parts, the reference loops on the M0.
-        const auto code = fx::runProcess({"arm-none-eabi-objdump", "-d", sizes["firmware"].get<std::string>()});
+        const auto code = fx::runProcess({"arm-none-eabi-objdump", "-d", sizes["file"].get<std::string>()});
         CHECK((code.out.find("smlad") != std::string::npos) == (board != std::string("stm32f030cc")));
     }
 
@@ -78,10 +78,10 @@ TEST_CASE("deploy profiles an Iris run on the emulated STM32F405 and records it 
     CHECK_THAT(refused.err, Contains("stm32f746 has no QEMU model"));
     // A real board needs its UART to report on, and a serial port to read it from (no ST-Link is plugged in here).
     refused = cli({"deploy", run.string(), "--board", "stm32f405", "--backend", "dfu"});
-    CHECK(refused.exitCode == 2);
+    CHECK(refused.exitCode == 3);
     CHECK_THAT(refused.err, Contains("no ST-Link virtual COM port found") && Contains("--port"));
     refused = cli({"deploy", run.string(), "--board", "stm32f405", "--backend", "dfu", "--port", "/dev/tinyforge-no-such-port"});
-    CHECK(refused.exitCode == 2);
+    CHECK(refused.exitCode == 3);
     CHECK_THAT(refused.err, Contains("/dev/tinyforge-no-such-port"));
     refused = cli({"deploy", (dir / "nothing").string(), "--board", "stm32f405"});
     CHECK(refused.exitCode == 2);

@@ -3,11 +3,11 @@
 #define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
 
-#include <QApplication>
+#include "ui/studio_application.h"
 
 int main(int argc, char** argv) {
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
+    tinyforge::ui::StudioApplication app(argc, argv);  // as the studio runs: slots that throw are caught
     QApplication::setOrganizationName(QStringLiteral("TinyForgeTests"));  // settings never touch the user's
     return Catch::Session().run(argc, argv);
 }

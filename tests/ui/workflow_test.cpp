@@ -274,7 +274,7 @@ TEST_CASE("A saved project reopens identical, and a broken one is refused by nam
     RecipeDocument document;
     const auto before = document.recipe();
     fx::writeBytes(dir / "junk.tfproj", {'{', 'x'});
-    CHECK_THROWS_WITH(document.open(QString::fromStdString((dir / "junk.tfproj").string())), Catch::Contains("junk.tfproj") && Catch::Contains("not JSON"));
+    CHECK_THROWS_WITH(document.open(QString::fromStdString((dir / "junk.tfproj").string())), Catch::Contains("junk.tfproj") && Catch::Contains("not valid JSON"));
     nlohmann::json bad{{"format", "tinyforge-project"}, {"recipe", saved}};
     bad["recipe"]["distill"]["temperature"] = -1;
     const std::string text = bad.dump();

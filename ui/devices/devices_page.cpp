@@ -14,12 +14,14 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QStandardItemModel>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "core/error.h"
 #include "core/results/summary_file.h"
+#include "devices/deploy/deploy_backends.h"
 #include "devices/deploy/deploy_run.h"
 #include "devices/discovery/probe_watcher.h"
 #include "ui/text_format.h"
@@ -49,10 +51,10 @@ DevicesPage::DevicesPage(QWidget* parent) : QWidget(parent) {
     m_run = new RunPicker;
     m_board = new BoardPicker(false);
     m_backend = new QComboBox;
-    m_backend->addItem(tr("QEMU (emulated STM32F405; counts instructions)"), QStringLiteral("qemu"));
-    m_backend->addItem(tr("USB DFU (the STM32 system bootloader)"), QStringLiteral("dfu"));
-    m_backend->addItem(tr("ST-Link (st-flash or OpenOCD)"), QStringLiteral("stlink"));
-    m_backend->addItem(tr("SSH (Raspberry Pi, Linux)"), QStringLiteral("ssh"));
+    for (const auto& b : devices::deployBackends()) {
+        m_backend->addItem(QString::fromStdString(b.label), QString::fromStdString(b.id));
+        m_backend->setItemData(m_backend->count() - 1, QString::fromStdString(b.help), Qt::ToolTipRole);
+    }
     m_host = new QLineEdit;
     m_host->setPlaceholderText(tr("pi@raspberrypi.local or USER@HOST:PORT"));
     m_identity = new QLineEdit;
@@ -115,12 +117,29 @@ DevicesPage::DevicesPage(QWidget* parent) : QWidget(parent) {
     });
     connect(m_board, &QComboBox::currentIndexChanged, this, [this] {
         updateFit();
-        // Linux boards are reached over SSH only; microcontrollers never are.
+        // A board offers the backends that can reach it; one it cannot use gives way to its default.
         const devices::Board* board = m_board->currentBoard();
-        const bool linuxBoard = board && board->kind == "linux";
-        if (linuxBoard) setBackend(QStringLiteral("ssh"));
-        else if (backend() == QStringLiteral("ssh")) setBackend(QStringLiteral("qemu"));
-        m_backend->setEnabled(!linuxBoard);
+        if (!board) return;
+        int usable = 0;
+        for (int i = 0; i < m_backend->count(); ++i) {
+            const bool serves = devices::findDeployBackend(m_backend->itemData(i).toString().toStdString()).serves(*board);
+            qobject_cast<QStandardItemModel*>(m_backend->model())->item(i)->setEnabled(serves);
+            usable += serves;
+        }
+        if (!devices::findDeployBackend(backend().toStdString()).serves(*board)) {
+            const auto& fallback = devices::defaultDeployBackend(*board);
+            if (fallback.serves(*board)) {
+                setBackend(QString::fromStdString(fallback.id));
+            } else {
+                for (const auto& b : devices::deployBackends()) {
+                    if (b.serves(*board)) {
+                        setBackend(QString::fromStdString(b.id));
+                        break;
+                    }
+                }
+            }
+        }
+        m_backend->setEnabled(usable > 1);
     });
     connect(m_backend, &QComboBox::currentIndexChanged, this, [this] { updateBackendFields(); });
     connect(m_probes, &QListWidget::currentRowChanged, this, &DevicesPage::selectProbe);
@@ -208,14 +227,13 @@ void DevicesPage::setBackend(const QString& backend) {
 }
 
 void DevicesPage::updateBackendFields() {
-    const QString backend = this->backend();
-    const bool probe = backend == QStringLiteral("dfu") || backend == QStringLiteral("stlink");
-    const bool ssh = backend == QStringLiteral("ssh");
-    for (QWidget* field : {static_cast<QWidget*>(m_device), static_cast<QWidget*>(m_serialPort)}) m_form->setRowVisible(field, probe);
-    for (QWidget* field : {static_cast<QWidget*>(m_host), static_cast<QWidget*>(m_identity), static_cast<QWidget*>(m_knownHosts)}) m_form->setRowVisible(field, ssh);
-    m_device->setPlaceholderText(backend == QStringLiteral("dfu")      ? tr("BUS:ADDRESS (empty: the only bootloader)")
-                                 : backend == QStringLiteral("stlink") ? tr("probe serial (empty: the only probe)")
-                                                                       : QString());
+    const auto& backend = devices::findDeployBackend(this->backend().toStdString());
+    m_form->setRowVisible(m_device, backend.needsDevice);
+    m_form->setRowVisible(m_serialPort, backend.needsPort);
+    for (QWidget* field : {static_cast<QWidget*>(m_host), static_cast<QWidget*>(m_identity), static_cast<QWidget*>(m_knownHosts)}) {
+        m_form->setRowVisible(field, backend.needsHost);
+    }
+    m_device->setPlaceholderText(QString::fromStdString(backend.deviceHint));
 }
 
 void DevicesPage::addRun(const QString& dir) { m_run->addRun(dir); }
@@ -283,11 +301,10 @@ void DevicesPage::flashAndProfile() {
     devices::DeployOptions options;
     options.board = m_board->currentData().toString().toStdString();
     options.backend = backend().toStdString();
-    if (options.backend == "dfu" || options.backend == "stlink") {
-        options.device = m_device->text().trimmed().toStdString();
-        options.serialPort = m_serialPort->text().trimmed().toStdString();
-    }
-    if (options.backend == "ssh") {
+    const auto& chosen = devices::findDeployBackend(options.backend);
+    if (chosen.needsDevice) options.device = m_device->text().trimmed().toStdString();
+    if (chosen.needsPort) options.serialPort = m_serialPort->text().trimmed().toStdString();
+    if (chosen.needsHost) {
         if (m_host->text().trimmed().isEmpty()) {
             m_status->setText(tr("Give the board's address as USER@HOST[:PORT]."));
             return;
@@ -392,5 +409,7 @@ QString DevicesPage::deviceArgument() const { return m_device->text().trimmed();
 int DevicesPage::flashPercent() const { return m_flashProgress->value(); }
 
 bool DevicesPage::busy() const { return m_running.isRunning(); }
+
+QString DevicesPage::statusText() const { return m_status->text(); }
 
 }  // namespace tinyforge::ui

@@ -71,6 +71,7 @@ public:
     QString deviceArgument() const;
     int flashPercent() const;  ///< the flashing progress bar, 0-100
     bool busy() const;
+    QString statusText() const;  ///< the status line: the last outcome or problem
 
 signals:
     void profiled(QString board);

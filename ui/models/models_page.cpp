@@ -14,6 +14,8 @@
 #include "core/error.h"
 #include "core/models/architecture.h"
 #include "core/models/model.h"
+#include "core/compress/model_sizing.h"
+#include "core/recipe/recipe.h"
 #include "core/resources.h"
 #include "ui/project/recipe_document.h"
 #include "ui/text_format.h"
@@ -144,6 +146,20 @@ void ModelsPage::refreshTables() {
     updateFit();
 }
 
+namespace {
+
+// The compression the recipe asks for, as the engine reads it; none (and `problem` set) when the recipe does not parse.
+core::compress::CompressionSettings plannedCompression(const nlohmann::json& recipe, QString& problem) {
+    try {
+        return core::recipe::parseRecipe(recipe, "recipe", std::filesystem::current_path()).compression;
+    } catch (const std::exception& e) {
+        problem = QString::fromStdString(e.what());
+        return {};
+    }
+}
+
+}  // namespace
+
 void ModelsPage::showLayers(Editor& editor, std::int64_t& deployedBytes, std::int64_t& activationBytes) {
     editor.layers->setRowCount(0);
     deployedBytes = activationBytes = 0;
@@ -151,9 +167,9 @@ void ModelsPage::showLayers(Editor& editor, std::int64_t& deployedBytes, std::in
         editor.totals->setText(tr("Load a dataset to see the layers."));
         return;
     }
-    // Bytes per weight as deployed: the recipe's quantization, else 32-bit floats.
-    const int weightBits = m_document->value("quantize").is_object() ? m_document->value("quantize.weight_bits", 8).get<int>() : 32;
-    const int activationBytesEach = m_document->value("quantize").is_object() ? 1 : 4;
+    QString recipeProblem;
+    // Only the student is compressed; the teacher is sized as it trains, in 32-bit floats.
+    const auto compression = &editor == &m_student ? plannedCompression(m_document->recipe(), recipeProblem) : core::compress::CompressionSettings{};
     try {
         const auto model = [&] {
             if (!editor.torchscript.isEmpty()) {
@@ -165,33 +181,25 @@ void ModelsPage::showLayers(Editor& editor, std::int64_t& deployedBytes, std::in
             spec.options = nlohmann::json::parse(editor.options->text().trimmed().isEmpty() ? std::string("{}") : editor.options->text().toStdString());
             return core::models::Model::build(spec, m_dataset->samples.sampleShape, m_dataset->classCount(), 1, editor.role.toStdString());
         }();
-        const auto stats = model.stats();
-        std::int64_t previousElements = 1;
-        for (const auto d : m_dataset->samples.sampleShape) previousElements *= d;
-        for (const auto& layer : stats.layers) {
+        const auto sizing = core::compress::sizeModel(model, m_dataset->samples.sampleShape, compression);
+        for (const auto& layer : sizing.layers) {
             const int row = editor.layers->rowCount();
             editor.layers->insertRow(row);
-            const std::int64_t bytes = (layer.params * weightBits + 7) / 8;
             editor.layers->setItem(row, 0, readOnlyCell(QString::fromStdString(layer.name)));
             editor.layers->setItem(row, 1, readOnlyCell(QString::fromStdString(layer.type)));
             editor.layers->setItem(row, 2, readOnlyCell(shapeText(layer.outputShape)));
             editor.layers->setItem(row, 3, readOnlyCell(QLocale().toString(static_cast<qlonglong>(layer.params)), true));
             editor.layers->setItem(row, 4, readOnlyCell(QLocale().toString(static_cast<qlonglong>(layer.macs)), true));
-            editor.layers->setItem(row, 5, readOnlyCell(bytesText(bytes), true));
-            std::int64_t elements = 1;
-            for (const auto d : layer.outputShape) elements *= d;
-            // A layer's input and output are alive together: the RAM its activations need at least.
-            activationBytes = std::max(activationBytes, (previousElements + elements) * activationBytesEach);
-            previousElements = elements;
+            auto* bytes = readOnlyCell(layer.encoding.empty() ? QString() : bytesText(layer.deployedBytes), true);
+            bytes->setToolTip(QString::fromStdString(layer.encoding));
+            editor.layers->setItem(row, 5, bytes);
         }
-        deployedBytes = (stats.params * weightBits + 7) / 8;
+        deployedBytes = sizing.deployedBytes;
+        activationBytes = sizing.activationArenaBytes;
         if (&editor == &m_student) {
             QStringList weighted;
-            for (const auto& layer : stats.layers) {
-                const QString type = QString::fromStdString(layer.type);
-                if (layer.params > 0 && (type.contains(QLatin1String("Conv")) || type == QLatin1String("Linear"))) {
-                    weighted << QString::fromStdString(layer.name);
-                }
+            for (const auto& layer : sizing.layers) {
+                if (!layer.encoding.empty()) weighted << QString::fromStdString(layer.name);
             }
             emit studentLayersChanged(weighted);
         }
@@ -202,19 +210,26 @@ void ModelsPage::showLayers(Editor& editor, std::int64_t& deployedBytes, std::in
         bold.setBold(true);
         total->setFont(bold);
         editor.layers->setItem(row, 0, total);
-        editor.layers->setItem(row, 3, readOnlyCell(QLocale().toString(static_cast<qlonglong>(stats.params)), true));
-        editor.layers->setItem(row, 4, readOnlyCell(QLocale().toString(static_cast<qlonglong>(stats.macs)), true));
+        editor.layers->setItem(row, 3, readOnlyCell(QLocale().toString(static_cast<qlonglong>(sizing.params)), true));
+        editor.layers->setItem(row, 4, readOnlyCell(QLocale().toString(static_cast<qlonglong>(sizing.macs)), true));
         editor.layers->setItem(row, 5, readOnlyCell(bytesText(deployedBytes), true));
-        const QString opaque = stats.macsKnown ? QString() : tr("A TorchScript model, whose layers the studio cannot see; ");
-        editor.totals->setText(opaque + tr("%1 parameters, %2 MACs per sample, %3 as fp32, %4 with %5-bit weights")
-                                   .arg(QLocale().toString(static_cast<qlonglong>(stats.params)),
-                                        QLocale().toString(static_cast<qlonglong>(stats.macs)), bytesText(stats.bytesFp32),
-                                        bytesText(deployedBytes))
-                                   .arg(weightBits));
+        const QString opaque = sizing.macsKnown ? QString() : tr("A TorchScript model, whose layers the studio cannot see; ");
+        const QString compressed = sizing.weightBits < 32 || compression.prune.enabled || compression.cluster.enabled
+                                       ? tr(" as the recipe compresses it (an estimate until it is trained)")
+                                       : QString();
+        QString text = opaque + tr("%1 parameters, %2 MACs per sample, %3 as fp32, %4 with %5-bit weights%6")
+                                    .arg(QLocale().toString(static_cast<qlonglong>(sizing.params)),
+                                         QLocale().toString(static_cast<qlonglong>(sizing.macs)), bytesText(sizing.bytesFp32), bytesText(deployedBytes))
+                                    .arg(sizing.weightBits)
+                                    .arg(compressed);
+        if (!recipeProblem.isEmpty()) text += QStringLiteral("<br><span style='color:#c62828'>%1</span>").arg(recipeProblem.toHtmlEscaped());
+        editor.totals->setText(text);
     } catch (const Error& e) {
         editor.totals->setText(QStringLiteral("<span style='color:#c62828'>%1</span>").arg(QString::fromStdString(e.what()).toHtmlEscaped()));
     } catch (const nlohmann::json::exception&) {
         editor.totals->setText(tr("<span style='color:#c62828'>Options must be a JSON object, such as {\"hidden\": [16]}</span>"));
+    } catch (const std::exception& e) {  // a LibTorch error for an impossible shape: shown, never fatal
+        editor.totals->setText(QStringLiteral("<span style='color:#c62828'>%1</span>").arg(QString::fromStdString(e.what()).toHtmlEscaped()));
     }
 }
 

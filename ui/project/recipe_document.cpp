@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "core/io/file_bytes.h"
+#include "core/io/json_text.h"
 #include "core/recipe/recipe.h"
 #include "core/resources.h"
 
@@ -26,7 +27,7 @@ RecipeDocument::RecipeDocument(QObject* parent) : QObject(parent), m_recipe(bund
 
 nlohmann::json RecipeDocument::bundledIrisRecipe() {
     const auto file = core::resourceDir() / "recipes" / "iris-distill.json";
-    nlohmann::json recipe = nlohmann::json::parse(core::io::readTextFile(file));
+    nlohmann::json recipe = core::io::readJsonFile(file);
     // Paths relative to the recipe's folder become absolute, so the project runs from any folder.
     const auto path = recipe["dataset"]["path"].get<std::string>();
     recipe["dataset"]["path"] = std::filesystem::weakly_canonical(file.parent_path() / path).string();
@@ -84,23 +85,21 @@ void RecipeDocument::save(const QString& file, const nlohmann::json& ui) {
 
 nlohmann::json RecipeDocument::open(const QString& file) {
     const std::string name = file.toStdString();
-    nlohmann::json project;
-    try {
-        project = nlohmann::json::parse(core::io::readTextFile(name));
-    } catch (const nlohmann::json::exception& e) {
-        throw Error(name + ": not a TinyForge project (not JSON: " + e.what() + ")");
+    const nlohmann::json project = core::io::readJsonFile(name, 16 << 20);  // bounded size and nesting; DataError names the file
+    const auto format = project.is_object() ? project.find("format") : project.end();
+    const bool isProject = project.is_object() && format != project.end() && *format == "tinyforge-project" && project.contains("recipe") &&
+                           project["recipe"].is_object();
+    if (!isProject) {
+        throw DataError(name, "", "not a TinyForge project (no \"format\": \"tinyforge-project\" with a \"recipe\" object)");
     }
-    if (!project.is_object() || project.value("format", "") != "tinyforge-project" || !project.contains("recipe") ||
-        !project["recipe"].is_object()) {
-        throw Error(name + ": not a TinyForge project (no \"format\": \"tinyforge-project\" with a \"recipe\" object)");
-    }
+    if (project.contains("ui") && !project["ui"].is_object()) throw DataError(name, "ui", "expected an object");
     // The recipe must parse as the engine reads it, so a broken file never replaces a working project.
     core::recipe::parseRecipe(project["recipe"], name, std::filesystem::path(name).parent_path());
     m_recipe = project["recipe"];
     m_file = file;
     setModified(false);
     emit changed();
-    return project.value("ui", nlohmann::json::object());
+    return project.contains("ui") ? project["ui"] : nlohmann::json::object();
 }
 
 void RecipeDocument::setModified(bool modified) {

@@ -9,27 +9,43 @@
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <type_traits>
 #include <qcustomplot.h>
 
 #include "ui/themed_plot.h"
 
+#include "core/recipe/recipe_schema.h"
 #include "ui/project/recipe_document.h"
 
 namespace tinyforge::ui {
 
 namespace {
-// Defaults as the engine applies them (docs/compression.md), shown when a section leaves a field out.
-const nlohmann::json kDefaults = {
-    {"distill", {{"temperature", 4.0}, {"alpha", 0.7}}},
-    {"prune", {{"initial_sparsity", 0.0}, {"final_sparsity", 0.9}, {"begin_step", 0}, {"interval", 100}, {"updates", 10}, {"exponent", 3.0}}},
-    {"cluster", {{"clusters", 16}, {"init", "linear"}}},
-    {"quantize", {{"mode", "ptq"}, {"weight_bits", 8}, {"activation_bits", 8}, {"noise", 0.0}}},
-};
 
-nlohmann::json defaultFor(const std::string& path) {
-    const auto dot = path.find('.');
-    return kDefaults.at(path.substr(0, dot)).at(path.substr(dot + 1));
+const core::recipe::FieldSpec& fieldAt(const std::string& path) {
+    const auto* field = core::recipe::recipeField(path);
+    if (!field) throw std::logic_error("the Tune page binds '" + path + "', which the recipe table does not describe");
+    return *field;
 }
+
+// The value the engine uses when the recipe leaves the field out.
+nlohmann::json defaultFor(const std::string& path) { return fieldAt(path).fallback; }
+
+QString tooltipFor(const std::string& path) { return QString::fromStdString(fieldAt(path).tooltip()); }
+
+// The document's value at `path` when it has the right type, else the engine's default: a control never throws on a
+// value it cannot show (the engine refuses such a recipe with the field's name when it runs).
+template <class T>
+T valueAt(const RecipeDocument& document, const std::string& path) {
+    const auto value = document.value(path, defaultFor(path));
+    const bool fits = std::is_same_v<T, std::string> ? value.is_string() : std::is_integral_v<T> ? value.is_number_integer() : value.is_number();
+    return (fits ? value : defaultFor(path)).template get<T>();
+}
+
 }  // namespace
 
 TunePage::TunePage(RecipeDocument* document, QWidget* parent) : QWidget(parent), m_document(document) {
@@ -45,12 +61,14 @@ TunePage::TunePage(RecipeDocument* document, QWidget* parent) : QWidget(parent),
     loadFromDocument();
 }
 
-QDoubleSpinBox* TunePage::number(const std::string& path, double min, double max, double step, int decimals, const QString& tip) {
+QDoubleSpinBox* TunePage::number(const std::string& path, double step, int decimals) {
+    const auto& field = fieldAt(path);
     auto* box = new QDoubleSpinBox;
-    box->setRange(min, max);
-    box->setSingleStep(step);
     box->setDecimals(decimals);
-    box->setToolTip(tip);
+    // An open lower bound (temperature > 0) starts at the smallest value the box can show.
+    box->setRange(field.minExclusive ? field.min + std::pow(10.0, -decimals) : field.min, field.max);
+    box->setSingleStep(step);
+    box->setToolTip(tooltipFor(path));
     connect(box, &QDoubleSpinBox::valueChanged, this, [this, path](double v) {
         if (m_loading) return;
         m_loading = true;
@@ -58,14 +76,16 @@ QDoubleSpinBox* TunePage::number(const std::string& path, double min, double max
         m_loading = false;
         plotCurve();
     });
-    m_loaders.push_back([this, box, path] { box->setValue(m_document->value(path, defaultFor(path)).get<double>()); });
+    m_loaders.push_back([this, box, path] { box->setValue(valueAt<double>(*m_document, path)); });
     return box;
 }
 
-QSpinBox* TunePage::integer(const std::string& path, int min, int max, const QString& tip) {
+QSpinBox* TunePage::integer(const std::string& path) {
+    const auto& field = fieldAt(path);
     auto* box = new QSpinBox;
-    box->setRange(min, max);
-    box->setToolTip(tip);
+    const auto clamp = [](double x) { return static_cast<int>(std::clamp<double>(x, std::numeric_limits<int>::min(), std::numeric_limits<int>::max())); };
+    box->setRange(clamp(field.min), clamp(field.max));
+    box->setToolTip(tooltipFor(path));
     connect(box, &QSpinBox::valueChanged, this, [this, path](int v) {
         if (m_loading) return;
         m_loading = true;
@@ -73,14 +93,14 @@ QSpinBox* TunePage::integer(const std::string& path, int min, int max, const QSt
         m_loading = false;
         plotCurve();
     });
-    m_loaders.push_back([this, box, path] { box->setValue(m_document->value(path, defaultFor(path)).get<int>()); });
+    m_loaders.push_back([this, box, path] { box->setValue(valueAt<int>(*m_document, path)); });
     return box;
 }
 
-QComboBox* TunePage::choice(const std::string& path, const QStringList& values, const QString& tip) {
+QComboBox* TunePage::choice(const std::string& path) {
     auto* box = new QComboBox;
-    box->addItems(values);
-    box->setToolTip(tip);
+    for (const auto& value : fieldAt(path).choices) box->addItem(QString::fromStdString(value));
+    box->setToolTip(tooltipFor(path));
     connect(box, &QComboBox::currentTextChanged, this, [this, path](const QString& v) {
         if (m_loading) return;
         m_loading = true;
@@ -88,7 +108,7 @@ QComboBox* TunePage::choice(const std::string& path, const QStringList& values, 
         m_loading = false;
     });
     m_loaders.push_back([this, box, path] {
-        box->setCurrentText(QString::fromStdString(m_document->value(path, defaultFor(path)).get<std::string>()));
+        box->setCurrentText(QString::fromStdString(valueAt<std::string>(*m_document, path)));
     });
     return box;
 }
@@ -110,11 +130,9 @@ void TunePage::bindSection(QGroupBox* group, const std::string& section) {
 QGroupBox* TunePage::buildDistill() {
     auto* group = new QGroupBox(tr("Distillation"));
     auto* form = new QFormLayout(group);
-    m_temperature = number("distill.temperature", 0.5, 50, 0.5, 1,
-                           tr("Temperature T of the softened softmax: p_i = exp(z_i / T) / sum_j exp(z_j / T)"));
+    m_temperature = number("distill.temperature", 0.5, 1);
     form->addRow(tr("Temperature T"), m_temperature);
-    form->addRow(tr("Alpha"), number("distill.alpha", 0, 1, 0.05, 2,
-                                     tr("Loss = alpha * T^2 * H(teacher_T, student_T) + (1 - alpha) * H(labels, student_1)")));
+    form->addRow(tr("Alpha"), number("distill.alpha", 0.05, 2));
     return group;
 }
 
@@ -123,14 +141,13 @@ QGroupBox* TunePage::buildPrune() {
     bindSection(m_prune, "prune");
     auto* layout = new QVBoxLayout(m_prune);
     auto* form = new QFormLayout;
-    const QString curve = tr("s_t = s_f + (s_i - s_f) (1 - (t - t0) / (n dt))^e");
-    form->addRow(tr("Initial sparsity s_i"), number("prune.initial_sparsity", 0, 0.99, 0.05, 2, curve));
-    m_final = number("prune.final_sparsity", 0, 0.99, 0.05, 2, curve);
+    form->addRow(tr("Initial sparsity s_i"), number("prune.initial_sparsity", 0.05, 3));
+    m_final = number("prune.final_sparsity", 0.05, 3);
     form->addRow(tr("Final sparsity s_f"), m_final);
-    form->addRow(tr("Begin step t0"), integer("prune.begin_step", 0, 1000000, tr("First pruning step t0 (optimiser steps of the phase). ") + curve));
-    form->addRow(tr("Interval dt"), integer("prune.interval", 1, 100000, tr("Steps between mask updates dt. ") + curve));
-    form->addRow(tr("Updates n"), integer("prune.updates", 1, 10000, tr("Number of mask updates n. ") + curve));
-    form->addRow(tr("Exponent e"), number("prune.exponent", 0.1, 10, 0.5, 1, tr("Curve exponent e (3 in Zhu & Gupta). ") + curve));
+    form->addRow(tr("Begin step t0"), integer("prune.begin_step"));
+    form->addRow(tr("Interval dt"), integer("prune.interval"));
+    form->addRow(tr("Updates n"), integer("prune.updates"));
+    form->addRow(tr("Exponent e"), number("prune.exponent", 0.5, 2));
     layout->addLayout(form);
     m_curve = new ThemedPlot;
     m_curve->setMinimumHeight(220);
@@ -146,15 +163,13 @@ QGroupBox* TunePage::buildCluster() {
     auto* group = new QGroupBox(tr("Weight clustering"));
     bindSection(group, "cluster");
     auto* form = new QFormLayout(group);
-    form->addRow(tr("Clusters k"), integer("cluster.clusters", 2, 256,
-                                            tr("k shared values per layer; k-means minimises sum_j sum_(w in C_j) (w - c_j)^2")));
-    form->addRow(tr("Centroid init"), choice("cluster.init", {"linear", "random", "density", "kmeans++"},
-                                             tr("linear: evenly from min to max; random: k weights; density: quantiles (j + 1/2) / k; kmeans++")));
+    form->addRow(tr("Clusters k"), integer("cluster.clusters"));
+    form->addRow(tr("Centroid init"), choice("cluster.init"));
     m_layerClusters = new QTableWidget(0, 2);
     m_layerClusters->setHorizontalHeaderLabels({tr("Layer"), tr("Clusters")});
     m_layerClusters->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_layerClusters->verticalHeader()->hide();
-    m_layerClusters->setToolTip(tr("A layer's own k (cluster.layers); \"global\" uses the count above"));
+    m_layerClusters->setToolTip(tooltipFor("cluster.layers") + tr("; \"global\" uses the count above"));
     form->addRow(tr("Per layer"), m_layerClusters);
     m_loaders.push_back([this] { loadLayerClusters(); });
     return group;
@@ -164,11 +179,10 @@ QGroupBox* TunePage::buildQuantize() {
     auto* group = new QGroupBox(tr("Quantization"));
     bindSection(group, "quantize");
     auto* form = new QFormLayout(group);
-    const QString affine = tr("q = clamp(round(x / scale) + zero_point, qmin, qmax); x = scale (q - zero_point)");
-    form->addRow(tr("Mode"), choice("quantize.mode", {"ptq", "qat"}, tr("ptq: calibrate and round; qat: fine-tune through fake quantization first")));
-    form->addRow(tr("Weight bits"), integer("quantize.weight_bits", 2, 8, tr("Symmetric weights: qmax = 2^(b-1) - 1. ") + affine));
-    form->addRow(tr("Activation bits"), integer("quantize.activation_bits", 2, 8, tr("Affine activations. ") + affine));
-    form->addRow(tr("Noise"), number("quantize.noise", 0, 1, 0.05, 2, tr("Share of weight blocks quantized per QAT pass (Fan et al. 2020); 0 = all")));
+    form->addRow(tr("Mode"), choice("quantize.mode"));
+    form->addRow(tr("Weight bits"), integer("quantize.weight_bits"));
+    form->addRow(tr("Activation bits"), integer("quantize.activation_bits"));
+    form->addRow(tr("Noise"), number("quantize.noise", 0.05, 2));
     return group;
 }
 
@@ -181,7 +195,7 @@ void TunePage::setLayers(const QStringList& names) {
         item->setFlags(item->flags() & ~Qt::ItemIsEditable);
         m_layerClusters->setItem(row, 0, item);
         auto* box = new QSpinBox;
-        box->setRange(0, 256);
+        box->setRange(0, static_cast<int>(fieldAt("cluster.layers").max));  // 0: "global"
         box->setSpecialValueText(tr("global"));
         connect(box, &QSpinBox::valueChanged, this, [this, name](int k) {
             if (m_loading) return;
@@ -207,7 +221,8 @@ void TunePage::setLayerClusters(const QString& layer, int clusters) {
 void TunePage::loadLayerClusters() {
     for (int row = 0; row < m_layerClusters->rowCount(); ++row) {
         const std::string path = "cluster.layers." + m_layerClusters->item(row, 0)->text().toStdString();
-        static_cast<QSpinBox*>(m_layerClusters->cellWidget(row, 1))->setValue(m_document->value(path, 0).get<int>());
+        const auto k = m_document->value(path, 0);
+        static_cast<QSpinBox*>(m_layerClusters->cellWidget(row, 1))->setValue(k.is_number_integer() ? k.get<int>() : 0);
     }
 }
 
@@ -220,12 +235,12 @@ void TunePage::loadFromDocument() {
 
 core::compress::SparsitySchedule TunePage::schedule() const {
     core::compress::SparsitySchedule s;
-    s.initial = m_document->value("prune.initial_sparsity", defaultFor("prune.initial_sparsity")).get<double>();
-    s.final = m_document->value("prune.final_sparsity", defaultFor("prune.final_sparsity")).get<double>();
-    s.begin = m_document->value("prune.begin_step", defaultFor("prune.begin_step")).get<std::int64_t>();
-    s.interval = m_document->value("prune.interval", defaultFor("prune.interval")).get<std::int64_t>();
-    s.count = m_document->value("prune.updates", defaultFor("prune.updates")).get<std::int64_t>();
-    s.exponent = m_document->value("prune.exponent", defaultFor("prune.exponent")).get<double>();
+    s.initial = valueAt<double>(*m_document, "prune.initial_sparsity");
+    s.final = valueAt<double>(*m_document, "prune.final_sparsity");
+    s.begin = valueAt<std::int64_t>(*m_document, "prune.begin_step");
+    s.interval = valueAt<std::int64_t>(*m_document, "prune.interval");
+    s.count = valueAt<std::int64_t>(*m_document, "prune.updates");
+    s.exponent = valueAt<double>(*m_document, "prune.exponent");
     return s;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // The Tune page: distillation (temperature, alpha), the gradual-pruning sparsity curve with a live plot of s_t,
 // clustering (count, centroid initialisation) and quantization (bits, PTQ or QAT, noise). Every control writes its
-// recipe field at once; its tooltip gives the formula it feeds.
+// recipe field at once. Ranges, defaults and tooltips (with the formula each field feeds) come from the recipe's
+// field table in core (core/recipe/recipe_schema.h); the page keeps none of its own.
 
 #include <QWidget>
 
@@ -47,9 +48,10 @@ private:
     QGroupBox* buildPrune();
     QGroupBox* buildCluster();
     QGroupBox* buildQuantize();
-    QDoubleSpinBox* number(const std::string& path, double min, double max, double step, int decimals, const QString& tip);
-    QSpinBox* integer(const std::string& path, int min, int max, const QString& tip);
-    QComboBox* choice(const std::string& path, const QStringList& values, const QString& tip);
+    // Controls bound to a recipe field: range, choices, default and tooltip come from the recipe's field table.
+    QDoubleSpinBox* number(const std::string& path, double step, int decimals);
+    QSpinBox* integer(const std::string& path);
+    QComboBox* choice(const std::string& path);
     void bindSection(QGroupBox* group, const std::string& section);
     void loadFromDocument();
     void plotCurve();

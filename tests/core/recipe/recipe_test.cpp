@@ -105,7 +105,7 @@ TEST_CASE("Recipes with wrong types, unknown keys or impossible values are refus
 TEST_CASE("Recipe files that are missing or not JSON are refused by name", "[core][recipe][bad-input]") {
     fx::TempDir dir;
     fx::writeText(dir / "broken.json", "{\"dataset\": ");
-    CHECK_THROWS_WITH(loadRecipe(dir / "broken.json"), Contains("broken.json: not valid JSON"));
+    CHECK_THROWS_WITH(loadRecipe(dir / "broken.json"), Contains("broken.json: byte 13: not valid JSON"));
     CHECK_THROWS_WITH(loadRecipe(dir / "absent.json"), Contains("absent.json") && Contains("not found"));
     fx::writeText(dir / "ok.json", minimal().dump());
     CHECK_THROWS_WITH(loadRecipe(dir / "ok.json", {"distill.alpha=7"}), Contains("ok.json: distill.alpha"));
@@ -140,7 +140,7 @@ TEST_CASE("Recipe reads the export section and refuses C export without quantiza
     const Recipe recipe = parseRecipe(r, "r.json", "/base");
     CHECK(recipe.exportFormats == std::vector<std::string>{"c", "onnx"});
     CHECK(recipe.exportPrefix == "iris_net");
-    CHECK_THAT(errorFor(with("export.formats=[\"tflite\"]")), Contains("r.json: export.formats: unknown format 'tflite'"));
+    CHECK_THAT(errorFor(with("export.formats=[\"tflite\"]")), Contains("r.json: export.formats: unknown value 'tflite' (known: c, torchscript, onnx)"));
     CHECK_THAT(errorFor(with("export.formats=[\"c\"]")), Contains("export.formats: the C export needs a quantized model"));
     CHECK_THAT(errorFor(with("export.zip=true")), Contains("export.zip"));
     CHECK_FALSE(recipe.exportDenseWeights);
@@ -150,5 +150,5 @@ TEST_CASE("Recipe reads the export section and refuses C export without quantiza
     const Recipe dense = parseRecipe(r, "r.json", "/base");
     CHECK(dense.exportDenseWeights);
     CHECK(dense.exportSoftmax);
-    CHECK_THAT(errorFor(with("export.weights=\"sparse\"")), Contains("export.weights: must be \"smallest\" or \"dense\""));
+    CHECK_THAT(errorFor(with("export.weights=\"sparse\"")), Contains("export.weights: must be one of \"smallest\", \"dense\""));
 }
