@@ -7,6 +7,11 @@ if(NOT CMAKE_BUILD_TYPE AND NOT CMAKE_CONFIGURATION_TYPES)
   set(CMAKE_BUILD_TYPE RelWithDebInfo CACHE STRING "Build type" FORCE)
 endif()
 
+# The studio's own shared libraries live in lib/tinyforge; the programs find them there wherever the package puts them.
+include(GNUInstallDirs)
+set(TINYFORGE_INSTALL_LIBDIR "${CMAKE_INSTALL_LIBDIR}/tinyforge")
+set(CMAKE_INSTALL_RPATH "$ORIGIN/../${TINYFORGE_INSTALL_LIBDIR}")
+
 # ccache when present: LibTorch translation units are the slow part of every build.
 find_program(CCACHE_PROGRAM ccache)
 if(CCACHE_PROGRAM)

@@ -178,7 +178,9 @@ TEST_CASE("The Iris workflow through the window: load, pick, tune, run, compare"
     DevicesPage* devicesPage = window.devicesPage();
     devicesPage->setBoard("stm32f030cc");
     const int onSmallPart = devicesPage->flashFitPercent();
+    CHECK(devicesPage->backend() == "dfu");  // no QEMU model for this part: its bootloader is offered
     devicesPage->setBoard("stm32f405");
+    CHECK(devicesPage->backend() == "qemu");  // the user chose nothing else: back to the emulator
     CHECK(devicesPage->flashFitPercent() <= onSmallPart);  // 1 MiB of flash against 256 KiB
     QSignalSpy profiled(devicesPage, &DevicesPage::profiled);
     devicesPage->flashAndProfile();

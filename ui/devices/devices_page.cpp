@@ -117,31 +117,10 @@ DevicesPage::DevicesPage(QWidget* parent) : QWidget(parent) {
     });
     connect(m_board, &QComboBox::currentIndexChanged, this, [this] {
         updateFit();
-        // A board offers the backends that can reach it; one it cannot use gives way to its default.
-        const devices::Board* board = m_board->currentBoard();
-        if (!board) return;
-        int usable = 0;
-        for (int i = 0; i < m_backend->count(); ++i) {
-            const bool serves = devices::findDeployBackend(m_backend->itemData(i).toString().toStdString()).serves(*board);
-            qobject_cast<QStandardItemModel*>(m_backend->model())->item(i)->setEnabled(serves);
-            usable += serves;
-        }
-        if (!devices::findDeployBackend(backend().toStdString()).serves(*board)) {
-            const auto& fallback = devices::defaultDeployBackend(*board);
-            if (fallback.serves(*board)) {
-                setBackend(QString::fromStdString(fallback.id));
-            } else {
-                for (const auto& b : devices::deployBackends()) {
-                    if (b.serves(*board)) {
-                        setBackend(QString::fromStdString(b.id));
-                        break;
-                    }
-                }
-            }
-        }
-        m_backend->setEnabled(usable > 1);
+        showBackendsFor(m_board->currentBoard());
     });
     connect(m_backend, &QComboBox::currentIndexChanged, this, [this] { updateBackendFields(); });
+    connect(m_backend, &QComboBox::activated, this, [this] { m_preferredBackend = backend(); });  // the user's own pick
     connect(m_probes, &QListWidget::currentRowChanged, this, &DevicesPage::selectProbe);
     connect(m_go, &QPushButton::clicked, this, &DevicesPage::flashAndProfile);
     connect(m_cancel, &QPushButton::clicked, this, &DevicesPage::cancel);
@@ -221,9 +200,31 @@ void DevicesPage::selectProbe(int row) {
     m_device->setText(item->data(Qt::UserRole + 1).toString());
 }
 
+// A board offers the backends that can reach it. The one the user chose stays while the board can use it; else the
+// board's default, else the first that serves it (an STM32 without a QEMU model: its bootloader).
+void DevicesPage::showBackendsFor(const devices::Board* board) {
+    if (!board) return;
+    int usable = 0;
+    for (int i = 0; i < m_backend->count(); ++i) {
+        const bool serves = devices::findDeployBackend(m_backend->itemData(i).toString().toStdString()).serves(*board);
+        qobject_cast<QStandardItemModel*>(m_backend->model())->item(i)->setEnabled(serves);
+        usable += serves;
+    }
+    const auto serves = [&](const std::string& id) { return !id.empty() && devices::findDeployBackend(id).serves(*board); };
+    std::string wanted = m_preferredBackend.toStdString();
+    if (!serves(wanted)) wanted = devices::defaultDeployBackend(*board).id;
+    for (const auto& b : devices::deployBackends()) {
+        if (!serves(wanted) && b.serves(*board)) wanted = b.id;
+    }
+    m_backend->setCurrentIndex(std::max(0, m_backend->findData(QString::fromStdString(wanted))));
+    m_backend->setEnabled(usable > 1);
+}
+
 void DevicesPage::setBackend(const QString& backend) {
     const int index = m_backend->findData(backend);
-    if (index >= 0) m_backend->setCurrentIndex(index);
+    if (index < 0) return;
+    m_preferredBackend = backend;
+    m_backend->setCurrentIndex(index);
 }
 
 void DevicesPage::updateBackendFields() {

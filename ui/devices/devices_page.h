@@ -23,6 +23,7 @@ class QPushButton;
 class QTableWidget;
 
 namespace tinyforge::devices {
+struct Board;
 struct ProbeScan;
 class ProbeWatcher;
 struct UnknownHostKey;
@@ -44,7 +45,8 @@ public:
     /// Offers `dir` (a run folder) and selects it.
     void addRun(const QString& dir);
     void setBoard(const QString& id);
-    void setBackend(const QString& backend);  ///< "qemu", "dfu", "stlink" or "ssh" (Linux boards)
+    /// Chooses a backend id (devices/deploy/deploy_backends.h) as the user would; boards that cannot use it fall back.
+    void setBackend(const QString& backend);
     /// SSH to a Linux board: USER@HOST[:PORT], a key file ("" = the agent, then ~/.ssh) and known_hosts ("" = ~/.ssh's).
     void setSshTarget(const QString& host, const QString& identity, const QString& knownHosts);
 
@@ -84,12 +86,14 @@ protected:
 private:
     void updateFit();
     void updateBackendFields();
+    void showBackendsFor(const devices::Board* board);
     void showResults();
     void showFlashProgress(const QString& phase, qint64 done, qint64 total);
 
     RunPicker* m_run;
     BoardPicker* m_board;
     QComboBox* m_backend;
+    QString m_preferredBackend;  ///< the backend the user chose ("" = each board's default)
     QLineEdit *m_device, *m_serialPort, *m_host, *m_identity, *m_knownHosts;
     QFormLayout* m_form;
     HostKeyPrompt m_hostKeyPrompt;
