@@ -10,6 +10,9 @@ build="${TINYFORGE_BUILD_DIR:-$root/build}"
 # ccache must accept CMake's precompiled headers, or every LibTorch file is compiled again from scratch.
 export CCACHE_SLOPPINESS="pch_defines,time_macros,include_file_mtime,include_file_ctime"
 export CCACHE_BASEDIR="$root"
+# With -g, ccache hashes the working directory unless told not to; every build folder (build/, build-headless/, a
+# second clone) would then compile everything again. Paths inside the debug info may point at the first folder.
+export CCACHE_NOHASHDIR=1
 jobs="${TINYFORGE_JOBS:-$(nproc)}"
 
 cmake -S "$root" -B "$build" -G Ninja "$@"

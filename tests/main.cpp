@@ -1,3 +1,4 @@
-// The Catch2 runner shared by every test executable.
-#define CATCH_CONFIG_MAIN
-#include <catch2/catch.hpp>
+// The runner of every test executable without set-up of its own (Catch2 itself: catch_impl.cpp).
+#include "tests/catch_runner.h"
+
+int main(int argc, char** argv) { return runCatch(argc, argv); }

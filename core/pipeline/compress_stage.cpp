@@ -9,12 +9,12 @@
 #include "core/compress/quantizer.h"
 #include "core/quantized/lower_model.h"
 #include "core/pipeline/run_files.h"
+#include "core/results/quantization_file.h"
 
 namespace tinyforge::core::pipeline {
 
 namespace {
 
-using nlohmann::json;
 using namespace compress;
 
 // Keeps BatchNorm statistics fixed while fine-tuning a folded model.
@@ -42,13 +42,15 @@ private:
     models::Model model_;
 };
 
-json quantizationFile(const Quantizer& quantizer, const QuantizeSettings& q) {
-    json points = json::array();
-    for (const auto& r : quantizer.activationRanges()) {
-        points.push_back({{"min", r.min}, {"max", r.max}, {"scale", r.params.scale}, {"zero_point", r.params.zeroPoint}});
-    }
-    return {{"weight_bits", q.weightBits}, {"activation_bits", q.activationBits}, {"weights", "symmetric per output channel; per layer when clustered"},
-            {"activations", "affine per tensor"}, {"rounding", "half away from zero"}, {"activation_points", points}};
+results::QuantizationFile quantizationFile(const Quantizer& quantizer, const QuantizeSettings& q) {
+    results::QuantizationFile file;
+    file.weight_bits = q.weightBits;
+    file.activation_bits = q.activationBits;
+    file.weights = "symmetric per output channel; per layer when clustered";
+    file.activations = "affine per tensor";
+    file.rounding = "half away from zero";
+    for (const auto& r : quantizer.activationRanges()) file.activation_points.push_back({r.min, r.max, r.params.scale, r.params.zeroPoint});
+    return file;
 }
 
 void recordSize(const DeployedSize& size, results::CompressedResult& out) {
@@ -142,7 +144,7 @@ results::CompressedResult compressStudent(const recipe::Recipe& recipe, const Ru
             hooks.pop_back();
         }
         quantizer->finalize(clusterer.get());
-        writeText(options.outDir / "compressed.json", quantizationFile(*quantizer, c.quantize).dump(2) + "\n");
+        writeText(options.outDir / "compressed.json", contract::toJson(quantizationFile(*quantizer, c.quantize)).dump(2) + "\n");
     }
     freezeBatchNorms(model);
     model.save(options.outDir / "compressed.pt");

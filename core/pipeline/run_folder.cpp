@@ -2,7 +2,8 @@
 
 #include "core/data/load_dataset.h"
 #include "core/error.h"
-#include "core/io/file_bytes.h"
+#include "core/io/json_text.h"
+#include "core/results/quantization_file.h"
 #include "core/quantized/lower_model.h"
 
 namespace tinyforge::core::pipeline {
@@ -39,26 +40,26 @@ RunFolder::Quantization RunFolder::quantization() const {
         throw DataError(file, "", "this run has no quantized model (its recipe needs a quantize section)");
     }
     Quantization q;
+    results::QuantizationFile stored;
     try {
-        const auto json = nlohmann::json::parse(io::readTextFile(file));
-        q.weightBits = json.at("weight_bits").get<int>();
-        const int activationBits = json.at("activation_bits").get<int>();
-        if (q.weightBits < 2 || q.weightBits > 8 || activationBits < 2 || activationBits > 8) {
-            throw DataError(file, "weight_bits", "bit widths must be from 2 to 8");
+        contract::fromJson(io::readJsonFile(file), stored);
+    } catch (const contract::ContractError& e) {
+        throw DataError(file, e.path(), e.problem());
+    }
+    q.weightBits = stored.weight_bits;
+    if (q.weightBits < 2 || q.weightBits > 8 || stored.activation_bits < 2 || stored.activation_bits > 8) {
+        throw DataError(file, "weight_bits", "bit widths must be from 2 to 8");
+    }
+    for (const auto& p : stored.activation_points) {
+        compress::QuantParams params;
+        params.scale = static_cast<float>(p.scale);
+        params.zeroPoint = p.zero_point;
+        params.qmin = -(1 << (stored.activation_bits - 1));
+        params.qmax = (1 << (stored.activation_bits - 1)) - 1;
+        if (!(params.scale > 0) || params.zeroPoint < params.qmin || params.zeroPoint > params.qmax) {
+            throw DataError(file, "activation_points", "scale or zero point out of range");
         }
-        for (const auto& p : json.at("activation_points")) {
-            compress::QuantParams params;
-            params.scale = p.at("scale").get<float>();
-            params.zeroPoint = p.at("zero_point").get<std::int32_t>();
-            params.qmin = -(1 << (activationBits - 1));
-            params.qmax = (1 << (activationBits - 1)) - 1;
-            if (!(params.scale > 0) || params.zeroPoint < params.qmin || params.zeroPoint > params.qmax) {
-                throw DataError(file, "activation_points", "scale or zero point out of range");
-            }
-            q.points.push_back(params);
-        }
-    } catch (const nlohmann::json::exception& e) {
-        throw DataError(file, "", std::string("not a quantization file: ") + e.what());
+        q.points.push_back(params);
     }
     return q;
 }

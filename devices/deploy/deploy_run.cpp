@@ -118,17 +118,15 @@ namespace {
 
 // The board, the backend it is reached through, and the run's model exported as C into the work folder.
 struct Prepared {
-    std::vector<Board> boards;
-    const Board* board = nullptr;
+    Board board;
     std::string backend;
     fs::path work;
 };
 
 Prepared prepare(const fs::path& runDir, const DeployOptions& options, bool buildOnly) {
     Prepared p;
-    p.boards = loadBoards(core::resourceDir() / "boards");
-    p.board = &findBoard(p.boards, options.board);
-    const Board& board = *p.board;
+    p.board = findBoard(loadBoards(core::resourceDir() / "boards"), options.board);
+    const Board& board = p.board;
     // Building needs no backend; deploying checks the one asked for (or the board's default) against the board.
     p.backend = buildOnly ? std::string() : chooseDeployBackend(board, options.backend).id;
     if (!buildOnly && findDeployBackend(p.backend).needsHost && options.host.empty()) {
@@ -161,7 +159,7 @@ FirmwareImage buildFittingFirmware(const Board& board, const fs::path& work) {
 
 FirmwareBuild buildForBoard(const fs::path& runDir, const DeployOptions& options) {
     const Prepared p = prepare(runDir, options, true);
-    const Board& board = *p.board;
+    const Board& board = p.board;
     if (board.kind == "linux") {
         const LinuxRunner runner = buildLinuxRunner(board, p.work / "model", p.work / "runner");
         return {board.id, fs::absolute(runner.binary).string(), static_cast<std::int64_t>(runner.bytes), {}, {}, {}, {}};
@@ -172,7 +170,7 @@ FirmwareBuild buildForBoard(const fs::path& runDir, const DeployOptions& options
 
 core::results::DeviceResult deployRun(const fs::path& runDir, const DeployOptions& options) {
     const Prepared p = prepare(runDir, options, false);
-    const Board& board = *p.board;
+    const Board& board = p.board;
     const std::string& backend = p.backend;
     if (board.kind == "linux") {
         const LinuxRunner runner = buildLinuxRunner(board, p.work / "model", p.work / "runner");

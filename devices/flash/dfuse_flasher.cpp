@@ -6,6 +6,7 @@
 #include "devices/protocol/dfuse_layout.h"
 
 #include <algorithm>
+#include <optional>
 #include <chrono>
 #include <cstdio>
 #include <thread>
@@ -27,13 +28,14 @@ std::string hex32(std::uint32_t v) {
 }
 
 // One conversation with the bootloader: every request waits for the device to leave dfuDNBUSY, and an error status
-// becomes a DeviceError naming the device, the status and what was being done.
+// becomes a ProtocolError naming the device, the status, the address and what was being done.
 class DfuseSession {
 public:
     DfuseSession(UsbDevice& device, int interfaceNumber, std::uint64_t& polledMs)
         : m_dfu(device, interfaceNumber), m_polledMs(polledMs) {}
 
-    DfuStatus waitWhileBusy(const std::string& what) {
+    /// `address` is the memory the request touched, when it touched one.
+    DfuStatus waitWhileBusy(const std::string& what, std::optional<std::uint32_t> address = {}) {
         for (int attempt = 0; attempt < 10000; ++attempt) {
             const DfuStatus s = m_dfu.getStatus(what);
             if (s.status != 0 || s.state == DfuState::error) {
@@ -44,7 +46,7 @@ public:
                 throw ProtocolError(m_dfu.device().id().describe(),
                                     m_dfu.device().id().describe() + " reported " + dfuStatusName(s.status) + " in " + dfuStateName(s.state) +
                                         " while " + what,
-                                    s.status);
+                                    s.status, address);
             }
             if (s.state != DfuState::dnBusy && s.state != DfuState::dnloadSync) return s;
             std::this_thread::sleep_for(std::chrono::milliseconds(s.pollTimeoutMs));
@@ -73,7 +75,7 @@ public:
         const std::uint8_t bytes[5] = {code, static_cast<std::uint8_t>(address), static_cast<std::uint8_t>(address >> 8),
                                        static_cast<std::uint8_t>(address >> 16), static_cast<std::uint8_t>(address >> 24)};
         m_dfu.download(0, bytes, what);
-        waitWhileBusy(what);
+        waitWhileBusy(what, address);
     }
 
     DfuInterface& dfu() { return m_dfu; }
@@ -166,9 +168,10 @@ void DfuseFlasher::flash(const std::vector<LoadSegment>& segments, const FlashPr
         session.command(kSetAddressPointer, segment.address, "setting the address to " + hex32(segment.address));
         for (std::size_t at = 0, block = kFirstDataBlock; at < segment.bytes.size(); at += transfer, ++block) {
             const std::size_t n = std::min<std::size_t>(transfer, segment.bytes.size() - at);
-            const std::string what = "writing " + std::to_string(n) + " bytes at " + hex32(segment.address + static_cast<std::uint32_t>(at));
+            const std::uint32_t address = segment.address + static_cast<std::uint32_t>(at);
+            const std::string what = "writing " + std::to_string(n) + " bytes at " + hex32(address);
             session.dfu().download(static_cast<std::uint16_t>(block), {reinterpret_cast<const std::uint8_t*>(segment.bytes.data()) + at, n}, what);
-            session.waitWhileBusy(what);
+            session.waitWhileBusy(what, address);
             done += n;
             report(progress, session, {"download", done, totalBytes});
         }

@@ -97,6 +97,15 @@ TEST_CASE("DfuSe: an error status names the status and the address", "[usb][dfus
     CHECK_THROWS_WITH(flasher.flash(firmwareImage(), {}),
                       Contains("USB 0483:df11 (bus 1, address 5)") && Contains("errWRITE") && Contains("dfuERROR") &&
                           Contains("writing 2048 bytes at 0x08001000"));
+    // The protocol layer's error carries its context as fields: the device, the DFU status (errWRITE = 3), the address.
+    try {
+        flasher.flash(firmwareImage(), {});
+        FAIL("the write error was not reported");
+    } catch (const ProtocolError& e) {
+        CHECK(e.device() == "USB 0483:df11 (bus 1, address 5)");
+        CHECK(e.status() == 3);
+        CHECK(e.address() == 0x08001000u);
+    }
     CHECK_FALSE(device.left);
 
     // The flasher cleared the error: once the fault is gone the next attempt succeeds without a power cycle.
@@ -166,4 +175,10 @@ TEST_CASE("DfuSe: a device unplugged before flashing is reported by name", "[usb
     bus.unplug(5);
     DfuseFlasher flasher(usb, id);
     CHECK_THROWS_WITH(flasher.flash(firmwareImage(), {}), Contains("USB 0483:df11 (bus 1, address 5)"));
+    try {
+        flasher.flash(firmwareImage(), {});
+        FAIL("the missing device was not reported");
+    } catch (const TransportError& e) {  // the link layer: its field names the device
+        CHECK(e.endpoint() == "USB 0483:df11 (bus 1, address 5)");
+    }
 }

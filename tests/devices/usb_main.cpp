@@ -1,7 +1,6 @@
 // The runner of the USB tests. umockdev redirects /sys and /dev/bus/usb only in processes that preload
 // libumockdev-preload.so, so the runner re-executes itself under it (as umockdev-wrapper would) before Catch2 starts.
-#define CATCH_CONFIG_RUNNER
-#include <catch2/catch.hpp>
+#include "tests/catch_runner.h"  // Catch2 itself is compiled once, in tests/catch_impl.cpp
 
 #include <unistd.h>
 
@@ -20,5 +19,5 @@ int main(int argc, char** argv) {
         std::perror("usb_tests: cannot re-execute under libumockdev-preload.so");
         return 1;
     }
-    return Catch::Session().run(argc, argv);
+    return runCatch(argc, argv);
 }

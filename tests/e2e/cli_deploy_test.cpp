@@ -2,6 +2,8 @@
 // for the board, built with arm-none-eabi-gcc, run under QEMU), and firmware builds for every bundled STM32.
 #include <catch2/catch.hpp>
 
+#include <future>
+
 #include <nlohmann/json.hpp>
 
 #include "tests/support/fixtures.h"
@@ -85,4 +87,28 @@ TEST_CASE("deploy profiles an Iris run on the emulated STM32F405 and records it 
     CHECK_THAT(refused.err, Contains("/dev/tinyforge-no-such-port"));
     refused = cli({"deploy", (dir / "nothing").string(), "--board", "stm32f405"});
     CHECK(refused.exitCode == 2);
+}
+
+TEST_CASE("An export and a deploy of one run at the same time both land in summary.json", "[e2e][cli][deploy][qemu]") {
+    fx::TempDir dir;
+    const auto run = dir / "iris";
+    REQUIRE(cli({"run", TINYFORGE_RESOURCE_DIR "/recipes/iris-distill.json", "--out", run.string(), "--set", "train.epochs=5",
+                 "--set", "export.formats=[]"}).exitCode == 0);
+    // Two processes, each a read-modify-write of summary.json: without the lock one would overwrite the other's entry.
+    // The exports repeat so that at least one of them finishes while the deploy is recording (it takes seconds).
+    auto deploy = std::async(std::launch::async, [&] { return cli({"deploy", run.string(), "--board", "stm32f405"}); });
+    auto exports = std::async(std::launch::async, [&] {
+        int failures = 0;
+        for (const char* format : {"onnx", "torchscript", "c", "onnx", "torchscript"}) failures += cli({"export", run.string(), "--format", format}).exitCode != 0;
+        return failures;
+    });
+    const auto deployed = deploy.get();
+    INFO(deployed.err);
+    REQUIRE(deployed.exitCode == 0);
+    CHECK(exports.get() == 0);
+    const json summary = json::parse(fx::readText(run / "summary.json"));
+    REQUIRE(summary["devices"].size() == 1);
+    CHECK(summary["devices"][0]["board"] == "stm32f405");
+    for (const char* format : {"c", "onnx", "torchscript"}) CHECK(summary["export"].contains(format));
+    CHECK(summary["compressed"]["bytes_deployed"].get<int>() > 0);  // the rest survives every rewrite
 }

@@ -1,7 +1,6 @@
 // Runner for the GUI tests: one QApplication for the whole run, owned by main() so it is destroyed before
 // Qt's own globals (a function-static one crashes at exit). Offscreen unless a platform is chosen.
-#define CATCH_CONFIG_RUNNER
-#include <catch2/catch.hpp>
+#include "tests/catch_runner.h"  // Catch2 itself is compiled once, in tests/catch_impl.cpp
 
 #include "ui/studio_application.h"
 
@@ -9,5 +8,5 @@ int main(int argc, char** argv) {
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
     tinyforge::ui::StudioApplication app(argc, argv);  // as the studio runs: slots that throw are caught
     QApplication::setOrganizationName(QStringLiteral("TinyForgeTests"));  // settings never touch the user's
-    return Catch::Session().run(argc, argv);
+    return runCatch(argc, argv);
 }

@@ -17,6 +17,7 @@
 #include "ui/compare/run_list.h"
 #include "ui/devices/devices_page.h"
 #include "ui/main_window.h"
+#include "ui/models/models_page.h"
 #include "ui/project/recipe_document.h"
 #include "ui/studio_application.h"
 #include "ui/tune/tune_page.h"
@@ -146,4 +147,7 @@ TEST_CASE("The Tune page shows the engine's default for a value of the wrong typ
     CHECK(window.tunePage()->temperatureBox()->value() == 4.0);
     window.document()->setValue("prune.final_sparsity", json::array({1, 2}));
     CHECK(window.tunePage()->schedule().final == 0.9);
+    // The Models page too: an architecture given as a number shows as the default one.
+    window.document()->setValue("student", json{{"arch", 5}, {"torchscript", false}});
+    CHECK(window.modelsPage()->layerRows(true) >= 0);
 }

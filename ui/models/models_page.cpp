@@ -12,10 +12,12 @@
 #include <QVBoxLayout>
 
 #include "core/error.h"
+#include "core/io/json_text.h"
 #include "core/models/architecture.h"
 #include "core/models/model.h"
 #include "core/compress/model_sizing.h"
 #include "core/recipe/recipe.h"
+#include "core/recipe/recipe_schema.h"
 #include "core/resources.h"
 #include "ui/project/recipe_document.h"
 #include "ui/text_format.h"
@@ -26,6 +28,24 @@ namespace tinyforge::ui {
 namespace {
 
 const QString kTorchScript = QStringLiteral("torchscript");
+
+// What the options field takes for an architecture: each option's description, range and unit from the recipe table.
+QString optionsHelp(const QString& arch) {
+    if (arch == kTorchScript) return QObject::tr("A TorchScript model takes no options.");
+    const auto* info = [&]() -> const core::models::ArchitectureInfo* {
+        for (const auto& a : core::models::architectures()) {
+            if (QString::fromStdString(a.id) == arch) return &a;
+        }
+        return nullptr;
+    }();
+    if (!info) return {};
+    QString help = QObject::tr("Options of %1 as JSON, as a recipe gives them:").arg(arch);
+    for (const auto& option : info->options) {
+        const auto* field = core::recipe::recipeSection("model").find(option);
+        help += QStringLiteral("\n  %1: %2").arg(QString::fromStdString(option), field ? QString::fromStdString(field->tooltip()) : QString());
+    }
+    return help;
+}
 
 
 }  // namespace
@@ -80,7 +100,10 @@ QWidget* ModelsPage::buildEditor(Editor& editor, const QString& title) {
     editor.totals = new QLabel;
     editor.totals->setWordWrap(true);
     layout->addWidget(editor.totals);
-    connect(editor.arch, &QComboBox::currentIndexChanged, this, [this, &editor] { storeArchitecture(editor); });
+    connect(editor.arch, &QComboBox::currentIndexChanged, this, [this, &editor] {
+        editor.options->setToolTip(optionsHelp(editor.arch->currentData().toString()));
+        storeArchitecture(editor);
+    });
     connect(editor.options, &QLineEdit::editingFinished, this, [this, &editor] { storeArchitecture(editor); });
     return box;
 }
@@ -90,9 +113,13 @@ void ModelsPage::loadFromDocument() {
     for (Editor* editor : {&m_teacher, &m_student}) {
         auto section = m_document->value(editor->role.toStdString(), nlohmann::json::object());
         if (section.is_array()) section = section.empty() ? nlohmann::json::object() : section[0];  // an ensemble: its first
-        const bool script = section.contains("torchscript");
-        const auto arch = script ? kTorchScript : QString::fromStdString(section.value("arch", std::string("mlp")));
+        if (!section.is_object()) section = nlohmann::json::object();
+        // Values of the wrong type show as the defaults; the engine names the field when the recipe runs.
+        const bool script = section.contains("torchscript") && section["torchscript"].is_string();
+        const bool named = section.contains("arch") && section["arch"].is_string();
+        const auto arch = script ? kTorchScript : named ? QString::fromStdString(section["arch"].get<std::string>()) : QStringLiteral("mlp");
         editor->arch->setCurrentIndex(std::max(0, editor->arch->findData(arch)));
+        editor->options->setToolTip(optionsHelp(editor->arch->currentData().toString()));
         editor->torchscript = script ? QString::fromStdString(section["torchscript"].get<std::string>()) : QString();
         nlohmann::json options = section;
         for (const char* key : {"arch", "train", "torchscript"}) options.erase(key);
@@ -107,7 +134,11 @@ void ModelsPage::storeArchitecture(Editor& editor) {
     nlohmann::json options = nlohmann::json::object();
     const QString text = editor.options->text().trimmed();
     if (!text.isEmpty()) {
-        options = nlohmann::json::parse(text.toStdString(), nullptr, false);
+        try {
+            options = core::io::parseJson(text.toStdString(), "options");  // bounded nesting, as every file the studio reads
+        } catch (const DataError&) {
+            options = nullptr;
+        }
         if (!options.is_object()) {
             editor.totals->setText(tr("<span style='color:#c62828'>Options must be a JSON object, such as {\"hidden\": [16]}</span>"));
             return;  // the recipe keeps its last good value
@@ -178,7 +209,7 @@ void ModelsPage::showLayers(Editor& editor, std::int64_t& deployedBytes, std::in
             }
             core::models::ArchitectureSpec spec;
             spec.arch = editor.arch->currentData().toString().toStdString();
-            spec.options = nlohmann::json::parse(editor.options->text().trimmed().isEmpty() ? std::string("{}") : editor.options->text().toStdString());
+            spec.options = core::io::parseJson(editor.options->text().trimmed().isEmpty() ? std::string("{}") : editor.options->text().toStdString(), "options");
             return core::models::Model::build(spec, m_dataset->samples.sampleShape, m_dataset->classCount(), 1, editor.role.toStdString());
         }();
         const auto sizing = core::compress::sizeModel(model, m_dataset->samples.sampleShape, compression);

@@ -15,7 +15,7 @@ using namespace tinyforge::core::compress;
 
 namespace {
 
-models::Model build(const std::string& arch, const std::vector<std::int64_t>& shape, nlohmann::json options = nlohmann::json::object()) {
+models::Model prunableModel(const std::string& arch, const std::vector<std::int64_t>& shape, nlohmann::json options = nlohmann::json::object()) {
     models::ArchitectureSpec spec;
     spec.arch = arch;
     spec.options = std::move(options);
@@ -45,7 +45,7 @@ std::vector<std::int64_t> removedOf(const std::vector<std::int64_t>& kept, std::
 }  // namespace
 
 TEST_CASE("Channel ranking by L1 and L2 norms keeps different filters", "[core][compress][channels]") {
-    auto model = build("mlp", {4}, {{"hidden", {2}}});
+    auto model = prunableModel("mlp", {4}, {{"hidden", {2}}});
     {
         torch::NoGradGuard noGrad;
         auto w = model.parameters()[0];  // fc1.weight [2, 4]
@@ -62,7 +62,7 @@ TEST_CASE("Channel ranking by L1 and L2 norms keeps different filters", "[core][
 }
 
 TEST_CASE("Removing hidden units of an MLP leaves the outputs of the silenced original", "[core][compress][channels]") {
-    auto model = build("mlp", {4}, {{"hidden", {8, 6}}});
+    auto model = prunableModel("mlp", {4}, {{"hidden", {8, 6}}});
     const auto x = torch::randn({5, 4});
     ChannelPruneSettings s;
     s.ratio = 0.5;
@@ -84,7 +84,7 @@ TEST_CASE("Removing hidden units of an MLP leaves the outputs of the silenced or
 }
 
 TEST_CASE("Filter pruning narrows BatchNorm, the next convolution and the flattened dense layer", "[core][compress][channels]") {
-    auto model = build("cnn-small", {1, 12, 12}, {{"channels", {8, 6}}, {"hidden", {10}}});
+    auto model = prunableModel("cnn-small", {1, 12, 12}, {{"channels", {8, 6}}, {"hidden", {10}}});
     randomiseBatchNorms(model, {8, 1, 12, 12});
     const auto x = torch::randn({4, 1, 12, 12});
     ChannelPruneSettings s;
@@ -124,7 +124,7 @@ TEST_CASE("Filter pruning narrows BatchNorm, the next convolution and the flatte
 }
 
 TEST_CASE("Residual blocks lose channels between their convolutions only", "[core][compress][channels]") {
-    auto model = build("resnet8", {3, 16, 16});
+    auto model = prunableModel("resnet8", {3, 16, 16});
     randomiseBatchNorms(model, {8, 3, 16, 16});
     std::vector<std::string> names;
     for (const auto& l : models::channelLayers(model)) names.push_back(l.name);
@@ -155,7 +155,7 @@ TEST_CASE("Residual blocks lose channels between their convolutions only", "[cor
 TEST_CASE("Depthwise-separable networks lose channels through their depthwise layers", "[core][compress][channels]") {
     for (const std::string arch : {"mobilenet-v1", "ds-cnn"}) {
         INFO(arch);
-        auto model = build(arch, {1, 16, 16}, arch == "ds-cnn" ? nlohmann::json{{"channels", 16}, {"blocks", 2}} : nlohmann::json::object());
+        auto model = prunableModel(arch, {1, 16, 16}, arch == "ds-cnn" ? nlohmann::json{{"channels", 16}, {"blocks", 2}} : nlohmann::json::object());
         const auto before = model.stats();
         ChannelPruneSettings s;
         s.ratio = 0.5;
@@ -170,12 +170,12 @@ TEST_CASE("Depthwise-separable networks lose channels through their depthwise la
 
 TEST_CASE("A channel-pruned model saves and loads into a freshly built architecture", "[core][compress][channels]") {
     tinyforge::test::TempDir dir;
-    auto model = build("cnn-small", {1, 12, 12}, {{"channels", {8, 6}}});
+    auto model = prunableModel("cnn-small", {1, 12, 12}, {{"channels", {8, 6}}});
     ChannelPruneSettings s;
     s.ratio = 0.5;
     pruneChannels(model, s);
     model.save(dir / "narrow.pt");
-    auto loaded = build("cnn-small", {1, 12, 12}, {{"channels", {8, 6}}});
+    auto loaded = prunableModel("cnn-small", {1, 12, 12}, {{"channels", {8, 6}}});
     loaded.load(dir / "narrow.pt");
     CHECK(loaded.stats().params == model.stats().params);
     const auto x = torch::randn({2, 1, 12, 12});
@@ -186,7 +186,7 @@ TEST_CASE("A channel-pruned model saves and loads into a freshly built architect
 }
 
 TEST_CASE("Channel pruning rejects layers that cannot lose channels and bad indices", "[core][compress][channels]") {
-    auto model = build("cnn-small", {1, 12, 12}, {{"channels", {8, 6}}});
+    auto model = prunableModel("cnn-small", {1, 12, 12}, {{"channels", {8, 6}}});
     ChannelPruneSettings s;
     s.exclude = {"fc"};
     CHECK_THROWS_WITH(chooseChannels(model, s), Catch::Contains("channels.exclude: 'fc' cannot lose channels (layers that can: conv1, conv2)"));
@@ -197,5 +197,5 @@ TEST_CASE("Channel pruning rejects layers that cannot lose channels and bad indi
     CHECK_THROWS_WITH(models::removeChannels(model, {{"conv1", {3, 1}}}), Catch::Contains("conv1: channels to keep must be ascending"));
     CHECK_THROWS_WITH(models::removeChannels(model, {{"conv1", {}}}), Catch::Contains("keep at least one"));
     CHECK_THROWS_WITH(models::removeChannels(model, {{"nope", {0}}}), Catch::Contains("nope: no such layer"));
-    CHECK(model.stats().params == build("cnn-small", {1, 12, 12}, {{"channels", {8, 6}}}).stats().params);  // untouched
+    CHECK(model.stats().params == prunableModel("cnn-small", {1, 12, 12}, {{"channels", {8, 6}}}).stats().params);  // untouched
 }

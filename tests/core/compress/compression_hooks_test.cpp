@@ -18,7 +18,7 @@ using tinyforge::test::irisDataset;
 
 namespace {
 
-models::Model build(const std::string& arch, std::vector<std::int64_t> shape, nlohmann::json options = nlohmann::json::object()) {
+models::Model hookedModel(const std::string& arch, std::vector<std::int64_t> shape, nlohmann::json options = nlohmann::json::object()) {
     models::ArchitectureSpec spec;
     spec.arch = arch;
     spec.options = std::move(options);
@@ -45,7 +45,7 @@ std::int64_t distinctNonzero(const at::Tensor& w) {
 TEST_CASE("Folding BatchNorm into convolutions keeps the model's outputs", "[core][compress][bn]") {
     for (const std::string arch : {"cnn-small", "resnet8", "mobilenet-v1"}) {
         INFO(arch);
-        auto model = build(arch, {1, 16, 16});
+        auto model = hookedModel(arch, {1, 16, 16});
         const auto x = torch::randn({4, 1, 16, 16});
         model.setTraining(true);
         {
@@ -63,12 +63,12 @@ TEST_CASE("Folding BatchNorm into convolutions keeps the model's outputs", "[cor
             if (p.dim() == 1 && torch::all(p == 1).item<bool>()) CHECK_FALSE(p.requires_grad());
         }
     }
-    auto mlp = build("mlp", {4});
+    auto mlp = hookedModel("mlp", {4});
     CHECK(foldBatchNorms(mlp) == 0);
 }
 
 TEST_CASE("Magnitude pruning removes the smallest weights, per layer or globally", "[core][compress][prune]") {
-    auto model = build("mlp", {4}, {{"hidden", {8}}});
+    auto model = hookedModel("mlp", {4}, {{"hidden", {8}}});
     auto layers = compressibleLayers(model);
     REQUIRE(layers.size() == 2);
     {
@@ -85,7 +85,7 @@ TEST_CASE("Magnitude pruning removes the smallest weights, per layer or globally
     CHECK(layers[1].weight.eq(0).sum().item<int>() == 12);
     CHECK(pruner.sparsity() == Approx(0.5));
 
-    auto other = build("mlp", {4}, {{"hidden", {8}}});
+    auto other = hookedModel("mlp", {4}, {{"hidden", {8}}});
     auto otherLayers = compressibleLayers(other);
     {
         torch::NoGradGuard noGrad;
@@ -101,7 +101,7 @@ TEST_CASE("Magnitude pruning removes the smallest weights, per layer or globally
 }
 
 TEST_CASE("Pruned weights stay zero through fine-tuning, and excluded layers stay dense", "[core][compress][prune]") {
-    auto model = build("mlp", {4}, {{"hidden", {16}}});
+    auto model = hookedModel("mlp", {4}, {{"hidden", {16}}});
     PruneSettings s;
     s.schedule = SparsitySchedule{0.0, 0.8, 0, 3, 4, 3.0};
     s.exclude = {"fc"};
@@ -117,7 +117,7 @@ TEST_CASE("Pruned weights stay zero through fine-tuning, and excluded layers sta
 }
 
 TEST_CASE("Clustering shares k values per layer, keeps pruned zeros, and trains centroids by summed gradients", "[core][compress][cluster]") {
-    auto model = build("mlp", {4}, {{"hidden", {16}}});
+    auto model = hookedModel("mlp", {4}, {{"hidden", {16}}});
     PruneSettings p;
     Pruner pruner(model, p);
     pruner.prune(0.5);
@@ -151,7 +151,7 @@ TEST_CASE("Quantization puts weights on per-channel grids and keeps codebooks sh
     CHECK(q[2].item<float>() == -0.5f);
     CHECK(q[3].item<float>() == 63.5f);  // 127 * 0.5
 
-    auto model = build("mlp", {4}, {{"hidden", {16}}});
+    auto model = hookedModel("mlp", {4}, {{"hidden", {16}}});
     QuantizeSettings s;
     s.weightBits = 4;
     s.calibrationSamples = 64;
@@ -168,7 +168,7 @@ TEST_CASE("Quantization puts weights on per-channel grids and keeps codebooks sh
     REQUIRE(quantizer.activationRanges().size() == model.activationPointCount());
     CHECK(quantizer.activationRanges()[0].min < 0);  // normalised inputs straddle zero
 
-    auto clustered = build("mlp", {4}, {{"hidden", {16}}});
+    auto clustered = hookedModel("mlp", {4}, {{"hidden", {16}}});
     ClusterSettings c;
     c.clusters = 5;
     Clusterer clusterer(clustered, c, 0);
@@ -178,7 +178,7 @@ TEST_CASE("Quantization puts weights on per-channel grids and keeps codebooks sh
 }
 
 TEST_CASE("Deployed size picks each layer's smallest encoding and counts biases and scales", "[core][compress][size]") {
-    auto model = build("mlp", {4}, {{"hidden", {8}}});  // fc1 8x4 + 8 biases, fc 3x8 + 3 biases
+    auto model = hookedModel("mlp", {4}, {{"hidden", {8}}});  // fc1 8x4 + 8 biases, fc 3x8 + 3 biases
     const auto dense = deployedSize(model, SizeOptions{});
     REQUIRE(dense.layers.size() == 2);
     CHECK(dense.layers[0].encoding == "dense");

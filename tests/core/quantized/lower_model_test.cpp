@@ -20,7 +20,7 @@ namespace {
 
 using tinyforge::test::randomImages;
 
-models::Model build(const std::string& arch, const std::vector<std::int64_t>& shape, nlohmann::json options = nlohmann::json::object()) {
+models::Model lowerableModel(const std::string& arch, const std::vector<std::int64_t>& shape, nlohmann::json options = nlohmann::json::object()) {
     return tinyforge::test::buildModel(arch, shape, std::move(options));
 }
 
@@ -57,7 +57,7 @@ Agreement compare(const models::Model& model, const IntModel& integer, const dat
 
 TEST_CASE("The integer MLP matches the fake-quantized float MLP on Iris", "[core][quantized]") {
     const auto& iris = tinyforge::test::irisDataset();
-    auto model = build("mlp", {4}, {{"hidden", {16, 8}}});
+    auto model = lowerableModel("mlp", {4}, {{"hidden", {16, 8}}});
     const auto points = quantize(model, iris, 8);
     const auto integer = lowerToIntModel(model, points, 8);
     CHECK(integer.ops.size() == 3);
@@ -72,7 +72,7 @@ TEST_CASE("Convolutional, residual and depthwise networks lower to integers that
     for (const std::string arch : {"lenet5", "cnn-small", "resnet8", "mobilenet-v1", "ds-cnn"}) {
         for (const int bits : {8, 4}) {
             INFO(arch << ", " << bits << "-bit weights");
-            auto model = build(arch, {1, 16, 16}, arch == "ds-cnn" ? nlohmann::json{{"channels", 16}, {"blocks", 2}} : nlohmann::json::object());
+            auto model = lowerableModel(arch, {1, 16, 16}, arch == "ds-cnn" ? nlohmann::json{{"channels", 16}, {"blocks", 2}} : nlohmann::json::object());
             const auto points = quantize(model, images, bits);
             const auto integer = lowerToIntModel(model, points, bits);
             for (const auto& op : integer.ops) {
@@ -88,7 +88,7 @@ TEST_CASE("Convolutional, residual and depthwise networks lower to integers that
 
 TEST_CASE("Residual blocks lower to convolutions and a rescaled addition", "[core][quantized]") {
     const auto images = randomImages();
-    auto model = build("resnet8", {1, 16, 16});
+    auto model = lowerableModel("resnet8", {1, 16, 16});
     const auto integer = lowerToIntModel(model, quantize(model, images, 8), 8);
     int adds = 0, convs = 0;
     for (const auto& op : integer.ops) {
@@ -102,7 +102,7 @@ TEST_CASE("Residual blocks lower to convolutions and a rescaled addition", "[cor
 
 TEST_CASE("Lowering refuses activation ranges that do not fit the model", "[core][quantized]") {
     const auto& iris = tinyforge::test::irisDataset();
-    auto model = build("mlp", {4}, {{"hidden", {8}}});
+    auto model = lowerableModel("mlp", {4}, {{"hidden", {8}}});
     auto points = quantize(model, iris, 8);
     points.pop_back();
     CHECK_THROWS_WITH(lowerToIntModel(model, points, 8), Catch::Contains("too few points"));
@@ -114,7 +114,7 @@ TEST_CASE("Lowering refuses activation ranges that do not fit the model", "[core
 
 TEST_CASE("The integer model's accuracy on Iris stays with the float model's", "[core][quantized]") {
     const auto& iris = tinyforge::test::irisDataset();
-    auto model = build("mlp", {4}, {{"hidden", {16}}});
+    auto model = lowerableModel("mlp", {4}, {{"hidden", {16}}});
     train::TrainJob job;
     job.settings.learningRate = 0.05;
     job.settings.batchSize = 16;
