@@ -155,9 +155,12 @@ TEST_CASE("export names a damaged compressed.json and what is wrong with it", "[
     };
     json badPoint = good;
     badPoint["activation_points"][0]["scale"] = -1.0;
+    json textPoint = good;
+    textPoint["activation_points"][0]["scale"] = "big";
     const std::vector<std::pair<std::string, std::string>> cases{
-        {"{not json", "not a quantization file"},
-        {"{}", "not a quantization file"},
+        {"{not json", "not valid JSON"},
+        {"{}", "weight_bits: is missing"},
+        {textPoint.dump(), "activation_points[0].scale: expected a number"},
         {withField("weight_bits", 12), "bit widths must be from 2 to 8"},
         {withField("activation_points", json::array()), "too few points"},
         {badPoint.dump(), "scale or zero point out of range"},
