@@ -18,6 +18,7 @@
 
 #include "core/error.h"
 #include "core/recipe/recipe.h"
+#include "core/recipe/recipe_schema.h"
 #include "ui/project/recipe_document.h"
 #include "ui/run/run_worker.h"
 
@@ -135,7 +136,10 @@ QCPGraph* RunPage::graphFor(QCustomPlot* plot, std::map<QString, QCPGraph*>& gra
 
 void RunPage::start() {
     if (m_worker->isRunning()) return;
-    const auto name = QString::fromStdString(m_document->value("name", "run").get<std::string>());
+    // The run folder is named after the recipe; a name of the wrong type takes the table's default (the engine then
+    // refuses the recipe, naming the field).
+    const auto named = m_document->value("name", core::recipe::recipeField("name")->fallback);
+    const auto name = QString::fromStdString((named.is_string() ? named : core::recipe::recipeField("name")->fallback).get<std::string>());
     m_currentDir = m_runsFolder + QStringLiteral("/%1-%2").arg(name, QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")));
     QDir().mkpath(m_currentDir);
     clearCharts();

@@ -80,7 +80,8 @@ bool RunWorker::start(const nlohmann::json& recipeJson, const QString& outDir) {
     // The window keeps a core: a recipe that asks for all of them (threads 0) trains on one fewer, at a lower
     // priority, so the event loop stays responsive on a busy machine.
     nlohmann::json runJson = recipeJson;
-    if (runJson.value("threads", 0) == 0) runJson["threads"] = std::max(1u, std::thread::hardware_concurrency() - 1);
+    const auto threads = runJson.find("threads");  // absent or 0: the machine's cores (a wrong type is the parser's to name)
+    if (threads == runJson.end() || *threads == 0) runJson["threads"] = std::max(1u, std::thread::hardware_concurrency() - 1);
     m_thread = std::thread([observer, runJson, out, outDir] {
         setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 5);  // this thread and the workers it starts
         try {
