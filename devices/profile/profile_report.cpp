@@ -32,15 +32,15 @@ DeviceProfile parseProfile(const std::string& output, const std::string& source)
             p.clockHz = event.at("clock_hz").get<std::int64_t>();
             p.clockConfigured = event.at("clock_configured").get<bool>();
             p.clockStepsDone = event.at("clock_steps_done").get<std::int64_t>();
-            if (p.samples <= 0) throw DeviceError(source + ": the summary reports no samples");
-            if (p.clockHz <= 0) throw DeviceError(source + ": the summary reports no core clock");
+            if (p.samples <= 0) throw ProtocolError(source, source + ": the summary reports no samples");
+            if (p.clockHz <= 0) throw ProtocolError(source, source + ": the summary reports no core clock");
             return p;
         } catch (const nlohmann::json::exception& e) {
-            throw DeviceError(source + ": a summary line the studio cannot read (" + e.what() + "): " + line);
+            throw ProtocolError(source, source + ": a summary line the studio cannot read (" + e.what() + "): " + line);
         }
     }
     std::string tail = output.size() > 600 ? output.substr(output.size() - 600) : output;
-    throw DeviceError(source + ": no profile summary in the output:\n" + tail);
+    throw ProtocolError(source, source + ": no profile summary in the output:\n" + tail);
 }
 
 }  // namespace tinyforge::devices

@@ -30,7 +30,7 @@ struct Parser {
     const std::string& source;
 
     [[noreturn]] void fail(const std::string& what) const {
-        throw DeviceError(source + ": memory layout \"" + text + "\": " + what);
+        throw ProtocolError(source, source + ": memory layout \"" + text + "\": " + what);
     }
 
     std::uint32_t address(const std::string& field) const {

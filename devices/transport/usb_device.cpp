@@ -21,7 +21,7 @@ std::string hex4(std::uint16_t v) {
 
 UsbContext::UsbContext() {
     const int rc = libusb_init(&m_ctx);
-    if (rc != 0) throw DeviceError(std::string("libusb: cannot start: ") + libusb_strerror(rc));
+    if (rc != 0) throw TransportError("libusb", std::string("libusb: cannot start: ") + libusb_strerror(rc));
 }
 
 UsbContext::~UsbContext() { libusb_exit(m_ctx); }
@@ -33,7 +33,7 @@ std::string UsbDeviceId::describe() const {
 std::vector<UsbDeviceId> listUsbDevices(UsbContext& context) {
     libusb_device** list = nullptr;
     const ssize_t count = libusb_get_device_list(context.raw(), &list);
-    if (count < 0) throw DeviceError(std::string("libusb: cannot list devices: ") + libusb_strerror(static_cast<int>(count)));
+    if (count < 0) throw TransportError("libusb", std::string("libusb: cannot list devices: ") + libusb_strerror(static_cast<int>(count)));
     std::vector<UsbDeviceId> ids;
     for (ssize_t i = 0; i < count; ++i) {
         libusb_device_descriptor d{};

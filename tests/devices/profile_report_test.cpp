@@ -39,6 +39,13 @@ TEST_CASE("A firmware error, a missing or damaged summary are reported by source
     CHECK_THROWS_WITH(parseProfile(replaced("\"clock_hz\": 80000000", "\"clock_hz\": 0"), "qemu"), Contains("no core clock"));
     CHECK_THROWS_WITH(parseProfile(replaced("\"clock_configured\": true", "\"clock_configured\": 1"), "qemu"), Contains("cannot read"));
     CHECK_THROWS_WITH(parseProfile(replaced("\"clock_steps_done\": 9, ", ""), "qemu"), Contains("cannot read"));
+    // A reply that breaks the profile protocol is the protocol layer's error, naming its source as a field.
+    try {
+        parseProfile(replaced("\"samples\": 30", "\"samples\": 0"), "COM3");
+        FAIL("no error for a summary without samples");
+    } catch (const tinyforge::ProtocolError& e) {
+        CHECK(e.device() == "COM3");
+    }
 }
 
 TEST_CASE("Build flags and the linker script come from the board's data", "[devices][firmware]") {
