@@ -66,6 +66,12 @@ concept Described = requires {
     T::kDoc;
 };
 
+/// A JSON value as an error message quotes it: its text, cut to 40 characters.
+inline std::string briefly(const nlohmann::json& value) {
+    const std::string text = value.dump();
+    return text.size() > 40 ? text.substr(0, 37) + "..." : text;
+}
+
 namespace detail {
 
 template <class T> struct IsOptional : std::false_type {};
@@ -84,13 +90,8 @@ inline std::string child(const std::string& path, std::string_view key) {
     return path.empty() ? std::string(key) : path + "." + std::string(key);
 }
 
-inline std::string describe(const nlohmann::json& value) {
-    const std::string text = value.dump();
-    return text.size() > 40 ? text.substr(0, 37) + "..." : text;
-}
-
 [[noreturn]] inline void expected(const std::string& path, const char* what, const nlohmann::json& got) {
-    throw ContractError(path, std::string("expected ") + what + ", got " + describe(got));
+    throw ContractError(path, std::string("expected ") + what + ", got " + briefly(got));
 }
 
 inline std::string fieldDescription(std::string_view doc, std::string_view unit) {

@@ -4,16 +4,14 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/contract/json_contract.h"
 #include "core/error.h"
 
 namespace tinyforge::core::recipe {
 
-namespace {
-std::string describe(const nlohmann::json& value) {
-    const std::string text = value.dump();
-    return text.size() > 40 ? text.substr(0, 37) + "..." : text;
-}
+using contract::briefly;
 
+namespace {
 std::string numberText(double x) {
     std::ostringstream text;
     text << x;  // 0, 0.95, 1e+06: no trailing zeros
@@ -24,7 +22,7 @@ std::string numberText(double x) {
 JsonFields::JsonFields(const nlohmann::json& object, std::string path, std::string file, std::string_view section)
     : object_(object), path_(std::move(path)), file_(std::move(file)), section_(recipeSection(section)) {
     if (!object_.is_object()) {
-        throw RecipeError(file_ + ": " + (path_.empty() ? "the recipe" : path_) + ": expected an object, got " + describe(object_));
+        throw RecipeError(file_ + ": " + (path_.empty() ? "the recipe" : path_) + ": expected an object, got " + briefly(object_));
     }
 }
 
@@ -45,7 +43,7 @@ std::string JsonFields::text(const std::string& key, const std::string& fallback
     read_.insert(key);
     if (!has(key)) return fallback;
     const auto& value = object_.at(key);
-    if (!value.is_string()) fail(key, "expected a string, got " + describe(value));
+    if (!value.is_string()) fail(key, "expected a string, got " + briefly(value));
     return value.get<std::string>();
 }
 
@@ -75,12 +73,12 @@ double JsonFields::number(const std::string& key, double fallback) {
     read_.insert(key);
     if (!has(key)) return fallback;
     const auto& value = object_.at(key);
-    if (!value.is_number()) fail(key, "expected a number, got " + describe(value));
+    if (!value.is_number()) fail(key, "expected a number, got " + briefly(value));
     const double x = value.get<double>();
     const bool below = f.minExclusive ? x <= f.min : x < f.min;
     if (below || x > f.max) {
         fail(key, "must be " + std::string(f.minExclusive ? "> " : ">= ") + numberText(f.min) + " and <= " + numberText(f.max) + ", got " +
-                      describe(value));
+                      briefly(value));
     }
     return x;
 }
@@ -92,11 +90,11 @@ std::int64_t JsonFields::integer(const std::string& key, std::int64_t fallback) 
     read_.insert(key);
     if (!has(key)) return fallback;
     const auto& value = object_.at(key);
-    if (!value.is_number_integer()) fail(key, "expected a whole number, got " + describe(value));
+    if (!value.is_number_integer()) fail(key, "expected a whole number, got " + briefly(value));
     if (value.is_number_unsigned() && value.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) fail(key, "is too large");
     const auto x = value.get<std::int64_t>();
     if (static_cast<double>(x) < f.min || static_cast<double>(x) > f.max) {
-        fail(key, "must be from " + numberText(f.min) + " to " + numberText(f.max) + ", got " + describe(value));
+        fail(key, "must be from " + numberText(f.min) + " to " + numberText(f.max) + ", got " + briefly(value));
     }
     return x;
 }
@@ -108,7 +106,7 @@ bool JsonFields::flag(const std::string& key, bool fallback) {
     read_.insert(key);
     if (!has(key)) return fallback;
     const auto& value = object_.at(key);
-    if (!value.is_boolean()) fail(key, "expected true or false, got " + describe(value));
+    if (!value.is_boolean()) fail(key, "expected true or false, got " + briefly(value));
     return value.get<bool>();
 }
 
@@ -117,10 +115,10 @@ std::vector<std::string> JsonFields::textList(const std::string& key) {
     read_.insert(key);
     if (!has(key)) return {};
     const auto& value = object_.at(key);
-    if (!value.is_array()) fail(key, "expected a list of strings, got " + describe(value));
+    if (!value.is_array()) fail(key, "expected a list of strings, got " + briefly(value));
     std::vector<std::string> out;
     for (const auto& item : value) {
-        if (!item.is_string()) fail(key, "expected a list of strings, got " + describe(value));
+        if (!item.is_string()) fail(key, "expected a list of strings, got " + briefly(value));
         const auto text = item.get<std::string>();
         if (!f.choices.empty() && std::find(f.choices.begin(), f.choices.end(), text) == f.choices.end()) {
             std::string known;
@@ -137,7 +135,7 @@ std::map<std::string, double> JsonFields::numberMap(const std::string& key) {
     read_.insert(key);
     if (!has(key)) return {};
     const auto& value = object_.at(key);
-    if (!value.is_object()) fail(key, "expected an object of numbers by layer name, got " + describe(value));
+    if (!value.is_object()) fail(key, "expected an object of numbers by layer name, got " + briefly(value));
     std::map<std::string, double> out;
     for (const auto& [name, number] : value.items()) {
         if (!number.is_number() || number.get<double>() < f.min || number.get<double>() > f.max) {
@@ -153,7 +151,7 @@ const nlohmann::json& JsonFields::object(const std::string& key) {
     spec(key);
     read_.insert(key);
     if (!has(key)) return null;
-    if (!object_.at(key).is_object()) fail(key, "expected an object, got " + describe(object_.at(key)));
+    if (!object_.at(key).is_object()) fail(key, "expected an object, got " + briefly(object_.at(key)));
     return object_.at(key);
 }
 

@@ -5,14 +5,14 @@ namespace tinyforge::core::results {
 nlohmann::json toJson(const RunSummary& summary) { return contract::toJson(summary); }
 
 RunSummary summaryFromJson(const nlohmann::json& json) {
-    if (!json.is_object()) throw contract::ContractError("summary", "expected an object, got " + contract::detail::describe(json));
+    if (!json.is_object()) throw contract::ContractError("summary", "expected an object, got " + contract::briefly(json));
     const auto version = json.find("schema_version");
     if (version == json.end()) {
         throw contract::ContractError("schema_version", "is missing: written by a studio older than 0.2 or not a run summary "
                                                         "(run the recipe again to get a current summary)");
     }
     if (!version->is_number_integer() || version->get<std::int64_t>() < 1) {
-        throw contract::ContractError("schema_version", "expected a whole number >= 1, got " + contract::detail::describe(*version));
+        throw contract::ContractError("schema_version", "expected a whole number >= 1, got " + contract::briefly(*version));
     }
     if (version->get<std::int64_t>() != kSummarySchemaVersion) {
         const bool newer = version->get<std::int64_t>() > kSummarySchemaVersion;
