@@ -36,6 +36,36 @@ std::optional<std::string> readPasswordFromTerminal(const std::string& prompt) {
     return secret;
 }
 
+// The device entry for a person, on stderr: what was measured and in which unit, the estimates with their
+// assumptions, and each op's share beside its MACs.
+void printDeviceReport(const core::results::DeviceResult& entry) {
+    if (entry.host) {
+        std::fprintf(stderr, "%s on %s (%s): %.4f ms per inference (p50; p99 %.4f ms), peak RSS %lld bytes\n", entry.board.c_str(), entry.host->c_str(),
+                     entry.measured_on.c_str(), entry.latency_ms.value_or(0), entry.latency_ms_p99.value_or(0),
+                     static_cast<long long>(entry.peak_rss_bytes.value_or(0)));
+        if (entry.latency_note) std::fprintf(stderr, "note: %s\n", entry.latency_note->c_str());
+        return;
+    }
+    const std::string unit = entry.count_unit.value_or("cycles");
+    std::fprintf(stderr, "%s on %s: %lld %s per inference (median; %lld to %lld), counted as %s\n", entry.board.c_str(),
+                 entry.emulator ? entry.emulator->c_str() : ("the board over " + entry.backend).c_str(), static_cast<long long>(entry.latency_count.value_or(0)),
+                 unit.c_str(), static_cast<long long>(entry.latency_count_min.value_or(0)), static_cast<long long>(entry.latency_count_max.value_or(0)),
+                 entry.counter.c_str());
+    if (entry.latency_ms) {
+        std::fprintf(stderr, "  %.4f ms at %.0f MHz (measured)\n", *entry.latency_ms, static_cast<double>(entry.clock_hz.value_or(0)) / 1e6);
+    }
+    if (entry.latency_ms_estimate) std::fprintf(stderr, "  %.4f ms, %s\n", *entry.latency_ms_estimate, entry.latency_note.value_or("").c_str());
+    if (entry.energy_uj) std::fprintf(stderr, "  %.3f uJ per inference, %s\n", *entry.energy_uj, entry.energy_note.value_or("").c_str());
+    if (!entry.layers.empty()) {
+        std::fprintf(stderr, "  %-3s %-24s %-16s %14s %10s %9s %12s\n", "op", "name", "kind", unit.c_str(), "MACs", "per MAC", "weight bytes");
+        for (const auto& layer : entry.layers) {
+            const std::string perMac = layer.count_per_mac ? std::to_string(*layer.count_per_mac).substr(0, 6) : "";
+            std::fprintf(stderr, "  %-3lld %-24s %-16s %14lld %10lld %9s %12lld\n", static_cast<long long>(layer.op), layer.name.c_str(), layer.kind.c_str(),
+                         static_cast<long long>(layer.count), static_cast<long long>(layer.macs), perMac.c_str(), static_cast<long long>(layer.weight_bytes));
+        }
+    }
+}
+
 }  // namespace
 
 void addDeployCommand(CLI::App& app, CommandAction& selected) {
@@ -95,22 +125,15 @@ void addDeployCommand(CLI::App& app, CommandAction& selected) {
             }
             const auto entry = devices::deployRun(args->run, args->options);
             std::printf("%s\n", core::contract::toJson(entry).dump(2).c_str());
-            if (entry.host) {
-                std::fprintf(stderr, "%s on %s: %.4f ms per inference (p50; p99 %.4f ms), peak RSS %lld bytes, %lld of %lld samples identical\n",
-                             entry.board.c_str(), entry.host->c_str(), entry.latency_ms, entry.latency_ms_p99.value_or(0),
-                             static_cast<long long>(entry.peak_rss_bytes.value_or(0)), static_cast<long long>(entry.identical),
-                             static_cast<long long>(entry.samples));
-            } else {
-                std::fprintf(stderr, "%s: %lld %s per inference, %.4f ms at %.0f MHz, %lld of %lld samples identical to the reference\n",
-                             entry.board.c_str(), static_cast<long long>(entry.latency_cycles.value_or(0)), entry.counter.c_str(), entry.latency_ms,
-                             static_cast<double>(entry.clock_hz.value_or(0)) / 1e6, static_cast<long long>(entry.identical),
-                             static_cast<long long>(entry.samples));
-            }
+            printDeviceReport(entry);
+            std::fprintf(stderr, "%lld of %lld samples identical to the integer reference\n", static_cast<long long>(entry.identical),
+                         static_cast<long long>(entry.samples));
             if (entry.clock_note) std::fprintf(stderr, "note: %s\n", entry.clock_note->c_str());
             if (entry.identical == entry.samples) return 0;
             // The device ran, but computed something else than the reference: a device failure (exit 3).
-            std::fprintf(stderr, "error: %s: %lld of %lld samples differ from the integer reference\n", entry.board.c_str(),
-                         static_cast<long long>(entry.samples - entry.identical), static_cast<long long>(entry.samples));
+            std::fprintf(stderr, "error: %s: %lld of %lld samples differ from the integer reference; "
+                         "tinyforge-cli diff %s --board %s names the first op that differs\n", entry.board.c_str(),
+                         static_cast<long long>(entry.samples - entry.identical), static_cast<long long>(entry.samples), args->run.c_str(), entry.board.c_str());
             return 3;
         };
     });

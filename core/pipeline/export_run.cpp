@@ -98,6 +98,15 @@ results::ExportResults exportRun(const RunFolder& run, ExportOptions options) {
     entry.scratch_bytes = written.scratchBytes;
     entry.softmax = options.softmax;
     entry.ops = static_cast<std::int64_t>(integer.ops.size());
+    entry.layers.emplace();
+    for (const auto& op : integer.ops) {
+        results::CExportLayer layer{op.name, quantized::opKindId(op.kind), integer.opMacs(op), 0,
+                                    integer.tensors[static_cast<std::size_t>(op.output)].elements()};
+        for (const auto& weights : written.layers) {
+            if (weights.name == op.name) layer.weight_bytes = weights.bytes;
+        }
+        entry.layers->push_back(layer);
+    }
     entry.weight_bits = integer.weightBits;
     entry.test_vectors = vectors.count;
     entry.integer_test_accuracy = vectors.count ? static_cast<double>(correct) / static_cast<double>(vectors.count) : 0.0;

@@ -43,7 +43,7 @@ std::vector<std::int8_t> IntModel::quantizeInput(std::span<const float> sample) 
     return q;
 }
 
-std::vector<std::int8_t> IntModel::run(std::span<const std::int8_t> sample) const {
+std::vector<std::vector<std::int8_t>> IntModel::runLayers(std::span<const std::int8_t> sample) const {
     std::vector<std::vector<std::int8_t>> buffers(tensors.size());
     const auto& in = tensors.at(static_cast<std::size_t>(input));
     if (static_cast<std::int64_t>(sample.size()) != in.elements()) {
@@ -69,7 +69,26 @@ std::vector<std::int8_t> IntModel::run(std::span<const std::int8_t> sample) cons
                 break;
         }
     }
-    return buffers[static_cast<std::size_t>(output)];
+    std::vector<std::vector<std::int8_t>> layers;
+    layers.reserve(ops.size());
+    for (const auto& op : ops) layers.push_back(buffers[static_cast<std::size_t>(op.output)]);
+    return layers;
+}
+
+std::vector<std::int8_t> IntModel::run(std::span<const std::int8_t> sample) const {
+    if (ops.empty()) return std::vector<std::int8_t>(sample.begin(), sample.end());
+    auto layers = runLayers(sample);
+    for (std::size_t i = ops.size(); i-- > 0;) {
+        if (ops[i].output == output) return std::move(layers[i]);
+    }
+    throw Error("the integer model's output is written by none of its ops");
+}
+
+std::int64_t IntModel::opMacs(const IntOp& op) const {
+    const auto& out = tensors.at(static_cast<std::size_t>(op.output));
+    if (op.kind == IntOpKind::Conv2d) return out.elements() * op.weightShape.at(1) * op.weightShape.at(2) * op.weightShape.at(3);
+    if (op.kind == IntOpKind::FullyConnected) return op.weightShape.at(0) * op.weightShape.at(1);
+    return 0;
 }
 
 std::vector<float> IntModel::dequantizeOutput(std::span<const std::int8_t> q) const {

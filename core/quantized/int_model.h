@@ -87,6 +87,11 @@ struct IntModel {
     std::vector<std::int8_t> run(std::span<const std::int8_t> input) const;
     /// The real values of the output: scale * (q - zeroPoint).
     std::vector<float> dequantizeOutput(std::span<const std::int8_t> output) const;
+    /// Every op's output for one sample, indexed like `ops`: the reference a device's layers are compared with.
+    /// Throws as run() does.
+    std::vector<std::vector<std::int8_t>> runLayers(std::span<const std::int8_t> input) const;
+    /// Multiply-accumulates of one op per inference (convolutions and fully connected layers; 0 for the others).
+    std::int64_t opMacs(const IntOp& op) const;
     /// Bytes of weights and biases (int8 weights, int32 biases); activations not counted.
     std::int64_t parameterBytes() const;
     /// The most activation bytes alive at once (each buffer lives from the op writing it to its last reader):

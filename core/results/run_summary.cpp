@@ -14,6 +14,12 @@ RunSummary summaryFromJson(const nlohmann::json& json) {
     if (!version->is_number_integer() || version->get<std::int64_t>() < 1) {
         throw contract::ContractError("schema_version", "expected a whole number >= 1, got " + contract::briefly(*version));
     }
+    if (version->get<std::int64_t>() == 2) {  // the same but for device entries, whose counts were wrong: dropped
+        nlohmann::json upgraded = json;
+        upgraded["schema_version"] = kSummarySchemaVersion;
+        upgraded["devices"] = nlohmann::json::array();
+        return summaryFromJson(upgraded);
+    }
     if (version->get<std::int64_t>() != kSummarySchemaVersion) {
         const bool newer = version->get<std::int64_t>() > kSummarySchemaVersion;
         throw contract::ContractError("schema_version", "is " + version->dump() + "; this studio reads version " +

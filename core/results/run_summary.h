@@ -38,7 +38,9 @@ inline constexpr std::string_view kWeightBits = "weight_bits";
 }  // namespace key
 
 /// The summary format this studio writes and reads; bumped when a field changes meaning or type.
-inline constexpr int kSummarySchemaVersion = 2;
+/// Version 2 is still read: its device entries are dropped (their microcontroller counts were SysTick ticks of QEMU's
+/// model clock, labelled instructions), the rest is unchanged.
+inline constexpr int kSummarySchemaVersion = 3;
 
 struct DatasetSummary {
     std::string name, format, source;
@@ -179,6 +181,20 @@ struct Ratios {
     }
 };
 
+/// One op of the exported C model, as the device profile and the reports name it.
+struct CExportLayer {
+    std::string name, kind;
+    std::int64_t macs = 0, weight_bytes = 0, output_elements = 0;
+    static constexpr std::string_view kName = "CExportLayer", kDoc = "One op of the exported C model, in execution order";
+    static auto fields() {
+        using S = CExportLayer;
+        return std::tuple{field(key::kName, &S::name, "the model's layer name"), field("kind", &S::kind, "conv2d, fully_connected, max_pool2d, ..."),
+                          field(key::kMacs, &S::macs, "multiply-accumulates per inference", "MACs"),
+                          field("weight_bytes", &S::weight_bytes, "its weights in their encoding", "bytes"),
+                          field("output_elements", &S::output_elements, "int8 values it writes", "values")};
+    }
+};
+
 struct CExportResult {
     std::string dir;
     std::vector<std::string> files;
@@ -187,6 +203,7 @@ struct CExportResult {
     bool softmax = false;
     int weight_bits = 8;
     double integer_test_accuracy = 0;
+    std::optional<std::vector<CExportLayer>> layers;  ///< absent in summaries written before version 3
     static constexpr std::string_view kName = "CExportResult", kDoc = "The dependency-free C library";
     static auto fields() {
         using S = CExportResult;
@@ -197,7 +214,8 @@ struct CExportResult {
                           field("scratch_bytes", &S::scratch_bytes, "kernel scratch buffer", "bytes"), field("encodings", &S::encodings, "encoding per layer"),
                           field("softmax", &S::softmax, "the model ends in an int8 softmax"), field(key::kOps, &S::ops, "ops"),
                           field(key::kWeightBits, &S::weight_bits, "weight width", "bits"), field("test_vectors", &S::test_vectors, "test samples written", "samples"),
-                          field("integer_test_accuracy", &S::integer_test_accuracy, "integer reference on those samples", "fraction of 1")};
+                          field("integer_test_accuracy", &S::integer_test_accuracy, "integer reference on those samples", "fraction of 1"),
+                          field("layers", &S::layers, "each op, in execution order")};
     }
 };
 
@@ -224,36 +242,76 @@ struct ExportResults {
     }
 };
 
+/// One op on a microcontroller: its mean count per inference beside the host's figures for it.
+struct DeviceLayer {
+    std::int64_t op = 0;
+    std::string name, kind;
+    std::int64_t count = 0;  ///< mean per inference over the samples, in the entry's count_unit
+    std::int64_t macs = 0, weight_bytes = 0;
+    std::optional<double> count_per_mac;
+    static constexpr std::string_view kName = "DeviceLayer", kDoc = "One op's share of an inference on the device";
+    static auto fields() {
+        using S = DeviceLayer;
+        return std::tuple{field("op", &S::op, "index in execution order"), field(key::kName, &S::name, "the model's layer name"),
+                          field("kind", &S::kind, "conv2d, fully_connected, ..."),
+                          field("count", &S::count, "mean per inference, in the entry's count_unit", "count_unit"),
+                          field(key::kMacs, &S::macs, "multiply-accumulates", "MACs"), field("weight_bytes", &S::weight_bytes, "its weights", "bytes"),
+                          field("count_per_mac", &S::count_per_mac, "count / macs (ops with MACs)", "count_unit per MAC")};
+    }
+};
+
 /// A profile on a board: a microcontroller (emulated or real) or a Linux board over SSH.
+/// Figures say what they are: `count_unit` is "instructions" on an emulator and "cycles" on a chip; `latency_ms` is a
+/// measurement (cycles at the clock the core ran at, or wall-clock time), while an emulator's milliseconds are only
+/// `latency_ms_estimate`, with the assumption in `latency_note`.
 struct DeviceResult {
     std::string board, backend, counter;
+    std::string measured_on;  ///< "board" or "emulator"
     std::optional<std::string> host;
-    std::optional<std::int64_t> latency_cycles;
-    double latency_ms = 0;
-    std::optional<double> latency_ms_p90, latency_ms_p99;
+    std::optional<std::string> count_unit;
+    std::optional<std::int64_t> latency_count, latency_count_min, latency_count_max;
+    std::optional<double> latency_ms, latency_ms_p90, latency_ms_p99, latency_ms_estimate;
+    std::optional<std::string> latency_note;
+    std::optional<double> energy_uj;
+    std::optional<std::string> energy_note;
     std::optional<std::int64_t> clock_hz;
     std::optional<bool> clock_configured;
     std::optional<std::string> clock_note;
     std::int64_t flash_bytes = 0, ram_bytes = 0, arena_bytes = 0, samples = 0, identical = 0;
+    std::vector<std::int64_t> mismatched_samples;
     std::optional<std::int64_t> stack_bytes, peak_rss_bytes;
     double accuracy = 0;
-    std::optional<std::string> firmware, runner, console;
+    std::vector<DeviceLayer> layers;
+    std::optional<std::string> emulator, firmware, runner, console;
     static constexpr std::string_view kName = "DeviceResult", kDoc = "A profile of the compressed model on a board";
     static auto fields() {
         using S = DeviceResult;
         return std::tuple{
             field(key::kBoard, &S::board, "board id (resources/boards)"), field("backend", &S::backend, "qemu, dfu, stlink or ssh"),
-            field("counter", &S::counter, "what latency_cycles counts and how"), field("host", &S::host, "SSH host (Linux boards)"),
-            field("latency_cycles", &S::latency_cycles, "median per inference, in the unit `counter` names", "counter units"),
-            field("latency_ms", &S::latency_ms, "median per inference", "ms"), field("latency_ms_p90", &S::latency_ms_p90, "90th percentile", "ms"),
-            field("latency_ms_p99", &S::latency_ms_p99, "99th percentile", "ms"), field("clock_hz", &S::clock_hz, "core clock it ran at", "Hz"),
+            field("counter", &S::counter, "what measured the latency, and how"),
+            field("measured_on", &S::measured_on, "board (the real part) or emulator (timings say nothing about the part's speed)"),
+            field("host", &S::host, "SSH host (Linux boards)"),
+            field("count_unit", &S::count_unit, "instructions (emulator) or cycles (chip): the unit of latency_count and layers[].count"),
+            field("latency_count", &S::latency_count, "median per inference", "count_unit"),
+            field("latency_count_min", &S::latency_count_min, "fewest per inference", "count_unit"),
+            field("latency_count_max", &S::latency_count_max, "most per inference", "count_unit"),
+            field("latency_ms", &S::latency_ms, "median per inference, measured", "ms"), field("latency_ms_p90", &S::latency_ms_p90, "90th percentile", "ms"),
+            field("latency_ms_p99", &S::latency_ms_p99, "99th percentile", "ms"),
+            field("latency_ms_estimate", &S::latency_ms_estimate, "median per inference, estimated from an emulator's count", "ms"),
+            field("latency_note", &S::latency_note, "the assumption behind latency_ms_estimate, or what latency_ms measured"),
+            field("energy_uj", &S::energy_uj, "energy per inference, estimated from the datasheet's run current", "uJ"),
+            field("energy_note", &S::energy_note, "the datasheet figures and assumptions behind energy_uj"),
+            field("clock_hz", &S::clock_hz, "core clock it ran at (on an emulator: the board's clock the estimates assume)", "Hz"),
             field("clock_configured", &S::clock_configured, "the board's clock set-up completed"),
             field("clock_note", &S::clock_note, "why the core stayed at its reset clock"),
             field(key::kFlashBytes, &S::flash_bytes, "firmware (or runner) size", "bytes"), field(key::kRamBytes, &S::ram_bytes, "RAM used", "bytes"),
             field(key::kArenaBytes, &S::arena_bytes, "activation arena", "bytes"), field("samples", &S::samples, "test samples run", "samples"),
             field("identical", &S::identical, "samples whose outputs equal the integer reference", "samples"),
+            field("mismatched_samples", &S::mismatched_samples, "indices of the samples whose outputs differ (tinyforge-cli diff --sample)"),
             field("stack_bytes", &S::stack_bytes, "stack high-water mark", "bytes"), field("peak_rss_bytes", &S::peak_rss_bytes, "peak resident memory", "bytes"),
             field("accuracy", &S::accuracy, "accuracy of the device's outputs on those samples", "fraction of 1"),
+            field("layers", &S::layers, "each op's count per inference (microcontrollers)"),
+            field("emulator", &S::emulator, "the emulator and machine that ran it"),
             field("firmware", &S::firmware, "ELF file flashed"), field("runner", &S::runner, "runner binary uploaded"),
             field("console", &S::console, "how the firmware reported: uart or semihosting")};
     }

@@ -144,6 +144,42 @@ BoardClock parseClock(const json& clock, const Board& board, const BoardFields& 
     return result;
 }
 
+BoardEmulator parseEmulator(const json& emulator, const BoardFields& fields) {
+    if (!emulator.is_object()) fields.fail("emulator", "must be an object with \"machine\" and its memory map");
+    BoardEmulator result;
+    if (!emulator.contains("machine") || !emulator.at("machine").is_string() || emulator.at("machine").get<std::string>().empty()) {
+        fields.fail("emulator.machine", "must name a qemu-system-arm machine (qemu-system-arm -M help lists them)");
+    }
+    result.machine = emulator.at("machine").get<std::string>();
+    result.flashOrigin = hexField(emulator, "flash_origin", "emulator.flash_origin", fields);
+    result.flashBytes = positiveField(emulator, "flash_bytes", "emulator.flash_bytes", "the machine's code memory in bytes", fields);
+    result.ramOrigin = hexField(emulator, "ram_origin", "emulator.ram_origin", fields);
+    result.ramBytes = positiveField(emulator, "ram_bytes", "emulator.ram_bytes", "the machine's data memory in bytes", fields);
+    if (emulator.contains("note")) {
+        if (!emulator.at("note").is_string()) fields.fail("emulator.note", "must be text");
+        result.note = emulator.at("note").get<std::string>();
+    }
+    return result;
+}
+
+double positiveNumber(const json& holder, const char* key, const std::string& name, const std::string& meaning, const BoardFields& fields) {
+    if (!holder.contains(key) || !holder.at(key).is_number() || !(holder.at(key).get<double>() > 0)) fields.fail(name, "must be " + meaning);
+    return holder.at(key).get<double>();
+}
+
+BoardPower parsePower(const json& power, const BoardFields& fields) {
+    if (!power.is_object()) fields.fail("power", "must be an object with \"run_current_ma\", \"at_hz\", \"supply_v\" and \"source\"");
+    BoardPower result;
+    result.runCurrentMa = positiveNumber(power, "run_current_ma", "power.run_current_ma", "the typical run-mode current in mA", fields);
+    result.atHz = positiveField(power, "at_hz", "power.at_hz", "the core clock in Hz that current is given for", fields);
+    result.supplyV = positiveNumber(power, "supply_v", "power.supply_v", "the supply voltage in V", fields);
+    if (!power.contains("source") || !power.at("source").is_string() || power.at("source").get<std::string>().empty()) {
+        fields.fail("power.source", "must name the datasheet and table the figure comes from");
+    }
+    result.source = power.at("source").get<std::string>();
+    return result;
+}
+
 }  // namespace
 
 Board loadBoard(const fs::path& file) {
@@ -185,6 +221,11 @@ Board loadBoard(const fs::path& file) {
         }
     }
     if (object.contains("uart")) board.uart = parseUart(object.at("uart"), fields);
+    if (object.contains("emulator")) {
+        if (!board.qemuMachine.empty()) fields.fail("emulator", "and qemu_machine both given: qemu_machine already emulates the whole part");
+        board.emulator = parseEmulator(object.at("emulator"), fields);
+    }
+    if (object.contains("power")) board.power = parsePower(object.at("power"), fields);
     board.clock.resetHz = board.clock.hz = static_cast<std::uint64_t>(board.clockMhz) * 1000000u;
     if (object.contains("clock")) board.clock = parseClock(object.at("clock"), board, fields);
     return board;

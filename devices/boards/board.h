@@ -51,6 +51,22 @@ struct BoardClock {
     std::vector<ClockStep> setup;
 };
 
+/// A QEMU machine that runs the board's core but not its peripherals ("emulator" in the board file): the firmware is
+/// built for the machine's memory map and reports over semihosting, without the board's clock or UART set-up.
+struct BoardEmulator {
+    std::string machine;  ///< "mps2-an500"; empty: none
+    std::uint64_t flashOrigin = 0, flashBytes = 0, ramOrigin = 0, ramBytes = 0;
+    std::string note;     ///< what the machine is, in a sentence
+};
+
+/// The datasheet's typical supply current in run mode ("power" in the board file), for energy estimates.
+struct BoardPower {
+    double runCurrentMa = 0;  ///< 0: not described
+    std::uint64_t atHz = 0;   ///< the core clock the current is given for
+    double supplyV = 0;
+    std::string source;       ///< the document, the table and its conditions
+};
+
 struct Board {
     std::string id;     ///< the file's name without .json; stored in recipes, never changes
     std::string name;   ///< what people call it: "STM32F746NG (STM32F746G-DISCO)"
@@ -66,11 +82,15 @@ struct Board {
     std::uint64_t flashOrigin = 0x08000000;  ///< where the firmware's flash starts (STM32: 0x08000000)
     std::uint64_t ramOrigin = 0x20000000;    ///< the contiguous RAM the linker places data, heap and stack in
     std::uint64_t linkerRamBytes = 0;        ///< its size (defaults to ramBytes; less when RAM is split, e.g. CCM)
-    std::string qemuMachine;                 ///< the QEMU board that emulates it ("netduinoplus2"), or empty
+    std::string qemuMachine;                 ///< a QEMU board that emulates this very part ("netduinoplus2"), or empty
+    BoardEmulator emulator;                  ///< else a QEMU machine that runs its core only, or none
     std::string openocdTarget;               ///< OpenOCD's target config for the part ("stm32f4x"), or empty
     BoardUart uart;                          ///< "uart": where the firmware reports, when described
     /// "clock": the set-up the firmware runs first. Without one, the core is taken to run at clock_mhz.
     BoardClock clock;
+    BoardPower power;
+    /// The QEMU machine deploy --backend qemu runs it on: the part's own model, else the core's stand-in; "" if none.
+    const std::string& emulatorMachine() const { return qemuMachine.empty() ? emulator.machine : qemuMachine; }
     // Linux boards: how the benchmark runner is built for them.
     std::string arch;                 ///< "aarch64", "armhf" or "x86_64"
     std::string cc;                   ///< the (cross) compiler: "aarch64-linux-gnu-gcc"

@@ -10,13 +10,14 @@ bool isLinuxBoard(const Board& board) { return board.kind == "linux"; }
 
 bool DeployBackend::serves(const Board& board) const {
     if ((boardKind == "linux") != isLinuxBoard(board)) return false;
-    return !emulated || !board.qemuMachine.empty();
+    return !emulated || !board.emulatorMachine().empty();
 }
 
 const std::vector<DeployBackend>& deployBackends() {
     static const std::vector<DeployBackend> backends{
-        {std::string(kQemuBackend), "QEMU (emulated STM32F405; counts instructions)",
-         "the board's QEMU machine (the STM32F405 as netduinoplus2), counting emulated instructions; the default for microcontrollers",
+        {std::string(kQemuBackend), "QEMU (emulated core; counts instructions)",
+         "the board's QEMU machine (the part itself, as the STM32F405's netduinoplus2, or a stand-in for its core: mps2-an386 for "
+         "an M4, mps2-an500 for an M7, microbit for an M0), counting emulated instructions; the default for microcontrollers",
          "mcu", true, false, false, false, ""},
         {std::string(kDfuBackend), "USB DFU (the STM32 system bootloader)",
          "a board in its USB system bootloader (0483:df11), flashed over DfuSe; reads the board's UART", "mcu", false, true, true, false,
@@ -59,7 +60,7 @@ const DeployBackend& chooseDeployBackend(const Board& board, std::string_view re
         }
         throw SettingsError("board " + board.id + " is a microcontroller: use --backend " + usable);
     }
-    throw SettingsError("board " + board.id + " has no QEMU model (the emulated board is stm32f405, QEMU's netduinoplus2); "
+    throw SettingsError("board " + board.id + " names no QEMU machine (\"qemu_machine\" or \"emulator\" in its board file); "
                         "--build-only builds its firmware");
 }
 

@@ -12,7 +12,9 @@
 #include "devices/discovery/probe_watcher.h"
 #include "devices/firmware/elf_segments.h"
 #include "devices/firmware/firmware_project.h"
+#include "devices/profile/device_figures.h"
 #include "devices/profile/profile_report.h"
+#include "devices/deploy/deploy_steps.h"
 #include "devices/toolchain/child_process.h"
 #include "devices/flash/dfuse_flasher.h"
 #include "devices/flash/gdb_flasher.h"
@@ -49,33 +51,34 @@ bool isLastProfileLine(const std::string& line) {
     return line.find("\"event\": \"summary\"") != std::string::npos || line.find("\"event\": \"error\"") != std::string::npos;
 }
 
-// Runs the firmware on the board's QEMU machine with -icount shift=0, so every run counts the same instructions.
-// QEMU starts halted with its gdbstub on a Unix socket; the firmware is loaded through the GDB remote protocol, as a
-// debug probe loads a real board. A board with a UART reports on QEMU's serial port, a pty the studio reads as it
-// reads a real serial port.
-std::string runOnQemu(const Board& board, const std::vector<LoadSegment>& segments, const FlashProgressFn& progress) {
+// Runs the firmware on the board's QEMU machine (the part's own model, or its core's stand-in) with -icount, so every
+// run counts the same instructions. QEMU starts halted with its gdbstub on a Unix socket; the firmware is loaded
+// through the GDB remote protocol, as a debug probe loads a real board. Firmware with a UART reports on QEMU's serial
+// port, a pty the studio reads as it reads a real serial port; a stand-in's firmware reports over semihosting.
+std::string runOnQemu(const Board& board, const std::vector<LoadSegment>& segments, const FlashProgressFn& progress,
+                      bool (*isLastLine)(const std::string&)) {
     static std::atomic<int> counter{0};
     const fs::path socket = fs::temp_directory_path() / ("tinyforge-gdb-" + std::to_string(getpid()) + "-" + std::to_string(counter++) + ".sock");
     fs::remove(socket);
     const bool uart = board.uart.base != 0;
-    const std::string target = "qemu-system-arm -M " + board.qemuMachine;
-    ChildProcess qemu({"qemu-system-arm", "-M", board.qemuMachine, "-nographic", "-monitor", "none", "-serial", uart ? "pty" : "null",
-                       "-semihosting-config", "enable=on,target=native", "-icount", "shift=0", "-S", "-chardev",
-                       "socket,path=" + socket.string() + ",server=on,wait=off,id=gdb0", "-gdb", "chardev:gdb0"});
+    const std::string target = "qemu-system-arm -M " + board.emulatorMachine();
+    auto command = qemuCommand(board, uart);
+    command.insert(command.end(), {"-S", "-chardev", "socket,path=" + socket.string() + ",server=on,wait=off,id=gdb0", "-gdb", "chardev:gdb0"});
+    ChildProcess qemu(command);
     std::unique_ptr<SerialPort> port;
     if (uart) port = std::make_unique<SerialPort>(waitForPty(qemu));  // open before the firmware starts talking
     GdbFlasher(socket, target).flash(segments, progress);
     fs::remove(socket);
-    // Firmware that reports on a UART parks after its summary, as on a real board, and QEMU is closed once the last
-    // line is read (an emulator that exits first closes the pty and the lines not yet read are lost with it).
-    if (port) return port->readUntil(isLastProfileLine, 600) + qemu.readAvailable(0);  // QEMU's own messages, if it failed
+    // Firmware that reports on a UART parks after its last line, as on a real board, and QEMU is closed once that line
+    // is read (an emulator that exits first closes the pty and the lines not yet read are lost with it).
+    if (port) return port->readUntil(isLastLine, 600) + qemu.readAvailable(0);  // QEMU's own messages, if it failed
     if (!qemu.wait(600)) throw DeviceError(target + ": no result within 600 s");
     return qemu.output();
 }
 
 // A real board: open its serial port, flash it (the bootloader or the probe starts the firmware), read the report.
 std::string runOnBoard(const Board& board, const std::string& backend, const DeployOptions& options, const fs::path& work,
-                       const std::vector<LoadSegment>& segments) {
+                       const std::vector<LoadSegment>& segments, bool (*isLastLine)(const std::string&)) {
     if (board.uart.base == 0) {
         throw DeviceError("board " + board.id + " describes no UART (\"uart\" in resources/boards/" + board.id + ".json): its firmware could not report");
     }
@@ -91,7 +94,7 @@ std::string runOnBoard(const Board& board, const std::string& backend, const Dep
         flasher = std::make_unique<StLinkFlasher>(board, work / "flash", options.device);
     }
     flasher->flash(segments, options.progress);
-    return port.readUntil(isLastProfileLine, 600);
+    return port.readUntil(isLastLine, 600);
 }
 
 // Adds the entry to summary.json, replacing an earlier one for the same board and backend.
@@ -103,28 +106,24 @@ void recordDevice(const fs::path& runDir, const core::results::DeviceResult& ent
 }
 
 // Why the core ran at its reset clock: which set-up step gave up, in the board file's words.
-std::string clockNote(const Board& board, const DeviceProfile& profile, bool emulated) {
+std::string clockNote(const Board& board, const DeviceProfile& profile) {
     const auto done = static_cast<std::size_t>(std::max<std::int64_t>(0, profile.clockStepsDone));
     std::string note = "the clock set-up stopped at clock.setup[" + std::to_string(done) + "]";
     if (done < board.clock.setup.size() && !board.clock.setup[done].note.empty()) note += " (" + board.clock.setup[done].note + ")";
-    note += ", so the core ran at its reset clock of " + std::to_string(profile.clockHz) + " Hz";
-    if (emulated) note += "; QEMU does not model this part's clock controller";
-    return note;
+    return note + ", so the core ran at its reset clock of " + std::to_string(profile.clockHz) + " Hz";
 }
 
 }  // namespace
 
-namespace {
+bool PreparedDeploy::emulated() const { return !backend.empty() && findDeployBackend(backend).emulated; }
 
-// The board, the backend it is reached through, and the run's model exported as C into the work folder.
-struct Prepared {
-    Board board;
-    std::string backend;
-    fs::path work;
-};
+std::vector<std::string> qemuCommand(const Board& board, bool uart) {
+    return {"qemu-system-arm", "-M", board.emulatorMachine(), "-nographic", "-monitor", "none", "-serial", uart ? "pty" : "null",
+            "-semihosting-config", "enable=on,target=native", "-icount", "shift=7"};
+}
 
-Prepared prepare(const fs::path& runDir, const DeployOptions& options, bool buildOnly) {
-    Prepared p;
+PreparedDeploy prepareDeploy(const fs::path& runDir, const DeployOptions& options, bool buildOnly) {
+    PreparedDeploy p;
     p.board = findBoard(loadBoards(core::resourceDir() / "boards"), options.board);
     const Board& board = p.board;
     // Building needs no backend; deploying checks the one asked for (or the board's default) against the board.
@@ -141,13 +140,15 @@ Prepared prepare(const fs::path& runDir, const DeployOptions& options, bool buil
     exportOptions.embeddedVectors = options.samples;
     exportOptions.onlyEmbeddedVectors = true;  // the firmware holds only these; the run's own export stays recorded
     exportOptions.record = false;
-    core::pipeline::exportRun(run, exportOptions);
+    p.model = *core::pipeline::exportRun(run, exportOptions).c;
+    if (options.editModel) options.editModel(p.work / "model");
     return p;
 }
 
-FirmwareImage buildFittingFirmware(const Board& board, const fs::path& work) {
-    writeFirmwareProject(board, work / "model", work / "firmware");
-    FirmwareImage image = buildFirmware(board, work / "firmware");
+FirmwareImage buildFittingFirmware(const PreparedDeploy& p, const fs::path& projectDir, const FirmwareTarget& target) {
+    const Board& board = p.board;
+    writeFirmwareProject(board, p.work / "model", projectDir, target);
+    FirmwareImage image = buildFirmware(board, projectDir);
     if (static_cast<std::uint64_t>(image.flashBytes()) > board.flashBytes) {
         throw DeviceError("firmware for " + board.id + " needs " + std::to_string(image.flashBytes()) + " bytes of flash; the part has " +
                           std::to_string(board.flashBytes));
@@ -155,23 +156,26 @@ FirmwareImage buildFittingFirmware(const Board& board, const fs::path& work) {
     return image;
 }
 
-}  // namespace
+std::string runFirmware(const PreparedDeploy& p, const DeployOptions& options, const FirmwareImage& image, bool (*isLastLine)(const std::string&)) {
+    const auto segments = elfLoadSegments(image.elf);
+    if (p.emulated()) return runOnQemu(firmwareBoard(p.board, {true, {}}), segments, options.progress, isLastLine);
+    return runOnBoard(p.board, p.backend, options, p.work, segments, isLastLine);
+}
 
 FirmwareBuild buildForBoard(const fs::path& runDir, const DeployOptions& options) {
-    const Prepared p = prepare(runDir, options, true);
+    const PreparedDeploy p = prepareDeploy(runDir, options, true);
     const Board& board = p.board;
     if (board.kind == "linux") {
         const LinuxRunner runner = buildLinuxRunner(board, p.work / "model", p.work / "runner");
         return {board.id, fs::absolute(runner.binary).string(), static_cast<std::int64_t>(runner.bytes), {}, {}, {}, {}};
     }
-    const FirmwareImage image = buildFittingFirmware(board, p.work);
+    const FirmwareImage image = buildFittingFirmware(p, p.work / "firmware", {});
     return {board.id, fs::absolute(image.elf).string(), image.flashBytes(), image.ramBytes(), image.textBytes, image.dataBytes, image.bssBytes};
 }
 
 core::results::DeviceResult deployRun(const fs::path& runDir, const DeployOptions& options) {
-    const Prepared p = prepare(runDir, options, false);
+    const PreparedDeploy p = prepareDeploy(runDir, options, false);
     const Board& board = p.board;
-    const std::string& backend = p.backend;
     if (board.kind == "linux") {
         const LinuxRunner runner = buildLinuxRunner(board, p.work / "model", p.work / "runner");
         const SshTarget target = SshTarget::parse(options.host);
@@ -181,22 +185,21 @@ core::results::DeviceResult deployRun(const fs::path& runDir, const DeployOption
         return entry;
     }
 
-    const FirmwareImage image = buildFittingFirmware(board, p.work);
-    const auto segments = elfLoadSegments(image.elf);
-    const bool emulated = findDeployBackend(backend).emulated;
-    const std::string output = emulated ? runOnQemu(board, segments, options.progress) : runOnBoard(board, backend, options, p.work, segments);
-    const DeviceProfile profile = parseProfile(output, emulated ? "qemu-system-arm -M " + board.qemuMachine : board.id + " over " + backend);
+    const bool emulated = p.emulated();
+    const FirmwareImage image = buildFittingFirmware(p, p.work / "firmware", {emulated, {}});
+    const std::string output = runFirmware(p, options, image, isLastProfileLine);
+    const std::string machine = "qemu-system-arm -M " + board.emulatorMachine();
+    const DeviceProfile profile = parseProfile(output, emulated ? machine : board.id + " over " + p.backend);
 
     core::results::DeviceResult entry;
     entry.board = board.id;
-    entry.backend = backend;
-    entry.latency_cycles = profile.cyclesMedian;
-    entry.latency_ms = static_cast<double>(profile.cyclesMedian) * 1000.0 / static_cast<double>(profile.clockHz);
-    entry.clock_hz = profile.clockHz;
-    entry.clock_configured = profile.clockConfigured;
-    entry.counter = profile.counter == "dwt" ? "core cycles (DWT)"
-                    : emulated             ? "instructions (QEMU -icount counts instructions, not cycles)"
-                                           : "core cycles (SysTick)";
+    entry.backend = p.backend;
+    describeCounts(entry, board, profile, p.model.layers.value_or(std::vector<core::results::CExportLayer>{}));
+    if (emulated) {
+        entry.emulator = machine + (board.qemuMachine.empty() ? " (" + board.emulator.note + ")" : " (this part's own model)");
+    } else if (!profile.clockConfigured) {
+        entry.clock_note = clockNote(board, profile);
+    }
     entry.flash_bytes = image.flashBytes();
     entry.ram_bytes = image.ramBytes();
     entry.stack_bytes = profile.stackBytes;
@@ -205,8 +208,7 @@ core::results::DeviceResult deployRun(const fs::path& runDir, const DeployOption
     entry.samples = profile.samples;
     entry.identical = profile.identical;
     entry.firmware = fs::absolute(image.elf).string();
-    entry.console = board.uart.base != 0 ? "uart" : "semihosting";
-    if (!profile.clockConfigured) entry.clock_note = clockNote(board, profile, emulated);
+    entry.console = firmwareBoard(board, {emulated, {}}).uart.base != 0 ? "uart" : "semihosting";
     recordDevice(runDir, entry);
     return entry;
 }

@@ -4,6 +4,7 @@
 // profile and records it in the run's summary.json under "devices".
 
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include "core/results/run_summary.h"
@@ -24,6 +25,9 @@ struct DeployOptions {
     // Linux boards (backend "ssh"):
     std::string host;                ///< USER@HOST[:PORT]
     SshOptions ssh;                  ///< identity, known_hosts, and what to do about an unknown host or a password
+    /// Called with the exported model's folder before anything is built from it: a caller may patch the generated C
+    /// (the drift debugger's tests perturb one op this way). Empty: the export is used as written.
+    std::function<void(const std::filesystem::path& modelDir)> editModel;
 };
 
 /// What --build-only reports: the firmware (or Linux runner) built for a board, and its sizes.
@@ -44,9 +48,10 @@ struct FirmwareBuild {
 };
 
 /// Deploys and profiles; returns the device entry, also recorded in summary.json under the summary's lock (replacing
-/// an earlier entry for the same board and backend). When the board's clock set-up did not complete, clock_note says
-/// where it stopped and latency_ms is at the reset clock. Linux boards (see devices/linux/linux_runner.h) report
-/// wall-clock percentiles and peak RSS instead of cycles.
+/// an earlier entry for the same board and backend). A microcontroller's entry counts instructions on an emulator
+/// (milliseconds only as a labelled estimate) and cycles on a chip, per inference and per op (device_figures.h).
+/// When a chip's clock set-up did not complete, clock_note says where it stopped and latency_ms is at the reset clock.
+/// Linux boards (see devices/linux/linux_runner.h) report wall-clock percentiles and peak RSS instead of cycles.
 /// Throws DeviceError (unknown board or backend, build, flash or run failure), DataError (not a run, no quantized
 /// model) or Cancelled (progress returned false).
 core::results::DeviceResult deployRun(const std::filesystem::path& runDir, const DeployOptions& options);

@@ -1,5 +1,6 @@
 #include "devices/firmware/firmware_project.h"
 
+#include <algorithm>
 #include <map>
 #include <regex>
 #include <sstream>
@@ -96,7 +97,20 @@ std::string boardClockHeader(const Board& board) {
     return h.str();
 }
 
-void writeFirmwareProject(const Board& board, const fs::path& modelDir, const fs::path& projectDir) {
+Board firmwareBoard(const Board& board, const FirmwareTarget& target) {
+    if (!target.emulated || !board.qemuMachine.empty() || board.emulator.machine.empty()) return board;
+    Board standIn = board;  // the part's own peripherals are not there: report over semihosting, leave the clocks
+    standIn.flashOrigin = board.emulator.flashOrigin;
+    standIn.flashBytes = std::min(board.flashBytes, board.emulator.flashBytes);
+    standIn.ramOrigin = board.emulator.ramOrigin;
+    standIn.linkerRamBytes = std::min(board.linkerRamBytes, board.emulator.ramBytes);
+    standIn.uart = {};
+    standIn.clock = {board.clock.hz, board.clock.hz, {}};
+    return standIn;
+}
+
+void writeFirmwareProject(const Board& target, const fs::path& modelDir, const fs::path& projectDir, const FirmwareTarget& build) {
+    const Board board = firmwareBoard(target, build);
     std::error_code ec;
     fs::create_directories(projectDir, ec);
     if (ec) throw DeviceError("cannot create " + projectDir.string() + ": " + ec.message());
@@ -114,6 +128,9 @@ void writeFirmwareProject(const Board& board, const fs::path& modelDir, const fs
     writeText(projectDir / "board.ld", linkerScript(board));
     std::string flags;
     for (const auto& f : coreFlags(board)) flags += f + " ";
+    flags += "-DTF_MODEL_PROFILE ";  // the per-op hook (tf_model.c)
+    if (build.emulated) flags += "-DTF_EMULATED ";
+    if (build.dumpSample) flags += "-DTF_DUMP_SAMPLE=" + std::to_string(*build.dumpSample) + " ";
     if (board.uart.base != 0) {  // the profile goes out on the board's UART (console.c)
         const bool f4 = board.uart.layout == "f4";
         flags += "-DTF_UART_BASE=" + hex(board.uart.base) + "u -DTF_UART_RCC_REGISTER=" + hex(board.uart.rccRegister) +

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,9 +27,23 @@ std::string uartSetupHeader(const Board& board);
 /// clock after it (TF_CLOCK_HZ) and after reset (TF_CLOCK_RESET_HZ).
 std::string boardClockHeader(const Board& board);
 
+/// What a firmware build is for.
+struct FirmwareTarget {
+    /// Runs under QEMU and counts instructions (-DTF_EMULATED). A board whose part QEMU does not model is built for
+    /// its core's stand-in machine (Board::emulator): its memory map, semihosting, no clock or UART set-up.
+    bool emulated = false;
+    /// The drift debugger's build: reports every op's int8 output for this embedded sample instead of profiling.
+    std::optional<std::int64_t> dumpSample;
+};
+
+/// The board as a firmware build for `target` sees it: itself, or on a stand-in machine the machine's memory map
+/// (no larger than the part's), no UART and no clock set-up.
+Board firmwareBoard(const Board& board, const FirmwareTarget& target);
+
 /// Writes the project into `projectDir`: the model's C files from `modelDir` (a C export with embedded test
 /// vectors), start-up, semihosting, the harness, board.ld and a Makefile. Throws DeviceError naming what is missing.
-void writeFirmwareProject(const Board& board, const std::filesystem::path& modelDir, const std::filesystem::path& projectDir);
+void writeFirmwareProject(const Board& board, const std::filesystem::path& modelDir, const std::filesystem::path& projectDir,
+                          const FirmwareTarget& target = {});
 
 struct FirmwareImage {
     std::filesystem::path elf;

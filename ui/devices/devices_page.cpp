@@ -272,17 +272,23 @@ void DevicesPage::showResults() {
         m_results->insertRow(row);
         m_results->setItem(row, 0, readOnlyCell(QString::fromStdString(d.board)));
         m_results->setItem(row, 1, readOnlyCell(QString::fromStdString(d.backend)));
-        // Microcontrollers count cycles (or QEMU's instructions); Linux boards time the wall clock, p50 and p99.
-        auto* latency = readOnlyCell(d.latency_cycles ? QLocale().toString(static_cast<qlonglong>(*d.latency_cycles))
-                                                      : tr("p99 %1 ms").arg(d.latency_ms_p99.value_or(0.0), 0, 'g', 4));
+        // Microcontrollers count cycles on a chip and instructions on an emulator; Linux boards time the wall clock.
+        auto* latency = readOnlyCell(d.latency_count ? tr("%1 %2").arg(QLocale().toString(static_cast<qlonglong>(*d.latency_count)),
+                                                                        QString::fromStdString(d.count_unit.value_or("")))
+                                                     : tr("p99 %1 ms").arg(d.latency_ms_p99.value_or(0.0), 0, 'g', 4));
         latency->setToolTip(QString::fromStdString(d.counter));
         m_results->setItem(row, 2, latency);
-        auto* milliseconds = readOnlyCell(QString::number(d.latency_ms, 'g', 4));
-        if (d.clock_hz) {  // microcontrollers: the core clock the cycles were converted at, and why if not the target
-            const QString note = QString::fromStdString(d.clock_note.value_or(""));
-            milliseconds->setToolTip(tr("at %1 MHz").arg(static_cast<double>(*d.clock_hz) / 1e6, 0, 'g', 4) +
-                                     (note.isEmpty() ? QString() : QStringLiteral("; ") + note));
+        // Milliseconds only as measured; an emulator's are an estimate, marked so, with the assumption in the tip.
+        auto* milliseconds = readOnlyCell(d.latency_ms ? QString::number(*d.latency_ms, 'g', 4)
+                                          : d.latency_ms_estimate ? tr("~%1 (estimate)").arg(*d.latency_ms_estimate, 0, 'g', 4)
+                                                                  : QStringLiteral("-"));
+        QStringList tips;
+        if (d.clock_hz) tips << tr("at %1 MHz").arg(static_cast<double>(*d.clock_hz) / 1e6, 0, 'g', 4);
+        for (const auto& note : {d.latency_note, d.clock_note, d.energy_note}) {
+            if (note) tips << QString::fromStdString(*note);
         }
+        if (d.energy_uj) tips << tr("energy %1 uJ per inference (estimate)").arg(*d.energy_uj, 0, 'g', 3);
+        milliseconds->setToolTip(tips.join(QStringLiteral("\n")));
         m_results->setItem(row, 3, milliseconds);
         m_results->setItem(row, 4, readOnlyCell(bytesText(d.flash_bytes)));
         m_results->setItem(row, 5, readOnlyCell(bytesText(d.ram_bytes)));

@@ -11,7 +11,9 @@
 
 static uint64_t op_end[MAX_OPS];
 static int32_t op_count;
-void tf_model_profile(int32_t op) {
+void tf_model_profile(int32_t op, const int8_t *values, int32_t elements) {
+    (void)values;
+    (void)elements;
     if (op < MAX_OPS) op_end[op] = systick_clock_ticks();
     op_count = op + 1;
 }
