@@ -25,6 +25,9 @@ void addExportCommand(CLI::App& app, CommandAction& selected);
 
 /// `deploy RUN --board ID [--backend qemu|dfu|stlink]`: firmware for a board, run there and profiled.
 void addDeployCommand(CLI::App& app, CommandAction& selected);
+/// `diff RUN --board ID [--sample N]`: every op's output on the board beside the integer reference's; names the first
+/// op that differs (exit 3 when one does).
+void addDiffCommand(CLI::App& app, CommandAction& selected);
 /// `probes`: the connected ST-Link probes and DFU bootloaders, as JSON.
 void addProbesCommand(CLI::App& app, CommandAction& selected);
 

@@ -65,6 +65,7 @@ int main(int argc, char** argv) {
     tinyforge::cli::addSensitivityCommand(app, selected);
     tinyforge::cli::addExportCommand(app, selected);
     tinyforge::cli::addDeployCommand(app, selected);
+    tinyforge::cli::addDiffCommand(app, selected);
     tinyforge::cli::addProbesCommand(app, selected);
     tinyforge::cli::addSchemaCommand(app, selected);
 
