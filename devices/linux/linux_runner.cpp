@@ -41,6 +41,14 @@ std::string lastLineOf(const std::string& text) {
     return last;
 }
 
+// Whether a kernel reporting `machine` (uname -m) runs the board's binaries itself; otherwise they ran through an
+// emulator (qemu-user registered with binfmt_misc), and their timings say nothing about the board.
+bool runsNatively(const std::string& arch, const std::string& machine) {
+    if (arch == "aarch64") return machine == "aarch64" || machine == "arm64";
+    if (arch == "armhf") return machine == "armv7l" || machine == "armv6l" || machine == "armv8l" || machine == "aarch64";  // AArch32 on a 64-bit Pi
+    return machine == arch;
+}
+
 }  // namespace
 
 LinuxRunner buildLinuxRunner(const Board& board, const fs::path& modelDir, const fs::path& outDir) {
@@ -101,6 +109,8 @@ core::results::DeviceResult profileOverSsh(const Board& board, const LinuxRunner
                           " (board " + board.id + " expects an " + board.arch + " Linux; `uname -m` on the board tells)");
     }
     const auto report = parseRunnerSummary(ran.out, host);
+    const auto uname = ssh.run({"uname", "-m"}, std::chrono::seconds(30));
+    const std::string machine = lastLineOf(uname.out);
     const auto ms = [](std::uint64_t ns) { return static_cast<double>(ns) / 1e6; };
     core::results::DeviceResult entry;
     entry.board = board.id;
@@ -110,6 +120,11 @@ core::results::DeviceResult profileOverSsh(const Board& board, const LinuxRunner
     entry.latency_ms_p90 = ms(report.latency_ns_p90);
     entry.latency_ms_p99 = ms(report.latency_ns_p99);
     entry.counter = "wall clock (CLOCK_MONOTONIC), batches of " + std::to_string(report.batch) + " inferences";
+    entry.measured_on = runsNatively(board.arch, machine) ? "board" : "emulator";
+    if (entry.measured_on == "emulator") {
+        entry.emulator = "an " + board.arch + " emulator (qemu-user through binfmt_misc) on a " + (machine.empty() ? "host of unknown kind" : machine + " host");
+        entry.latency_note = "wall-clock time under " + *entry.emulator + ": it says nothing about " + board.name + "'s speed";
+    }
     entry.peak_rss_bytes = static_cast<std::int64_t>(report.peak_rss_bytes);
     entry.flash_bytes = runner.bytes;
     entry.ram_bytes = static_cast<std::int64_t>(report.peak_rss_bytes);

@@ -244,6 +244,11 @@ TEST_CASE("deploy over SSH profiles an Iris run on an aarch64 board and records 
     CHECK(entry["latency_ms_p90"].get<double>() >= entry["latency_ms"].get<double>());
     CHECK(entry["latency_ms_p99"].get<double>() >= entry["latency_ms_p90"].get<double>());
     CHECK(entry["peak_rss_bytes"].get<std::int64_t>() > 0);
+    // This "Raspberry Pi" is an x86_64 machine running the aarch64 runner through qemu-user: the entry says so.
+    CHECK(entry["measured_on"] == "emulator");
+    CHECK_THAT(entry["emulator"].get<std::string>(), Contains("qemu-user") && Contains("x86_64 host"));
+    CHECK_THAT(entry["latency_note"].get<std::string>(), Contains("says nothing about"));
+    CHECK_THAT(result.err, Contains("(emulator)"));
     CHECK_THAT(result.err, Contains("ssh: upload"));
     // Built for the board: a static aarch64 executable.
     const auto kind = fx::runProcess({"file", "-b", entry["runner"].get<std::string>()});
@@ -259,6 +264,13 @@ TEST_CASE("deploy over SSH profiles an Iris run on an aarch64 board and records 
     CHECK(armhfEntry["identical"] == armhfEntry["samples"]);
     CHECK_THAT(fx::runProcess({"file", "-b", armhfEntry["runner"].get<std::string>()}).out, Contains("ARM, EABI5") && Contains("statically linked"));
     CHECK(json::parse(fx::readText(run / "summary.json"))["devices"].size() == 2);
+    // A board whose binaries this machine runs itself is measured on the board.
+    const auto native = fx::cli({"deploy", run.string(), "--board", "linux-host", "--host", sshd.hostArgument(), "--identity", sshd.clientKey().string(),
+                                 "--known-hosts", sshd.knownHosts().string()});
+    INFO(native.err);
+    REQUIRE(native.exitCode == 0);
+    CHECK(json::parse(native.out)["measured_on"] == "board");
+    CHECK_FALSE(json::parse(native.out).contains("latency_note"));
     // Every other Linux board's runner builds with its compiler.
     for (const char* board : {"rpi-zero2w", "rpi5", "linux-host"}) {
         const auto built = fx::cli({"deploy", run.string(), "--board", board, "--build-only"});

@@ -15,6 +15,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QStandardItemModel>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -23,7 +24,10 @@
 #include "core/results/summary_file.h"
 #include "devices/deploy/deploy_backends.h"
 #include "devices/deploy/deploy_run.h"
+#include "devices/deploy/drift_debug.h"
 #include "devices/discovery/probe_watcher.h"
+#include "ui/devices/drift_view.h"
+#include "ui/devices/layer_profile_view.h"
 #include "ui/text_format.h"
 #include "ui/widgets.h"
 
@@ -99,8 +103,12 @@ DevicesPage::DevicesPage(QWidget* parent) : QWidget(parent) {
     m_flashProgress->setFormat(tr("idle"));
     m_status = new QLabel;
     m_status->setWordWrap(true);
+    m_findDrift = new QPushButton(tr("Find drift"));
+    m_findDrift->setToolTip(tr("Run one test sample on the board with every op's output reported and name the first op that differs "
+                               "from the integer reference (tinyforge-cli diff)"));
     actions->addWidget(m_go);
     actions->addWidget(m_cancel);
+    actions->addWidget(m_findDrift);
     actions->addWidget(m_flashProgress, 1);
     layout->addLayout(actions);
     layout->addWidget(m_status);
@@ -109,7 +117,19 @@ DevicesPage::DevicesPage(QWidget* parent) : QWidget(parent) {
                                           tr("Accuracy"), tr("Identical")});
     m_results->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_results->verticalHeader()->hide();
+    m_results->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_results->setSelectionMode(QAbstractItemView::SingleSelection);
     layout->addWidget(m_results, 1);
+    m_details = new QTabWidget;
+    m_layers = new LayerProfileView;
+    m_drift = new DriftView;
+    m_details->addTab(m_layers, tr("Per op"));
+    m_details->addTab(m_drift, tr("Drift"));
+    layout->addWidget(m_details, 2);
+    connect(m_results, &QTableWidget::currentCellChanged, this, [this](int row) {
+        if (row >= 0 && row < static_cast<int>(m_entries.size())) m_layers->showDevice(m_entries[static_cast<std::size_t>(row)]);
+    });
+    connect(m_findDrift, &QPushButton::clicked, this, &DevicesPage::findDrift);
 
     connect(m_run, &QComboBox::currentIndexChanged, this, [this] {
         updateFit();
@@ -260,6 +280,7 @@ void DevicesPage::updateFit() {
 
 void DevicesPage::showResults() {
     m_results->setRowCount(0);
+    m_entries.clear();
     std::optional<core::results::RunSummary> summary;
     try {
         summary = summaryOf(m_run->currentRun());
@@ -267,6 +288,7 @@ void DevicesPage::showResults() {
         m_status->setText(QString::fromStdString(e.what()));
     }
     if (!summary) return;
+    m_entries = summary->devices;
     for (const auto& d : summary->devices) {
         const int row = m_results->rowCount();
         m_results->insertRow(row);
@@ -296,15 +318,10 @@ void DevicesPage::showResults() {
         m_results->setItem(row, 7, readOnlyCell(QString::number(d.accuracy, 'f', 4)));
         m_results->setItem(row, 8, readOnlyCell(QStringLiteral("%1 / %2").arg(d.identical).arg(d.samples)));
     }
+    if (!m_entries.empty()) m_results->setCurrentCell(static_cast<int>(m_entries.size()) - 1, 0);  // the chart shows it
 }
 
-void DevicesPage::flashAndProfile() {
-    const QString run = m_run->currentRun();
-    if (run.isEmpty()) {
-        m_status->setText(tr("Choose a finished run."));
-        return;
-    }
-    if (busy()) return;
+std::optional<devices::DeployOptions> DevicesPage::deployOptions() {
     devices::DeployOptions options;
     options.board = m_board->currentData().toString().toStdString();
     options.backend = backend().toStdString();
@@ -314,7 +331,7 @@ void DevicesPage::flashAndProfile() {
     if (chosen.needsHost) {
         if (m_host->text().trimmed().isEmpty()) {
             m_status->setText(tr("Give the board's address as USER@HOST[:PORT]."));
-            return;
+            return std::nullopt;
         }
         options.host = m_host->text().trimmed().toStdString();
         options.ssh.identity = m_identity->text().trimmed().toStdString();
@@ -334,6 +351,19 @@ void DevicesPage::flashAndProfile() {
         };
         options.ssh.askPassphrase = options.ssh.askPassword;
     }
+    return options;
+}
+
+void DevicesPage::flashAndProfile() {
+    const QString run = m_run->currentRun();
+    if (run.isEmpty()) {
+        m_status->setText(tr("Choose a finished run."));
+        return;
+    }
+    if (busy()) return;
+    auto prepared = deployOptions();
+    if (!prepared) return;
+    devices::DeployOptions options = std::move(*prepared);
     // Progress crosses to the GUI thread as queued calls; Cancel is a flag the flasher reads between blocks.
     auto cancelRequested = std::make_shared<std::atomic<bool>>(false);
     m_cancelRequested = cancelRequested;
@@ -378,6 +408,53 @@ void DevicesPage::flashAndProfile() {
             return {DeployOutcome::cancelled, {}};
         } catch (const std::exception& e) {  // the message names the board, file, device or tool
             return {DeployOutcome::failed, QString::fromStdString(e.what())};
+        }
+    });
+    m_running = future;
+    watcher->setFuture(future);
+}
+
+void DevicesPage::findDrift() {
+    const QString run = m_run->currentRun();
+    if (run.isEmpty()) {
+        m_status->setText(tr("Choose a finished run."));
+        return;
+    }
+    if (busy()) return;
+    auto options = deployOptions();
+    if (!options) return;
+    std::int64_t sample = 0;  // the first sample the board's last profile found differing, if any
+    for (const auto& entry : m_entries) {
+        if (entry.board == options->board && !entry.mismatched_samples.empty()) sample = entry.mismatched_samples.front();
+    }
+    m_go->setEnabled(false);
+    m_findDrift->setEnabled(false);
+    m_status->setText(tr("Running test sample %1 on %2 with every op's output reported...").arg(sample).arg(m_board->currentText()));
+    struct DriftOutcome {
+        std::optional<devices::DriftReport> report;
+        QString error;
+    };
+    auto* watcher = new QFutureWatcher<DriftOutcome>(this);
+    connect(watcher, &QFutureWatcher<DriftOutcome>::finished, this, [this, watcher] {
+        const DriftOutcome outcome = watcher->result();
+        watcher->deleteLater();
+        m_go->setEnabled(true);
+        m_findDrift->setEnabled(true);
+        if (!outcome.report) {
+            m_status->setText(outcome.error);
+            emit failed(outcome.error);
+            return;
+        }
+        m_drift->showReport(*outcome.report);
+        m_details->setCurrentWidget(m_drift);
+        m_status->setText(m_drift->verdict());
+        emit driftShown();
+    });
+    QFuture<DriftOutcome> future = QtConcurrent::run([run, options = *options, sample]() -> DriftOutcome {
+        try {
+            return {devices::findDrift(run.toStdString(), options, sample), {}};
+        } catch (const std::exception& e) {  // the message names the board, file, device or tool
+            return {std::nullopt, QString::fromStdString(e.what())};
         }
     });
     m_running = future;

@@ -1,8 +1,9 @@
 #pragma once
 // The Devices page: a finished run and a board (fit bars for the model's flash and RAM against the part), the ST-Link
 // probes and DFU bootloaders plugged in (kept current by a libusb watcher), Flash & Profile through a backend on a
-// worker thread (the same deployRun as `tinyforge-cli deploy`) with flashing progress and Cancel, and the run's
-// device results from its summary.json.
+// worker thread (the same deployRun as `tinyforge-cli deploy`) with flashing progress and Cancel, the run's device
+// results from its summary.json with the chosen entry's ops as a bar chart, and Find drift (the same findDrift as
+// `tinyforge-cli diff`) naming the first op whose output on the board departs from the integer reference.
 
 #include <QFuture>
 #include <QWidget>
@@ -12,6 +13,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "core/results/run_summary.h"
 
 class QComboBox;
 class QFormLayout;
@@ -21,9 +25,11 @@ class QListWidget;
 class QProgressBar;
 class QPushButton;
 class QTableWidget;
+class QTabWidget;
 
 namespace tinyforge::devices {
 struct Board;
+struct DeployOptions;
 struct ProbeScan;
 class ProbeWatcher;
 struct UnknownHostKey;
@@ -31,6 +37,8 @@ struct UnknownHostKey;
 
 namespace tinyforge::ui {
 class BoardPicker;
+class DriftView;
+class LayerProfileView;
 class RunPicker;
 }
 
@@ -56,6 +64,9 @@ public:
     void setPrompts(HostKeyPrompt hostKey, PasswordPrompt password);
     /// Builds, flashes (or emulates) and profiles; `profiled`, `failed` or `cancelled` follows.
     void flashAndProfile();
+    /// Runs one test sample with every op's output reported (the first the board's last profile found differing, else
+    /// 0) and shows where it departs from the reference; `driftShown` or `failed` follows.
+    void findDrift();
     /// Asks a running Flash & Profile to stop at its next flash block.
     void cancel();
     /// Shows what the USB watcher found (called on the GUI thread).
@@ -74,11 +85,14 @@ public:
     int flashPercent() const;  ///< the flashing progress bar, 0-100
     bool busy() const;
     QString statusText() const;  ///< the status line: the last outcome or problem
+    const LayerProfileView* layerView() const { return m_layers; }
+    const DriftView* driftView() const { return m_drift; }
 
 signals:
     void profiled(QString board);
     void failed(QString message);
     void cancelled();
+    void driftShown();
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -89,6 +103,9 @@ private:
     void showBackendsFor(const devices::Board* board);
     void showResults();
     void showFlashProgress(const QString& phase, qint64 done, qint64 total);
+    /// The chosen run, board and backend as deploy options; nothing (with the reason in the status line) when a
+    /// field the backend needs is empty.
+    std::optional<devices::DeployOptions> deployOptions();
 
     RunPicker* m_run;
     BoardPicker* m_board;
@@ -103,8 +120,12 @@ private:
     QLabel* m_probeStatus;
     QProgressBar *m_flash, *m_ram, *m_flashProgress;
     QLabel* m_status;
-    QPushButton *m_go, *m_cancel;
+    QPushButton *m_go, *m_cancel, *m_findDrift;
     QTableWidget* m_results;
+    std::vector<core::results::DeviceResult> m_entries;  ///< the rows of m_results
+    LayerProfileView* m_layers;
+    DriftView* m_drift;
+    QTabWidget* m_details;
 
     std::unique_ptr<devices::ProbeWatcher> m_watcher;  // started when the page is first shown
     std::shared_ptr<std::atomic<bool>> m_cancelRequested;

@@ -57,6 +57,19 @@ RunSummary sampleSummary() {
     s.compressed = c;
     s.ratios = Ratios{47.25, 47.25};
     s.timings = {{"total_seconds", 3.25}};
+    DeviceResult device;
+    device.board = "stm32f405";
+    device.backend = "qemu";
+    device.counter = "instructions (QEMU -icount)";
+    device.measured_on = "emulator";
+    device.count_unit = "instructions";
+    device.latency_count = 4789;
+    device.latency_ms_estimate = 0.0285;
+    device.latency_note = "estimate at 168 MHz";
+    device.energy_uj = 3.76;
+    device.layers = {{0, "fc1", "fully_connected", 3055, 64, 26, 47.7}};
+    device.mismatched_samples = {3};
+    s.devices = {device};
     return s;
 }
 
@@ -90,6 +103,10 @@ TEST_CASE("A run summary survives JSON and back field for field", "[core][result
     CHECK(back.compressed->encoding_by_layer.at("fc1") == "codebook+bitmask");
     CHECK(back.student->distill->temperature == 4.0);
     CHECK(back.finalStudent() == &*back.student);
+    REQUIRE(back.devices.size() == 1);
+    CHECK(back.devices[0].layers.at(0).count == 3055);
+    CHECK(back.devices[0].mismatched_samples == std::vector<std::int64_t>{3});
+    CHECK_FALSE(written["devices"][0].contains("latency_ms"));  // an emulator's entry claims no measured milliseconds
 }
 
 TEST_CASE("A damaged summary is refused with the path of the field at fault", "[core][results][bad-input]") {
@@ -124,6 +141,20 @@ TEST_CASE("A summary without a schema version, or from a newer studio, says so",
     CHECK_THAT(errorOf(j), Contains("newer studio"));
     j["schema_version"] = "2";
     CHECK_THAT(errorOf(j), Contains("schema_version: expected a whole number"));
+    j["schema_version"] = 1;
+    CHECK_THAT(errorOf(j), Contains("is 1") && Contains("run the recipe again"));
+}
+
+TEST_CASE("A version 2 summary is read with its device entries dropped: their counts were not instructions", "[core][results]") {
+    json j = toJson(sampleSummary());
+    j["schema_version"] = 2;
+    // A version 2 device entry, in the old shape (latency_cycles, SysTick ticks of QEMU's clock labelled instructions).
+    j["devices"] = json::array({json{{"board", "stm32f405"}, {"backend", "qemu"}, {"latency_cycles", 804}, {"latency_ms", 0.05}}});
+    const RunSummary read = summaryFromJson(j);
+    CHECK(read.schema_version == kSummarySchemaVersion);
+    CHECK(read.devices.empty());
+    CHECK(read.student->test_accuracy == sampleSummary().student->test_accuracy);  // the rest is kept
+    CHECK(toJson(read)["schema_version"] == 3);
 }
 
 TEST_CASE("Reading summary.json names the file for bad JSON, deep nesting and bad fields", "[core][results][bad-input]") {
