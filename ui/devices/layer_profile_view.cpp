@@ -1,6 +1,8 @@
 #include "ui/devices/layer_profile_view.h"
 
 #include <QLabel>
+
+#include <algorithm>
 #include <QVBoxLayout>
 
 #include "ui/themed_plot.h"
@@ -15,6 +17,11 @@ LayerProfileView::LayerProfileView(QWidget* parent) : QWidget(parent) {
     m_plot = new ThemedPlot;
     m_plot->setMinimumHeight(180);
     m_plot->legend->setVisible(true);
+    // The legend in a row of its own above the bars, laid out across, so it never covers one.
+    m_plot->plotLayout()->insertRow(0);
+    m_plot->plotLayout()->addElement(0, 0, m_plot->legend);
+    m_plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    m_plot->plotLayout()->setRowStretchFactor(0, 0.001);
     m_plot->yAxis2->setVisible(true);
     layout->addWidget(m_caption);
     layout->addWidget(m_plot, 1);
@@ -64,7 +71,11 @@ void LayerProfileView::showDevice(const core::results::DeviceResult& entry) {
     m_plot->yAxis->setLabel(unit);
     m_plot->yAxis2->setLabel(tr("MACs"));
     bytesAxis->setLabel(tr("bytes"));
-    for (QCPBars* bars : {device, macs, bytes}) bars->rescaleValueAxis(false, true);
+    for (QCPBars* bars : {device, macs, bytes}) {  // from zero, with a margin above the tallest bar
+        bars->rescaleValueAxis(false, true);
+        QCPAxis* axis = bars->valueAxis();
+        axis->setRange(0, std::max(1.0, axis->range().upper * 1.1));
+    }
     m_plot->replot();
 }
 
