@@ -322,6 +322,11 @@ void DevicesPage::showResults() {
 }
 
 std::optional<devices::DeployOptions> DevicesPage::deployOptions() {
+    if (m_run->currentRun().isEmpty()) {
+        m_status->setText(tr("Choose a finished run."));
+        return std::nullopt;
+    }
+    if (busy()) return std::nullopt;
     devices::DeployOptions options;
     options.board = m_board->currentData().toString().toStdString();
     options.backend = backend().toStdString();
@@ -355,15 +360,10 @@ std::optional<devices::DeployOptions> DevicesPage::deployOptions() {
 }
 
 void DevicesPage::flashAndProfile() {
-    const QString run = m_run->currentRun();
-    if (run.isEmpty()) {
-        m_status->setText(tr("Choose a finished run."));
-        return;
-    }
-    if (busy()) return;
     auto prepared = deployOptions();
     if (!prepared) return;
     devices::DeployOptions options = std::move(*prepared);
+    const QString run = m_run->currentRun();
     // Progress crosses to the GUI thread as queued calls; Cancel is a flag the flasher reads between blocks.
     auto cancelRequested = std::make_shared<std::atomic<bool>>(false);
     m_cancelRequested = cancelRequested;
@@ -415,14 +415,9 @@ void DevicesPage::flashAndProfile() {
 }
 
 void DevicesPage::findDrift() {
-    const QString run = m_run->currentRun();
-    if (run.isEmpty()) {
-        m_status->setText(tr("Choose a finished run."));
-        return;
-    }
-    if (busy()) return;
-    auto options = deployOptions();
+    const auto options = deployOptions();
     if (!options) return;
+    const QString run = m_run->currentRun();
     std::int64_t sample = 0;  // the first sample the board's last profile found differing, if any
     for (const auto& entry : m_entries) {
         if (entry.board == options->board && !entry.mismatched_samples.empty()) sample = entry.mismatched_samples.front();

@@ -103,8 +103,8 @@ private:
     void showBackendsFor(const devices::Board* board);
     void showResults();
     void showFlashProgress(const QString& phase, qint64 done, qint64 total);
-    /// The chosen run, board and backend as deploy options; nothing (with the reason in the status line) when a
-    /// field the backend needs is empty.
+    /// The chosen board and backend as deploy options; nothing (with the reason in the status line) when no run is
+    /// chosen, a job is running, or a field the backend needs is empty.
     std::optional<devices::DeployOptions> deployOptions();
 
     RunPicker* m_run;
