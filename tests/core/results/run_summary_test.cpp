@@ -201,7 +201,7 @@ TEST_CASE("Updates from several threads at once are serialised and lose nothing"
     }
     for (auto& w : workers) w.join();
     const RunSummary s = readSummary(dir.path());
-    CHECK(s.devices.size() == static_cast<std::size_t>(kThreads * kEach));
+    CHECK(s.devices.size() == sampleSummary().devices.size() + static_cast<std::size_t>(kThreads * kEach));
     CHECK(s.timings.at("writes") == kThreads * kEach);
     CHECK(s.compressed->bytes_deployed == 412);  // the rest of the summary is untouched
 }
