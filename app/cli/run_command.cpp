@@ -1,9 +1,11 @@
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 #include <unistd.h>
 
 #include "app/cli/commands.h"
+#include "app/cli/repeat_runs.h"
 #include "app/cli/run_progress.h"
 #include "core/pipeline/run_recipe.h"
 #include "core/recipe/recipe.h"
@@ -17,6 +19,7 @@ struct RunArguments {
     std::string out;
     std::vector<std::string> overrides;
     bool resume = false;
+    std::optional<int> seeds;
 };
 
 std::string withThousands(std::int64_t n) {
@@ -43,11 +46,12 @@ void printSummary(const core::results::RunSummary& s, const std::string& outDir)
     if (s.student) printModel("student", *s.student);
     if (s.compressed) {
         const auto& c = *s.compressed;
-        std::printf("%-16s %-14s %12s %14s %12s %9.4f  (deployed bytes; sparsity %.1f%%, %d-bit weights, %s)\n", "compressed", c.arch.c_str(),
+        std::printf("%-16s %-14s %12s %14s %12s %9.4f  (float, weights on the grid; deployed bytes; sparsity %.1f%%, %d-bit weights, %s)\n",
+                    "compressed", c.arch.c_str(),
                     withThousands(c.params).c_str(), "", withThousands(c.bytes_deployed).c_str(), c.test_accuracy, 100 * c.sparsity,
                     c.weight_bits, c.quantization.c_str());
         if (c.integer) {
-            std::printf("%-16s %-14s %12s %14s %12s %9.4f  (integer-only reference: int8 activations, %s bytes arena)\n", "integer", "", "", "",
+            std::printf("%-16s %-14s %12s %14s %12s %9.4f  (the deployed figure: the integer-only reference, %s bytes arena)\n", "deployed", "", "", "",
                         withThousands(c.integer->parameter_bytes).c_str(), c.integer->test_accuracy,
                         withThousands(c.integer->activation_arena_bytes).c_str());
         }
@@ -67,6 +71,31 @@ void printSummary(const core::results::RunSummary& s, const std::string& outDir)
     std::printf("run folder: %s (summary.json, history.csv, models)\n", outDir.c_str());
 }
 
+std::string spreadText(const core::results::Spread& s) {
+    char text[64];
+    if (s.std) std::snprintf(text, sizeof text, "%.4f +- %.4f", s.mean, *s.std);
+    else std::snprintf(text, sizeof text, "%.4f", s.mean);
+    return text;
+}
+
+void printAggregate(const core::results::Aggregate& a, const std::string& outDir) {
+    std::printf("%s over %zu seeds (", a.recipe.c_str(), a.seeds.size());
+    for (std::size_t i = 0; i < a.seeds.size(); ++i) std::printf("%s%llu", i ? ", " : "", static_cast<unsigned long long>(a.seeds[i]));
+    std::printf("): test accuracy, mean +- std\n");
+    const std::pair<const char*, const std::optional<core::results::ModelSpread>*> models[] = {
+        {"teacher", &a.teacher}, {"student_scratch", &a.student_scratch}, {"student", &a.student}, {"compressed", &a.compressed}};
+    for (const auto& [name, model] : models) {
+        if (*model) std::printf("%-16s %s%s\n", name, spreadText((*model)->test_accuracy).c_str(), std::string(name) == "compressed" ? "  (deployed)" : "");
+    }
+    if (a.teacher_to_deployed) std::printf("compression: %.1fx smaller than the fp32 teacher on the mean\n", a.teacher_to_deployed->mean);
+    for (const auto& c : a.comparisons) {
+        std::printf("%s - %s: %s;  McNemar p per seed:", c.first.c_str(), c.second.c_str(), spreadText(c.difference).c_str());
+        for (const auto& s : c.per_seed) std::printf(" %.3g", s.p_value);
+        std::printf("\n");
+    }
+    std::printf("aggregate: %s/aggregate.json; run folders: %s/seed-*\n", outDir.c_str(), outDir.c_str());
+}
+
 }  // namespace
 
 void addRunCommand(CLI::App& app, CommandAction& selected) {
@@ -78,10 +107,23 @@ void addRunCommand(CLI::App& app, CommandAction& selected) {
         ->take_all()
         ->allow_extra_args(false);
     command->add_flag("--resume", args->resume, "Continue an interrupted run from the checkpoints in the run folder");
+    command->add_option("--seeds", args->seeds, "Repeat under this many seeds (seed, seed + 1, ...) and write aggregate.json (default: the recipe's seeds)")
+        ->check(CLI::Range(1, 100));
     command->callback([&selected, args] {
         selected = [args] {
             const auto recipe = core::recipe::loadRecipe(args->recipe, args->overrides);
             const std::string out = args->out.empty() ? "runs/" + recipe.name : args->out;
+            const int seeds = args->seeds.value_or(recipe.seeds);
+            if (seeds > 1) {
+                RepeatPlan plan{args->recipe, args->overrides, out, recipe.seed, seeds, recipe.threads, args->resume};
+                try {
+                    printAggregate(runRepeats(plan), out);
+                } catch (const RepeatsFailed& e) {
+                    std::fprintf(stderr, "error: %s\n", e.what());
+                    return e.exitStatus;
+                }
+                return 0;
+            }
             RunProgress::catchInterrupt();
             RunProgress progress(isatty(STDERR_FILENO) != 0);
             const auto summary = core::pipeline::runRecipe(recipe, {out, args->resume}, &progress);

@@ -64,13 +64,17 @@ void recordSize(const DeployedSize& size, results::CompressedResult& out) {
     out.sparsity = size.sparsity;
 }
 
-// The integer-only reference of the quantized model: its own test accuracy and what a device must hold.
-results::IntegerReference integerReference(const models::Model& model, const Quantizer& quantizer, const data::Dataset& dataset) {
+// The integer-only reference of the quantized model: its own test accuracy and what a device must hold. Its test
+// predictions are recorded as "deployed".
+results::IntegerReference integerReference(const models::Model& model, const Quantizer& quantizer, ModelStage& stage) {
+    const auto& dataset = stage.dataset();
     std::vector<QuantParams> points;
     for (const auto& r : quantizer.activationRanges()) points.push_back(r.params);
     const auto integer = quantized::lowerToIntModel(model, points, quantizer.weightBits());
-    return {quantized::integerAccuracy(integer, dataset, dataset.splits.test), static_cast<std::int64_t>(integer.ops.size()),
-            integer.parameterBytes(), integer.peakActivationBytes()};
+    const auto predicted = quantized::integerPredictions(integer, dataset, dataset.splits.test);
+    stage.recordPredictions("deployed", predicted);
+    return {accuracyOfPredictions(predicted, dataset), static_cast<std::int64_t>(integer.ops.size()), integer.parameterBytes(),
+            integer.peakActivationBytes()};
 }
 
 results::PhaseResult phaseResult(const std::string& name, const results::ModelResult& trained) {
@@ -151,6 +155,7 @@ results::CompressedResult compressStudent(const recipe::Recipe& recipe, const Ru
     const auto measured = stage.accuracies(model);
     out.test_accuracy = measured.test;
     out.val_accuracy = measured.val;
+    stage.recordPredictions("compressed", measured.testPredicted);
     recordSize(deployedSize(model, sizes.options_), out);
     out.params = model.stats().params;
     out.weight_bits = c.quantize.enabled ? c.quantize.weightBits : 32;
@@ -158,8 +163,9 @@ results::CompressedResult compressStudent(const recipe::Recipe& recipe, const Ru
     out.quantization = c.quantize.enabled ? c.quantize.mode : "none";
     if (quantizer) {
         if (stage.observer()) stage.observer()->onStage("integer", "integer-only reference on the test split");
-        out.integer = integerReference(model, *quantizer, dataset);
+        out.integer = integerReference(model, *quantizer, stage);
     }
+    out.deployed_test_accuracy = out.deployedAccuracy();
     return out;
 }
 

@@ -5,9 +5,18 @@
 
 namespace tinyforge::core::pipeline {
 
+double accuracyOfPredictions(const std::vector<std::int64_t>& predicted, const data::Dataset& dataset) {
+    const auto& test = dataset.splits.test;
+    if (test.empty() || predicted.size() != test.size()) return 0.0;
+    std::int64_t correct = 0;
+    for (std::size_t i = 0; i < test.size(); ++i) correct += predicted[i] == dataset.samples.labels[static_cast<std::size_t>(test[i])];
+    return static_cast<double>(correct) / static_cast<double>(test.size());
+}
+
 ModelStage::Accuracies ModelStage::accuracies(const models::Model& model) const {
     Accuracies out;
-    out.test = train::accuracy(model, dataset_, dataset_.splits.test);
+    if (!dataset_.splits.test.empty()) out.testPredicted = train::predictedClasses(train::predictLogits(model, dataset_, dataset_.splits.test));
+    out.test = accuracyOfPredictions(out.testPredicted, dataset_);
     if (!dataset_.splits.val.empty()) out.val = train::accuracy(model, dataset_, dataset_.splits.val);
     return out;
 }
@@ -33,6 +42,7 @@ results::ModelResult ModelStage::run(const std::string& name, models::Model& mod
     const auto measured = accuracies(model);
     summary.test_accuracy = measured.test;
     summary.val_accuracy = measured.val;
+    recordPredictions(name, measured.testPredicted);
     summary.epochs = static_cast<int>(result.history.size());
     summary.best_epoch = result.bestEpoch + 1;
     summary.stopped_early = result.stoppedEarly;

@@ -2,6 +2,8 @@
 // One model's stage of a run: train (or resume) it, save its weights, append its history, describe it for
 // summary.json. Shared by the teacher, student and compression stages. Internal to core/pipeline.
 
+#include <map>
+#include <string>
 #include <vector>
 
 #include "core/data/dataset.h"
@@ -25,10 +27,15 @@ public:
 
     struct Accuracies {
         double test = 0;
-        std::optional<double> val;  ///< none without a validation split
+        std::optional<double> val;                ///< none without a validation split
+        std::vector<std::int64_t> testPredicted;  ///< the class predicted for each test sample
     };
     /// Test and validation accuracy of `model` as it is now.
     Accuracies accuracies(const models::Model& model) const;
+
+    /// Keeps `name`'s predicted class for each test sample, for predictions.csv (run() does it for its model).
+    void recordPredictions(const std::string& name, std::vector<std::int64_t> predicted) { predictions_[name] = std::move(predicted); }
+    const std::map<std::string, std::vector<std::int64_t>>& predictions() const { return predictions_; }
 
     const data::Dataset& dataset() const { return dataset_; }
     RunObserver* observer() const { return observer_; }
@@ -39,6 +46,10 @@ private:
     const data::Dataset& dataset_;
     std::vector<train::EpochMetrics>& history_;
     RunObserver* observer_;
+    std::map<std::string, std::vector<std::int64_t>> predictions_;
 };
+
+/// The share of `predicted` (one class per test sample of `dataset`) equal to the sample's label; 0 for none.
+double accuracyOfPredictions(const std::vector<std::int64_t>& predicted, const data::Dataset& dataset);
 
 }  // namespace tinyforge::core::pipeline

@@ -13,6 +13,7 @@
 #include "core/pipeline/compress_stage.h"
 #include "core/pipeline/model_stage.h"
 #include "core/pipeline/run_files.h"
+#include "core/results/predictions_file.h"
 #include "core/results/summary_file.h"
 #include "core/runtime.h"
 #include "core/train/evaluate.h"
@@ -38,7 +39,8 @@ models::Model makeModel(const recipe::ModelRecipe& m, const data::Dataset& datas
 }
 
 results::ModelResult ensembleSummary(const std::vector<models::Model>& teachers, const std::vector<results::ModelResult>& members,
-                                     const data::Dataset& dataset) {
+                                     ModelStage& stage) {
+    const auto& dataset = stage.dataset();
     results::ModelResult out;
     out.arch = "ensemble";
     out.macs = 0;
@@ -49,8 +51,21 @@ results::ModelResult ensembleSummary(const std::vector<models::Model>& teachers,
     }
     out.members = members;
     const auto logits = train::ensembleLogits(teachers, dataset, dataset.splits.test);
-    out.test_accuracy = train::accuracyOf(logits, data::labelsTensor(dataset, dataset.splits.test));
+    stage.recordPredictions("teacher", train::predictedClasses(logits));
+    out.test_accuracy = accuracyOfPredictions(stage.predictions().at("teacher"), dataset);
     return out;
+}
+
+// predictions.csv: each test sample's label and what every model of the run predicted.
+void writeRunPredictions(const fs::path& outDir, const data::Dataset& dataset, const ModelStage& stage) {
+    results::Predictions p;
+    p.index = dataset.splits.test;
+    for (const auto i : p.index) p.label.push_back(dataset.samples.labels[static_cast<std::size_t>(i)]);
+    for (const auto& name : results::predictionColumns()) {
+        const auto found = stage.predictions().find(name);
+        if (found != stage.predictions().end() && found->second.size() == p.index.size()) p.byModel[name] = found->second;
+    }
+    results::writePredictions(outDir, p);
 }
 
 }  // namespace
@@ -86,7 +101,7 @@ results::RunSummary runRecipe(const recipe::Recipe& recipe, const RunOptions& op
         timings[name + "_seconds"] = secondsSince(t0);
     }
     if (teachers.size() == 1) summary.teacher = members[0];
-    if (teachers.size() > 1) summary.teacher = ensembleSummary(teachers, members, dataset);
+    if (teachers.size() > 1) summary.teacher = ensembleSummary(teachers, members, stage);
 
     // The scratch and distilled students start from the same initial weights, so only the teacher differs.
     const std::uint64_t studentSeed = recipe.seed + 1000;
@@ -121,6 +136,7 @@ results::RunSummary runRecipe(const recipe::Recipe& recipe, const RunOptions& op
     timings["total_seconds"] = secondsSince(start);
     if (observer) observer->onStage("write", options.outDir.string());
     results::writeSummary(options.outDir, summary);
+    writeRunPredictions(options.outDir, dataset, stage);
     if (!recipe.exportFormats.empty() && summary.compressed) {
         const RunFolder run(options.outDir);
         for (const auto& format : recipe.exportFormats) {

@@ -341,15 +341,23 @@ IntegerRuns runIntegerModel(const IntModel& model, const data::Dataset& dataset,
     return runs;
 }
 
-double integerAccuracy(const IntModel& model, const data::Dataset& dataset, const std::vector<std::int64_t>& indices) {
-    if (indices.empty()) return 0.0;
+std::vector<std::int64_t> integerPredictions(const IntModel& model, const data::Dataset& dataset, const std::vector<std::int64_t>& indices) {
+    std::vector<std::int64_t> predicted;
+    if (indices.empty()) return predicted;
     const auto runs = runIntegerModel(model, dataset, indices);
-    std::int64_t correct = 0;
     for (std::size_t s = 0; s < indices.size(); ++s) {
         const std::span<const std::int8_t> logits(runs.outputs.data() + s * static_cast<std::size_t>(runs.outputSize),
                                                   static_cast<std::size_t>(runs.outputSize));
-        correct += static_cast<std::int64_t>(argmax(logits)) == dataset.samples.labels[static_cast<std::size_t>(indices[s])];
+        predicted.push_back(static_cast<std::int64_t>(argmax(logits)));
     }
+    return predicted;
+}
+
+double integerAccuracy(const IntModel& model, const data::Dataset& dataset, const std::vector<std::int64_t>& indices) {
+    if (indices.empty()) return 0.0;
+    const auto predicted = integerPredictions(model, dataset, indices);
+    std::int64_t correct = 0;
+    for (std::size_t s = 0; s < indices.size(); ++s) correct += predicted[s] == dataset.samples.labels[static_cast<std::size_t>(indices[s])];
     return static_cast<double>(correct) / static_cast<double>(indices.size());
 }
 

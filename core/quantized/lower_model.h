@@ -43,4 +43,7 @@ IntegerRuns runIntegerModel(const IntModel& model, const data::Dataset& dataset,
 /// as in training, then quantized onto the input's grid. Runs on all cores.
 double integerAccuracy(const IntModel& model, const data::Dataset& dataset, const std::vector<std::int64_t>& indices);
 
+/// The class the integer model predicts (its largest output, the first on ties) for each sample at `indices`.
+std::vector<std::int64_t> integerPredictions(const IntModel& model, const data::Dataset& dataset, const std::vector<std::int64_t>& indices);
+
 }  // namespace tinyforge::core::quantized

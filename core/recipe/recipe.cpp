@@ -106,6 +106,7 @@ Recipe parseRecipe(const json& input, const fs::path& file, const fs::path& base
     r.name = top.text("name");
     r.seed = static_cast<std::uint64_t>(top.integer("seed"));
     r.threads = static_cast<int>(top.integer("threads"));
+    r.seeds = static_cast<int>(top.integer("seeds"));
 
     const json& dataset = top.raw("dataset");
     if (dataset.is_null()) top.fail("dataset", "is required");

@@ -28,6 +28,7 @@ struct Recipe {
     std::string name = "run";
     std::uint64_t seed = 42;
     int threads = 0;  ///< LibTorch intra-op threads; 0 = the machine's cores
+    int seeds = 1;    ///< repeats under seed, seed + 1, ... (tinyforge-cli run; each repeat is a run of its own)
     data::LoadOptions dataset;
     std::vector<ModelRecipe> teachers;  ///< one teacher, or several whose logits are averaged (an ensemble)
     ModelRecipe student;

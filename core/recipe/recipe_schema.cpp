@@ -36,6 +36,8 @@ std::vector<SectionSpec> buildSections() {
           {.key = "seed", .kind = K::Integer, .fallback = 42, .min = 0, .max = kBig, .doc = "seed of weight initialisation and shuffling"},
           {.key = "threads", .kind = K::Integer, .fallback = 0, .min = 0, .max = 1024, .unit = "threads",
            .doc = "LibTorch intra-op threads; 0 = the machine's cores"},
+          {.key = "seeds", .kind = K::Integer, .fallback = 1, .min = 1, .max = 100, .unit = "runs",
+           .doc = "repeat the run under this many seeds (seed, seed + 1, ...), in parallel within the cores, and aggregate them"},
           {.key = "dataset", .kind = K::Section, .doc = "the dataset", .required = true, .section = "dataset"},
           {.key = "train", .kind = K::Section, .doc = "training settings shared by every model", .section = "train"},
           {.key = "teacher", .kind = K::Section, .doc = "the teacher, or a list of teachers whose logits are averaged", .section = "model"},

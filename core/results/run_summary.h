@@ -117,7 +117,8 @@ struct PhaseResult {
         using S = PhaseResult;
         return std::tuple{field("phase", &S::phase, "compress_joint, compress_channels, compress_prune, compress_cluster or compress_qat"),
                           field(key::kEpochs, &S::epochs, "epochs trained", "epochs"),
-                          field(key::kTestAccuracy, &S::test_accuracy, "float model's test accuracy after the phase", "fraction of 1")};
+                          field(key::kTestAccuracy, &S::test_accuracy,
+                                "test accuracy at the end of the phase, float weights (in QAT with fake-quantized activations)", "fraction of 1")};
     }
 };
 
@@ -149,6 +150,10 @@ struct CompressedResult {
     int weight_bits = 32, activation_bits = 32;
     std::string quantization = "none";
     std::optional<IntegerReference> integer;
+    /// The accuracy every view and report quotes: the integer reference's when quantized (what runs on a board), else
+    /// test_accuracy. Absent in summaries written before version 3; deployedAccuracy() derives it then.
+    std::optional<double> deployed_test_accuracy;
+    double deployedAccuracy() const { return deployed_test_accuracy.value_or(integer ? integer->test_accuracy : test_accuracy); }
     static constexpr std::string_view kName = "CompressedResult", kDoc = "The compressed student";
     static auto fields() {
         using S = CompressedResult;
@@ -156,7 +161,11 @@ struct CompressedResult {
             field(key::kArch, &S::arch, "architecture id"), field("phases", &S::phases, "fine-tuning phases in order"),
             field("channels", &S::channels, "channel pruning: each layer's width before and after", "channels"),
             field("bn_folded", &S::bn_folded, "BatchNorm layers folded into the layer before", "layers"),
-            field(key::kTestAccuracy, &S::test_accuracy, "float model with fake quantization, test split", "fraction of 1"),
+            field(key::kTestAccuracy, &S::test_accuracy,
+                  "test accuracy of the float model with its weights rounded to the integer grid and fake-quantized activations", "fraction of 1"),
+            field("deployed_test_accuracy", &S::deployed_test_accuracy,
+                  "THE compressed model's accuracy: the integer-only reference's when quantized (what a board runs), else test_accuracy",
+                  "fraction of 1"),
             field(key::kValAccuracy, &S::val_accuracy, "the same on the validation split", "fraction of 1"),
             field("bytes_deployed", &S::bytes_deployed, "weights in each layer's smallest encoding plus other parameters", "bytes"),
             field("bytes_other", &S::bytes_other, "BatchNorm and quantization parameters", "bytes"),

@@ -38,6 +38,11 @@ double accuracyOf(const at::Tensor& logits, const at::Tensor& labels) {
     return logits.argmax(1).eq(labels).sum().item<double>() / static_cast<double>(labels.numel());
 }
 
+std::vector<std::int64_t> predictedClasses(const at::Tensor& logits) {
+    const auto classes = logits.argmax(1).to(torch::kLong).contiguous();
+    return {classes.data_ptr<std::int64_t>(), classes.data_ptr<std::int64_t>() + classes.numel()};
+}
+
 double accuracy(const models::Model& model, const data::Dataset& dataset, const std::vector<std::int64_t>& indices) {
     return accuracyOf(predictLogits(model, dataset, indices), data::labelsTensor(dataset, indices));
 }

@@ -20,6 +20,9 @@ at::Tensor ensembleLogits(const std::vector<models::Model>& models, const data::
 /// Fraction of the samples at `indices` whose arg-max logit is their label; 0 for an empty split.
 double accuracy(const models::Model& model, const data::Dataset& dataset, const std::vector<std::int64_t>& indices);
 
+/// The arg-max class of each row of `logits` [N, classes].
+std::vector<std::int64_t> predictedClasses(const at::Tensor& logits);
+
 /// Fraction of rows of `logits` whose arg-max equals `labels`.
 double accuracyOf(const at::Tensor& logits, const at::Tensor& labels);
 

@@ -1,6 +1,10 @@
 #include <catch2/catch.hpp>
 
 
+#include <cmath>
+#include <sstream>
+#include <thread>
+
 #include <nlohmann/json.hpp>
 
 #include "tests/support/fixtures.h"
@@ -178,4 +182,58 @@ TEST_CASE("run refuses bad recipes with the field's path and exit status 2", "[e
     CHECK(missing.exitCode == 2);
     CHECK_THAT(missing.err, Contains("/no/such/recipe.json"));
     CHECK(cli({"run", "--help"}).exitCode == 0);
+}
+
+TEST_CASE("run --seeds 3 writes a run folder per seed and an aggregate that matches them", "[e2e][cli][run][seeds]") {
+    fx::TempDir dir;
+    const auto out = dir / "iris";
+    const auto result = cli({"run", TINYFORGE_RESOURCE_DIR "/recipes/iris-distill.json", "--out", out.string(), "--seeds", "3", "--set",
+                             "train.epochs=20", "--set", "export.formats=[]"});
+    INFO(result.err);
+    REQUIRE(result.exitCode == 0);
+    const json aggregate = json::parse(fx::readText(out / "aggregate.json"));
+    CHECK(aggregate["seeds"] == json::array({42, 43, 44}));
+    std::vector<double> student;
+    for (const int seed : {42, 43, 44}) {
+        const auto run = out / ("seed-" + std::to_string(seed));
+        const json summary = json::parse(fx::readText(run / "summary.json"));
+        CHECK(summary["seed"] == seed);
+        const int cores = static_cast<int>(std::thread::hardware_concurrency());
+        CHECK(summary["threads"] == std::max(1, cores / std::min(3, cores)));  // the cores shared among the runs at once
+        student.push_back(summary["student"]["test_accuracy"].get<double>());
+        CHECK(summary["compressed"]["deployed_test_accuracy"] == summary["compressed"]["integer"]["test_accuracy"]);
+        CHECK_THAT(fx::readText(run / "run.log"), Contains("run folder:"));
+    }
+    // The aggregate's spread is the per-seed figures' mean and sample standard deviation.
+    const json& spread = aggregate["student"]["test_accuracy"];
+    CHECK(spread["per_seed"] == json(student));
+    const double mean = (student[0] + student[1] + student[2]) / 3;
+    double squares = 0;
+    for (const double s : student) squares += (s - mean) * (s - mean);
+    CHECK(spread["mean"].get<double>() == Approx(mean));
+    CHECK(spread["std"].get<double>() == Approx(std::sqrt(squares / 2)).margin(1e-12));
+    // Each seed's McNemar counts are the discordant samples of its predictions.csv.
+    const json& distil = aggregate["comparisons"][0];
+    CHECK(distil["first"] == "student");
+    CHECK(distil["second"] == "student_scratch");
+    for (int k = 0; k < 3; ++k) {
+        const std::string csv = fx::readText(out / ("seed-" + std::to_string(42 + k)) / "predictions.csv");
+        std::istringstream lines(csv);
+        std::string line;
+        std::getline(lines, line);
+        CHECK(line == "index,label,teacher,student_scratch,student,compressed,deployed");
+        int studentOnly = 0, scratchOnly = 0, rows = 0;
+        while (std::getline(lines, line)) {
+            std::vector<int> v;
+            std::istringstream fields(line);
+            for (std::string f; std::getline(fields, f, ',');) v.push_back(std::stoi(f));
+            studentOnly += v[4] == v[1] && v[3] != v[1];
+            scratchOnly += v[3] == v[1] && v[4] != v[1];
+            ++rows;
+        }
+        CHECK(rows == 30);
+        CHECK(distil["per_seed"][k]["first_only"] == studentOnly);
+        CHECK(distil["per_seed"][k]["second_only"] == scratchOnly);
+    }
+    CHECK_THAT(result.out, Contains("+-") && Contains("McNemar"));
 }

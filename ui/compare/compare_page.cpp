@@ -52,7 +52,7 @@ ComparePage::ComparePage(QWidget* parent) : QWidget(parent) {
     plots->addWidget(m_scatter);
     rightLayout->addLayout(plots, 2);
     m_table = new QTableWidget(0, 6);
-    m_table->setHorizontalHeaderLabels({tr("Run"), tr("Teacher"), tr("Student"), tr("Compressed"), tr("Deployed bytes"), tr("Pareto")});
+    m_table->setHorizontalHeaderLabels({tr("Run"), tr("Teacher"), tr("Student"), tr("Compressed (deployed)"), tr("Deployed bytes"), tr("Pareto")});
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->verticalHeader()->hide();
     rightLayout->addWidget(m_table, 1);
@@ -125,10 +125,14 @@ void ComparePage::redraw() {
         (front.contains(run.name) ? frontY : y).push_back(run.accuracy());
         const int row = m_table->rowCount();
         m_table->insertRow(row);
-        m_table->setItem(row, 0, readOnlyCell(run.name));
-        m_table->setItem(row, 1, readOnlyCell(QString::number(run.teacherAccuracy, 'f', 4)));
-        m_table->setItem(row, 2, readOnlyCell(QString::number(run.studentAccuracy, 'f', 4)));
-        m_table->setItem(row, 3, readOnlyCell(run.compressedAccuracy ? QString::number(*run.compressedAccuracy, 'f', 4) : QStringLiteral("-")));
+        // Repeats show mean +- standard deviation over their seeds.
+        const auto accuracy = [](double value, const std::optional<double>& spread) {
+            return spread ? QStringLiteral("%1 \u00b1 %2").arg(value, 0, 'f', 4).arg(*spread, 0, 'f', 4) : QString::number(value, 'f', 4);
+        };
+        m_table->setItem(row, 0, readOnlyCell(run.seeds > 1 ? tr("%1 (%2 seeds)").arg(run.name).arg(run.seeds) : run.name));
+        m_table->setItem(row, 1, readOnlyCell(accuracy(run.teacherAccuracy, run.teacherStd)));
+        m_table->setItem(row, 2, readOnlyCell(accuracy(run.studentAccuracy, run.studentStd)));
+        m_table->setItem(row, 3, readOnlyCell(run.compressedAccuracy ? accuracy(*run.compressedAccuracy, run.compressedStd) : QStringLiteral("-")));
         m_table->setItem(row, 4, readOnlyCell(QLocale().toString(static_cast<qlonglong>(run.bytes()))));
         m_table->setItem(row, 5, readOnlyCell(front.contains(run.name) ? tr("yes") : QString()));
     }
@@ -180,6 +184,11 @@ void ComparePage::removeSelected() {
     if (row < 0 || row >= static_cast<int>(m_runs.size())) return;
     m_list.remove(m_runs[static_cast<std::size_t>(row)].dir);
     reload();
+}
+
+QString ComparePage::tableText(int row, int column) const {
+    const QTableWidgetItem* item = m_table->item(row, column);
+    return item ? item->text() : QString();
 }
 
 }  // namespace tinyforge::ui

@@ -30,6 +30,8 @@ public:
     int curveCount() const;
     /// Runs on the Pareto front: no other run is both more accurate and smaller.
     QStringList paretoRuns() const;
+    /// The table's text at (row, column): Run, Teacher, Student, Compressed (deployed), Deployed bytes, Pareto.
+    QString tableText(int row, int column) const;
 
 private:
     void chooseFolder();

@@ -6,6 +6,7 @@
 #include <QSettings>
 #include <QTextStream>
 
+#include "core/results/aggregate.h"
 #include "core/results/summary_file.h"
 
 namespace tinyforge::ui {
@@ -28,7 +29,45 @@ void readHistory(const QString& file, RunRecord& run) {
 
 }  // namespace
 
+namespace {
+
+// A folder of repeats: the means over seeds, their spread, and the first seed's sizes and curves.
+std::optional<RunRecord> readRepeats(const QString& dir, QString* error) {
+    core::results::Aggregate aggregate;
+    std::optional<RunRecord> first;
+    try {
+        aggregate = core::results::readAggregate(dir.toStdString());
+        if (!aggregate.runs.empty()) first = readRun(QString::fromStdString(aggregate.runs.front()), error);
+    } catch (const std::exception& e) {
+        if (error) *error = QString::fromStdString(e.what());
+        return std::nullopt;
+    }
+    if (!first || !(aggregate.student || aggregate.student_scratch)) {
+        if (error && error->isEmpty()) *error = QObject::tr("%1: aggregate.json names no finished runs").arg(dir);
+        return std::nullopt;
+    }
+    RunRecord run = *first;
+    run.dir = dir;
+    run.name = QFileInfo(dir).fileName();
+    run.seeds = static_cast<int>(aggregate.seeds.size());
+    const auto& student = aggregate.student ? aggregate.student : aggregate.student_scratch;
+    run.studentAccuracy = student->test_accuracy.mean;
+    run.studentStd = student->test_accuracy.std;
+    if (aggregate.teacher) {
+        run.teacherAccuracy = aggregate.teacher->test_accuracy.mean;
+        run.teacherStd = aggregate.teacher->test_accuracy.std;
+    }
+    if (aggregate.compressed) {
+        run.compressedAccuracy = aggregate.compressed->test_accuracy.mean;
+        run.compressedStd = aggregate.compressed->test_accuracy.std;
+    }
+    return run;
+}
+
+}  // namespace
+
 std::optional<RunRecord> readRun(const QString& dir, QString* error) {
+    if (QFileInfo::exists(dir + QStringLiteral("/aggregate.json"))) return readRepeats(dir, error);
     std::optional<core::results::RunSummary> summary;
     try {
         summary = core::results::readSummaryIfPresent(dir.toStdString());
@@ -48,7 +87,7 @@ std::optional<RunRecord> readRun(const QString& dir, QString* error) {
     run.studentBytes = student->bytes_fp32;
     if (summary->teacher) run.teacherAccuracy = summary->teacher->test_accuracy;
     if (summary->compressed) {
-        run.compressedAccuracy = summary->compressed->test_accuracy;
+        run.compressedAccuracy = summary->compressed->deployedAccuracy();
         run.deployedBytes = summary->compressed->bytes_deployed;
     }
     readHistory(dir + QStringLiteral("/history.csv"), run);

@@ -21,13 +21,18 @@ struct RunRecord {
     std::optional<std::int64_t> deployedBytes;
     /// Validation accuracy per epoch, per model ("teacher", "student", "compress_..."), from history.csv.
     std::map<QString, QVector<double>> valAccuracy;
+    /// A folder of repeats (tinyforge-cli run --seeds): the accuracies above are means over `seeds` runs, with these
+    /// standard deviations; the curves are the first seed's.
+    int seeds = 1;
+    std::optional<double> teacherStd, studentStd, compressedStd;
 
     /// The run's headline: the compressed model when there is one, else the distilled student.
     double accuracy() const { return compressedAccuracy.value_or(studentAccuracy); }
     std::int64_t bytes() const { return deployedBytes.value_or(studentBytes); }
 };
 
-/// Reads a run folder; nullopt (and `error` set) when it has no readable summary.json.
+/// Reads a run folder (or a folder of repeats, through its aggregate.json); nullopt (and `error` set) when it has no
+/// readable summary.json or aggregate.json. The compressed accuracy is the deployed figure (the integer reference's).
 std::optional<RunRecord> readRun(const QString& dir, QString* error = nullptr);
 
 class RunList {

@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include <set>
+
 #include "core/compress/clusterer.h"
 #include "core/compress/compressible_layers.h"
 #include "core/compress/deployed_size.h"
@@ -175,6 +177,45 @@ TEST_CASE("Quantization puts weights on per-channel grids and keeps codebooks sh
     Quantizer codebookQuantizer(clustered, irisDataset(), s, &clusterer, 0);
     codebookQuantizer.finalize(&clusterer);
     CHECK(distinctNonzero(compressibleLayers(clustered)[0].weight) <= 5);
+}
+
+TEST_CASE("Quantization noise quantizes the configured share of weight blocks per training pass, and every block for good",
+          "[core][compress][quant][noise]") {
+    auto model = hookedModel("mlp", {4}, {{"hidden", {64}}});
+    QuantizeSettings s;
+    s.weightBits = 4;
+    s.calibrationSamples = 64;
+    s.noise = 0.25;  // Fan et al. 2020: a quarter of the blocks (output channels) quantized per pass
+    Quantizer quantizer(model, irisDataset(), s, nullptr, 7);
+    auto layer = compressibleLayers(model)[0].weight;
+    const at::Tensor master = layer.detach().clone();
+    // A channel is quantized in a pass when it equals its 4-bit grid and differs from the float weights.
+    const auto quantizedRows = [&](const at::Tensor& w) {
+        int rows = 0;
+        for (int r = 0; r < w.size(0); ++r) {
+            const auto channelScale = master[r].abs().max().item<float>() / 7;
+            rows += torch::allclose(w[r], fakeQuantizeSymmetric(master[r], torch::tensor({channelScale}), 4), 0, 1e-6) &&
+                    !torch::allclose(w[r], master[r], 0, 1e-6);
+        }
+        return rows;
+    };
+    int quantized = 0, passes = 40;
+    std::set<int> counts;
+    for (int pass = 0; pass < passes; ++pass) {
+        quantizer.beforeStep(pass);
+        const int rows = quantizedRows(layer.detach());
+        quantized += rows;
+        counts.insert(rows);
+        quantizer.afterBackward();
+        CHECK(torch::equal(layer.detach(), master));  // the float weights come back after each step
+    }
+    const double share = static_cast<double>(quantized) / (passes * 64.0);
+    CHECK(share > 0.20);  // 2,560 draws at p = 0.25: one standard error is 0.0086
+    CHECK(share < 0.30);
+    CHECK(counts.size() > 3);  // a fresh draw each pass, not one fixed set of blocks
+    // Evaluation and deployment use no noise: finalize puts every block on its grid.
+    quantizer.finalize(nullptr);
+    CHECK(quantizedRows(layer.detach()) == 64);
 }
 
 TEST_CASE("Deployed size picks each layer's smallest encoding and counts biases and scales", "[core][compress][size]") {

@@ -1,0 +1,57 @@
+// The Compare page with a folder of repeats (tinyforge-cli run --seeds): its accuracies as mean +- std over seeds.
+#include <catch2/catch.hpp>
+
+#include "core/results/aggregate.h"
+#include "core/results/predictions_file.h"
+#include "core/results/summary_file.h"
+#include "tests/support/fixtures.h"
+#include "ui/compare/compare_page.h"
+
+using namespace tinyforge;
+namespace fx = tinyforge::test;
+
+namespace {
+
+void seedRun(const std::filesystem::path& dir, std::uint64_t seed, double student, double deployed) {
+    std::filesystem::create_directories(dir);
+    core::results::RunSummary s;
+    s.recipe = "iris-distill";
+    s.seed = seed;
+    core::results::ModelResult m;
+    m.arch = "mlp";
+    m.test_accuracy = student;
+    m.bytes_fp32 = 524;
+    s.student = m;
+    core::results::CompressedResult c;
+    c.arch = "mlp";
+    c.test_accuracy = 0.5;  // the float figure: the page must show the deployed one
+    c.integer = core::results::IntegerReference{deployed, 2, 100, 20};
+    c.bytes_deployed = 160;
+    s.compressed = c;
+    core::results::writeSummary(dir, s);
+    core::results::Predictions p;
+    p.index = {0};
+    p.label = {0};
+    p.byModel["student"] = {0};
+    core::results::writePredictions(dir, p);
+}
+
+}  // namespace
+
+TEST_CASE("Compare shows a folder of repeats as mean +- std over its seeds, the deployed figure for the compressed model", "[ui][compare][seeds]") {
+    fx::TempDir dir;
+    seedRun(dir / "seed-1", 1, 0.90, 0.80);
+    seedRun(dir / "seed-2", 2, 0.94, 0.84);
+    core::results::writeAggregate(dir.path(), core::results::aggregateRuns({dir / "seed-1", dir / "seed-2"}));
+    ui::ComparePage page;
+    page.addRun(QString::fromStdString(dir.path().string()));
+    REQUIRE(page.runCount() >= 1);
+    int row = -1;
+    for (int r = 0; r < page.runCount(); ++r) {
+        if (page.tableText(r, 0).contains("(2 seeds)")) row = r;
+    }
+    REQUIRE(row >= 0);
+    CHECK(page.tableText(row, 2) == QStringLiteral("0.9200 \u00b1 0.0283"));  // mean 0.92, std sqrt(0.0008)
+    CHECK(page.tableText(row, 3) == QStringLiteral("0.8200 \u00b1 0.0283"));  // the integer reference's, not the float 0.5
+    CHECK(page.tableText(row, 4) == QStringLiteral("160"));
+}
