@@ -27,6 +27,9 @@ std::vector<std::int64_t> classHistogram(const Dataset& dataset, const std::vect
 
 void validate(const LoadOptions& options) {
     if (options.path.empty()) throw SettingsError("dataset path is empty");
+    if (!(options.trainFraction > 0 && options.trainFraction <= 1)) {
+        throw SettingsError("dataset.train_fraction must be in (0, 1], got " + std::to_string(options.trainFraction));
+    }
     if (!(options.valFraction >= 0 && options.valFraction < 1)) {
         throw SettingsError("dataset.val_fraction must be in [0, 1), got " + std::to_string(options.valFraction));
     }

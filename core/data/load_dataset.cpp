@@ -30,7 +30,8 @@ Dataset loadDataset(const LoadOptions& options, ProgressObserver* observer) {
     dataset.augment = options.augment;
     dataset.samples = format.load(options, observer);
     dataset.splits = stratifiedSplits(dataset.samples.labels, dataset.classCount(), dataset.samples.officialTestBegin,
-                                      options.valFraction, options.testFraction, options.seed);
+                                      options.valFraction, options.testFraction, options.seed,
+                                      options.trainFraction);
     if (dataset.splits.train.empty()) {
         throw DataError(options.path, "", "too few samples: none are left for training after the splits");
     }

@@ -14,6 +14,9 @@ struct LoadOptions {
     // Splits. A format's official test split is kept; otherwise testFraction of each class is held out.
     double valFraction = 0.1;   ///< of the training samples, per class
     double testFraction = 0.2;  ///< only for formats without an official test split
+    /// A label budget: the share of each class's training samples (after test and validation) trained on; the rest
+    /// go unused, and validation and test stay the same samples whatever the budget.
+    double trainFraction = 1.0;
     std::uint64_t seed = 42;
 
     bool augment = false;  ///< random crop with padding and horizontal flip, for image data

@@ -45,7 +45,7 @@ void append(std::vector<std::int64_t>& to, std::vector<std::int64_t>::const_iter
 
 Splits stratifiedSplits(const std::vector<std::int64_t>& labels, std::int64_t classCount,
                         std::int64_t officialTestBegin, double valFraction, double testFraction,
-                        std::uint64_t seed) {
+                        std::uint64_t seed, double trainFraction) {
     const auto total = static_cast<std::int64_t>(labels.size());
     const bool hasOfficialTest = officialTestBegin >= 0;
     const std::int64_t poolEnd = hasOfficialTest ? officialTestBegin : total;
@@ -61,7 +61,9 @@ Splits stratifiedSplits(const std::vector<std::int64_t>& labels, std::int64_t cl
         const auto valEnd = testEnd + static_cast<std::ptrdiff_t>(valCount);
         append(splits.test, members.cbegin(), testEnd);
         append(splits.val, testEnd, valEnd);
-        append(splits.train, valEnd, members.cend());
+        const auto rest = static_cast<std::size_t>(members.cend() - valEnd);
+        const std::size_t trainCount = trainFraction >= 1 || rest == 0 ? rest : std::clamp<std::size_t>(share(rest, trainFraction), 1, rest);
+        append(splits.train, valEnd, valEnd + static_cast<std::ptrdiff_t>(trainCount));
     }
     for (std::int64_t i = poolEnd; i < total; ++i) splits.test.push_back(i);
     for (auto* split : {&splits.train, &splits.val, &splits.test}) std::sort(split->begin(), split->end());

@@ -25,6 +25,7 @@ data::LoadOptions parseDataset(JsonFields f, const fs::path& baseDir, json& reso
     resolved["path"] = d.path.string();
     d.format = f.text("format");
     d.valFraction = f.number("val_fraction");
+    d.trainFraction = f.number("train_fraction");
     d.testFraction = f.number("test_fraction");
     d.seed = static_cast<std::uint64_t>(f.integer("split_seed"));
     d.augment = f.flag("augment");

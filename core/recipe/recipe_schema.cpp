@@ -56,6 +56,8 @@ std::vector<SectionSpec> buildSections() {
            .doc = "share of each class's training samples held out for validation"},
           {.key = "test_fraction", .kind = K::Number, .fallback = l.testFraction, .min = 0, .max = 0.95, .unit = "fraction of 1",
            .doc = "share held out for testing (formats without an official test split)"},
+          {.key = "train_fraction", .kind = K::Number, .fallback = l.trainFraction, .min = 0, .max = 1, .minExclusive = true, .unit = "fraction of 1",
+           .doc = "a label budget: the share of each class's remaining training samples trained on (validation and test unchanged)"},
           {.key = "split_seed", .kind = K::Integer, .fallback = l.seed, .min = 0, .max = kBig, .doc = "seed of the stratified split"},
           {.key = "augment", .kind = K::Flag, .fallback = l.augment, .doc = "random crop with padding and horizontal flip (images)"},
           {.key = "label_column", .kind = K::Text, .fallback = l.labelColumn, .doc = "CSV: the label column's header; empty = the last column"},

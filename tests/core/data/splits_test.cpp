@@ -81,3 +81,20 @@ TEST_CASE("Normalisation statistics come from the given (training) samples only"
     CHECK(m.mean[1] == Approx(0.2));
     CHECK(m.stddev[1] == 1.0f);
 }
+
+TEST_CASE("A label budget trains on a share of each class and leaves validation and test as they were", "[core][data][splits]") {
+    std::vector<std::int64_t> labels(200);
+    for (std::size_t i = 0; i < labels.size(); ++i) labels[i] = static_cast<std::int64_t>(i % 4);  // 50 per class
+    const Splits full = stratifiedSplits(labels, 4, -1, 0.1, 0.2, 1);
+    const Splits quarter = stratifiedSplits(labels, 4, -1, 0.1, 0.2, 1, 0.25);
+    CHECK(quarter.test == full.test);
+    CHECK(quarter.val == full.val);
+    // Per class: 50 - 10 test - 4 validation = 36 left; a quarter is 9, so 36 in all, each a sample of the full train.
+    CHECK(full.train.size() == 144);
+    REQUIRE(quarter.train.size() == 36);
+    CHECK(std::includes(full.train.begin(), full.train.end(), quarter.train.begin(), quarter.train.end()));
+    for (std::int64_t c = 0; c < 4; ++c) CHECK(std::count_if(quarter.train.begin(), quarter.train.end(), [&](auto i) { return labels[i] == c; }) == 9);
+    // A budget too small for a class still trains on one sample of it.
+    const Splits tiny = stratifiedSplits(labels, 4, -1, 0.1, 0.2, 1, 0.001);
+    CHECK(tiny.train.size() == 4);
+}

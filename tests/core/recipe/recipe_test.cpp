@@ -93,6 +93,9 @@ TEST_CASE("Recipes with wrong types, unknown keys or impossible values are refus
     CHECK_THAT(errorFor(with("speed=11")), Contains("r.json: speed: unknown key"));
     CHECK_THAT(errorFor(with("dataset.channels=2")), Contains("dataset.channels"));
     CHECK_THAT(errorFor(with("student.train.batch_size=0")), Contains("student.train.batch_size"));
+    CHECK_THAT(errorFor(with("dataset.train_fraction=0")), Contains("dataset.train_fraction: must be > 0"));
+    CHECK_THAT(errorFor(with("dataset.train_fraction=1.5")), Contains("dataset.train_fraction"));
+    CHECK_THAT(errorFor(with("seeds=0")), Contains("seeds"));
     json noStudent = minimal();
     noStudent.erase("student");
     CHECK_THAT(errorFor(noStudent), Contains("student: is required"));
