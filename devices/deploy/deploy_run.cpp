@@ -117,12 +117,16 @@ std::string clockNote(const Board& board, const DeviceProfile& profile) {
 
 bool PreparedDeploy::emulated() const { return !backend.empty() && findDeployBackend(backend).emulated; }
 
+std::string PreparedDeploy::source() const {
+    return emulated() ? "qemu-system-arm -M " + board.emulatorMachine() : board.id + " over " + backend;
+}
+
 std::vector<std::string> qemuCommand(const Board& board, bool uart) {
     return {"qemu-system-arm", "-M", board.emulatorMachine(), "-nographic", "-monitor", "none", "-serial", uart ? "pty" : "null",
             "-semihosting-config", "enable=on,target=native", "-icount", "shift=7"};
 }
 
-PreparedDeploy prepareDeploy(const fs::path& runDir, const DeployOptions& options, bool buildOnly) {
+PreparedDeploy prepareDeploy(const core::pipeline::RunFolder& run, const DeployOptions& options, bool buildOnly) {
     PreparedDeploy p;
     p.board = findBoard(loadBoards(core::resourceDir() / "boards"), options.board);
     const Board& board = p.board;
@@ -131,9 +135,8 @@ PreparedDeploy prepareDeploy(const fs::path& runDir, const DeployOptions& option
     if (!buildOnly && findDeployBackend(p.backend).needsHost && options.host.empty()) {
         throw SettingsError("board " + board.id + " is reached over SSH: give --host USER@HOST[:PORT]");
     }
-    p.work = options.workDir.empty() ? runDir / "deploy" / board.id : options.workDir;
+    p.work = options.workDir.empty() ? run.dir() / "deploy" / board.id : options.workDir;
 
-    const core::pipeline::RunFolder run(runDir);
     core::pipeline::ExportOptions exportOptions;
     exportOptions.format = "c";
     exportOptions.outDir = p.work / "model";
@@ -163,7 +166,7 @@ std::string runFirmware(const PreparedDeploy& p, const DeployOptions& options, c
 }
 
 FirmwareBuild buildForBoard(const fs::path& runDir, const DeployOptions& options) {
-    const PreparedDeploy p = prepareDeploy(runDir, options, true);
+    const PreparedDeploy p = prepareDeploy(core::pipeline::RunFolder(runDir), options, true);
     const Board& board = p.board;
     if (board.kind == "linux") {
         const LinuxRunner runner = buildLinuxRunner(board, p.work / "model", p.work / "runner");
@@ -174,7 +177,7 @@ FirmwareBuild buildForBoard(const fs::path& runDir, const DeployOptions& options
 }
 
 core::results::DeviceResult deployRun(const fs::path& runDir, const DeployOptions& options) {
-    const PreparedDeploy p = prepareDeploy(runDir, options, false);
+    const PreparedDeploy p = prepareDeploy(core::pipeline::RunFolder(runDir), options, false);
     const Board& board = p.board;
     if (board.kind == "linux") {
         const LinuxRunner runner = buildLinuxRunner(board, p.work / "model", p.work / "runner");
@@ -188,15 +191,14 @@ core::results::DeviceResult deployRun(const fs::path& runDir, const DeployOption
     const bool emulated = p.emulated();
     const FirmwareImage image = buildFittingFirmware(p, p.work / "firmware", {emulated, {}});
     const std::string output = runFirmware(p, options, image, isLastProfileLine);
-    const std::string machine = "qemu-system-arm -M " + board.emulatorMachine();
-    const DeviceProfile profile = parseProfile(output, emulated ? machine : board.id + " over " + p.backend);
+    const DeviceProfile profile = parseProfile(output, p.source());
 
     core::results::DeviceResult entry;
     entry.board = board.id;
     entry.backend = p.backend;
     describeCounts(entry, board, profile, p.model.layers.value_or(std::vector<core::results::CExportLayer>{}));
     if (emulated) {
-        entry.emulator = machine + (board.qemuMachine.empty() ? " (" + board.emulator.note + ")" : " (this part's own model)");
+        entry.emulator = p.source() + (board.qemuMachine.empty() ? " (" + board.emulator.note + ")" : " (this part's own model)");
     } else if (!profile.clockConfigured) {
         entry.clock_note = clockNote(board, profile);
     }

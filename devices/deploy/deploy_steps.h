@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string>
 
+#include "core/pipeline/run_folder.h"
 #include "core/results/run_summary.h"
 #include "devices/boards/board.h"
 #include "devices/deploy/deploy_run.h"
@@ -19,12 +20,14 @@ struct PreparedDeploy {
     std::filesystem::path work;
     core::results::CExportResult model;  ///< the C export (its layers name the ops the profile counts)
     bool emulated() const;
+    /// Where the firmware runs, as messages name it: "qemu-system-arm -M netduinoplus2" or "stm32f405 over dfu".
+    std::string source() const;
 };
 
 /// Checks the board and backend (unless `buildOnly`) and exports the model with the embedded test samples.
 /// Throws SettingsError for an unknown board or a backend that does not serve it, DataError for a run without a
 /// quantized model.
-PreparedDeploy prepareDeploy(const std::filesystem::path& runDir, const DeployOptions& options, bool buildOnly);
+PreparedDeploy prepareDeploy(const core::pipeline::RunFolder& run, const DeployOptions& options, bool buildOnly);
 
 /// Writes and builds the firmware project in `projectDir`; throws DeviceError when it does not build or fit the part.
 FirmwareImage buildFittingFirmware(const PreparedDeploy& p, const std::filesystem::path& projectDir, const FirmwareTarget& target);

@@ -42,9 +42,9 @@ DriftReport findDrift(const fs::path& runDir, DeployOptions options, std::int64_
     }
     options.samples = sample + 1;  // the firmware embeds samples 0..sample and dumps the last
     if (options.workDir.empty()) options.workDir = runDir / "diff" / options.board;
-    const PreparedDeploy p = prepareDeploy(runDir, options, false);
+    const PreparedDeploy p = prepareDeploy(run, options, false);
     const FirmwareImage image = buildFittingFirmware(p, p.work / "firmware", {p.emulated(), sample});
-    const std::string source = p.emulated() ? "qemu-system-arm -M " + p.board.emulatorMachine() : p.board.id + " over " + p.backend;
+    const std::string source = p.source();
     const auto device = parseTensorDump(runFirmware(p, options, image, isLastDumpLine), source);
     const auto reference = referenceLayers(run, sample);
 
