@@ -18,6 +18,8 @@
 #include <qcustomplot.h>
 
 #include "core/error.h"
+#include "core/results/aggregate.h"
+#include "core/results/summary_file.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/process.h"
 #include "ui/compare/compare_page.h"
@@ -147,6 +149,10 @@ TEST_CASE("The Iris workflow through the window: load, pick, tune, run, compare"
     const QString runDir = finished.at(0).at(0).toString();
     CHECK(QFile::exists(runDir + "/summary.json"));
     CHECK(QFile::exists(runDir + "/export/c/tf_model.c"));
+    // What the run achieved, without opening Compare: one seed, so no spread.
+    CHECK(run->resultsText().contains("teacher 0."));
+    CHECK(run->resultsText().contains("as deployed"));
+    CHECK_FALSE(run->resultsText().contains("seeds"));
     saveScreenshot(window, "run-iris");
 
     // Compare: the finished run is listed (and the list is saved), curves and the Pareto scatter show it.
@@ -268,6 +274,38 @@ TEST_CASE("Cancel stops a run within a second and keeps the window usable", "[ui
     REQUIRE(cancelled.wait(5000));
     CHECK(clock.elapsed() < 1000);
     CHECK_FALSE(run->isRunning());
+}
+
+TEST_CASE("A recipe with repeats runs each seed in turn and the Run page shows mean +- std over them", "[ui][workflow][seeds]") {
+    IsolatedSettings settings;
+    fx::TempDir runs;
+    MainWindow window;
+    shorten(*window.document());
+    window.document()->remove("quantize");  // the repeats, not compression, are under test
+    window.document()->remove("cluster");
+    window.document()->remove("prune");
+    window.document()->remove("export");
+    window.document()->setValue("seed", 7);
+    window.document()->setValue("seeds", 2);
+    RunPage* run = window.runPage();
+    run->setRunsFolder(QString::fromStdString(runs.path().string()));
+    QSignalSpy finished(run, &RunPage::runFinished);
+    run->start();
+    REQUIRE(finished.wait(300000));
+    INFO(run->logText().toStdString());
+    const std::filesystem::path dir = finished.at(0).at(0).toString().toStdString();
+    REQUIRE(std::filesystem::exists(dir / "aggregate.json"));
+    const auto first = tinyforge::core::results::readSummary(dir / "seed-7");
+    const auto second = tinyforge::core::results::readSummary(dir / "seed-8");
+    CHECK(first.seed == 7);
+    CHECK(second.seed == 8);
+    CHECK(tinyforge::core::results::readAggregate(dir).seeds == std::vector<std::uint64_t>{7, 8});
+    CHECK(run->logText().contains("== seed (8 (2 of 2))"));
+    // The page's figure is the two seeds' mean with their sample standard deviation.
+    const double a = first.teacher->test_accuracy, b = second.teacher->test_accuracy;
+    const QString expected = QStringLiteral("teacher %1 \u00b1 %2").arg((a + b) / 2, 0, 'f', 4).arg(std::abs(a - b) / std::sqrt(2.0), 0, 'f', 4);
+    CHECK(run->resultsText().contains(expected));
+    CHECK(run->resultsText().contains("over 2 seeds"));
 }
 
 TEST_CASE("A saved project reopens identical, and a broken one is refused by name", "[ui][project]") {

@@ -19,6 +19,7 @@
 #include "core/error.h"
 #include "core/recipe/recipe.h"
 #include "core/recipe/recipe_schema.h"
+#include "ui/compare/run_list.h"
 #include "ui/project/recipe_document.h"
 #include "ui/run/run_worker.h"
 
@@ -54,6 +55,11 @@ RunPage::RunPage(RecipeDocument* document, QWidget* parent)
     controls->addWidget(m_progress, 1);
     controls->addWidget(m_status, 1);
     layout->addLayout(controls);
+    m_results = new QLabel;
+    m_results->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_results->setWordWrap(true);
+    m_results->hide();
+    layout->addWidget(m_results);
 
     auto* charts = new QWidget;
     auto* grid = new QGridLayout(charts);
@@ -99,6 +105,7 @@ RunPage::RunPage(RecipeDocument* document, QWidget* parent)
     connect(m_worker, &RunWorker::finished, this, [this](const QString& dir, const QString&) {
         m_progress->setValue(100);
         onEnded(tr("Finished: %1").arg(dir));
+        showResults(dir);
         emit runFinished(dir);
     });
     connect(m_worker, &RunWorker::cancelled, this, [this](const QString& dir) {
@@ -143,6 +150,8 @@ void RunPage::start() {
     m_currentDir = m_runsFolder + QStringLiteral("/%1-%2").arg(name, QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")));
     QDir().mkpath(m_currentDir);
     clearCharts();
+    m_results->hide();
+    m_results->clear();
     m_epochs.clear();
     try {  // each model's and phase's epochs as the engine reads them, for the progress bar
         const auto recipe = core::recipe::parseRecipe(m_document->recipe(), "project", m_currentDir.toStdString());
@@ -177,6 +186,7 @@ void RunPage::cancel() {
 bool RunPage::isRunning() const { return m_worker->isRunning(); }
 
 void RunPage::onStage(const QString& stage, const QString& detail) {
+    if (stage == QLatin1String("seed")) clearCharts();  // a repeat's charts start afresh
     m_stageClock.start();
     m_progress->setValue(0);
     m_status->setText(tr("%1: %2").arg(stage, detail));
@@ -262,6 +272,29 @@ int RunPage::pointCount(const QString& chart) const {
     for (const auto& [name, graph] : *graphs) points += graph->dataCount();
     return points;
 }
+
+void RunPage::showResults(const QString& runDir) {
+    QString error;
+    const auto run = readRun(runDir, &error);
+    if (!run) {
+        log(error);
+        return;
+    }
+    // A figure with its spread when the run had repeats.
+    const auto figure = [&](double value, const std::optional<double>& spread) {
+        return run->seeds > 1 && spread ? QStringLiteral("%1 \u00b1 %2").arg(value, 0, 'f', 4).arg(*spread, 0, 'f', 4) : QString::number(value, 'f', 4);
+    };
+    QStringList parts;
+    if (run->teacherAccuracy > 0) parts << tr("teacher %1").arg(figure(run->teacherAccuracy, run->teacherStd));
+    parts << tr("student %1").arg(figure(run->studentAccuracy, run->studentStd));
+    if (run->compressedAccuracy)
+        parts << tr("compressed %1 (as deployed), %2 bytes").arg(figure(*run->compressedAccuracy, run->compressedStd)).arg(run->bytes());
+    const QString over = run->seeds > 1 ? tr(" (mean \u00b1 std over %1 seeds)").arg(run->seeds) : QString();
+    m_results->setText(tr("Test accuracy%1: %2").arg(over, parts.join(QStringLiteral(" \u00b7 "))));
+    m_results->show();
+}
+
+QString RunPage::resultsText() const { return m_results->text(); }
 
 QString RunPage::logText() const { return m_log->toPlainText(); }
 

@@ -1,7 +1,8 @@
 #pragma once
 // The Run page: start, pause and cancel the project's recipe; live charts of accuracy (each model's validation
 // accuracy per epoch), the loss and its soft and hard parts per step, sparsity per step and the deployed size per
-// epoch; a progress bar with the time left in the current stage; a log. The run is the core pipeline's, on a worker
+// epoch; a progress bar with the time left in the current stage; a log; when a run ends, what it achieved. A recipe
+// with repeats (seeds > 1) runs them in turn into seed-S sub-folders and shows the mean +- std over them. The run is the core pipeline's, on a worker
 // thread, writing a run folder as `tinyforge-cli run` does.
 
 #include <QElapsedTimer>
@@ -44,6 +45,8 @@ public:
     int pointCount(const QString& chart) const;
     QString logText() const;
     int progressPercent() const;
+    /// What the last finished run achieved (mean +- std over its seeds when it had repeats); empty before.
+    QString resultsText() const;
 
 signals:
     void runFinished(QString runDir);
@@ -59,6 +62,7 @@ private:
     void log(const QString& line);
     void clearCharts();
     void setRunningUi(bool running);
+    void showResults(const QString& runDir);
 
     RecipeDocument* m_document;
     RunWorker* m_worker;
@@ -67,6 +71,7 @@ private:
     QPushButton *m_start, *m_pause, *m_cancel;
     QProgressBar* m_progress;
     QLabel* m_status;
+    QLabel* m_results;  ///< the finished run's accuracies and size
     QCustomPlot *m_accuracy, *m_loss, *m_sparsity, *m_size;
     std::map<QString, QCPGraph*> m_accuracyGraphs, m_lossGraphs, m_sparsityGraphs, m_sizeGraphs;
     QPlainTextEdit* m_log;

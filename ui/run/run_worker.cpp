@@ -8,8 +8,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 
 #include "core/error.h"
+#include "core/results/aggregate.h"
 #include "core/pipeline/run_recipe.h"
 #include "core/recipe/recipe.h"
 
@@ -60,6 +62,39 @@ private:
     std::chrono::steady_clock::time_point m_lastFlush;
 };
 
+namespace {
+
+// One run of the recipe into `out`; its summary as JSON text.
+std::string runOnce(const core::recipe::Recipe& recipe, const std::string& out, core::pipeline::RunObserver& observer) {
+    core::pipeline::RunOptions options;
+    options.outDir = out;
+    return core::results::toJson(core::pipeline::runRecipe(recipe, options, &observer)).dump();
+}
+
+// The recipe's repeats (`seeds` > 1) one after another into out/seed-S, as `tinyforge-cli run --seeds` lays them
+// out, then their aggregate.json; its JSON text. In turn rather than in parallel processes as the CLI does, so the
+// charts follow one run at a time and Pause and Cancel reach it.
+std::string runRepeats(const nlohmann::json& recipeJson, const core::recipe::Recipe& recipe, const std::string& out,
+                       core::pipeline::RunObserver& observer) {
+    std::vector<std::filesystem::path> dirs;
+    for (int i = 0; i < recipe.seeds; ++i) {
+        const auto seed = recipe.seed + static_cast<std::uint64_t>(i);
+        const auto dir = std::filesystem::path(out) / ("seed-" + std::to_string(seed));
+        std::filesystem::create_directories(dir);
+        nlohmann::json one = recipeJson;
+        one["seed"] = seed;
+        one["seeds"] = 1;
+        observer.onStage("seed", std::to_string(seed) + " (" + std::to_string(i + 1) + " of " + std::to_string(recipe.seeds) + ")");
+        runOnce(core::recipe::parseRecipe(one, (dir / "recipe.json").string(), dir.string()), dir.string(), observer);
+        dirs.push_back(dir);
+    }
+    const auto aggregate = core::results::aggregateRuns(dirs);
+    core::results::writeAggregate(out, aggregate);
+    return core::contract::toJson(aggregate).dump();
+}
+
+}  // namespace
+
 RunWorker::RunWorker(QObject* parent) : QObject(parent) {
     qRegisterMetaType<core::train::StepMetrics>();
     qRegisterMetaType<core::train::EpochMetrics>();
@@ -86,11 +121,9 @@ bool RunWorker::start(const nlohmann::json& recipeJson, const QString& outDir) {
         setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 5);  // this thread and the workers it starts
         try {
             const auto recipe = core::recipe::parseRecipe(runJson, out + "/recipe.json", out);
-            core::pipeline::RunOptions options;
-            options.outDir = out;
-            const auto summary = core::pipeline::runRecipe(recipe, options, observer.get());
+            const std::string text = recipe.seeds > 1 ? runRepeats(runJson, recipe, out, *observer) : runOnce(recipe, out, *observer);
             observer->flushSteps();
-            observer->post([outDir, text = QString::fromStdString(core::results::toJson(summary).dump())](RunWorker* w) {
+            observer->post([outDir, text = QString::fromStdString(text)](RunWorker* w) {
                 w->m_running = false;
                 emit w->finished(outDir, text);
             });
