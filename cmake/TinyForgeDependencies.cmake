@@ -13,7 +13,7 @@ pkg_check_modules(LIBUSB REQUIRED IMPORTED_TARGET libusb-1.0)
 pkg_check_modules(LIBSSH REQUIRED IMPORTED_TARGET libssh)
 # Boards' serial ports (a UART through the ST-Link's virtual COM port, QEMU's pty): Qt Serial Port, non-GUI, so the
 # headless build needs it too (qt6-serialport-dev).
-find_package(Qt6 6.4 REQUIRED COMPONENTS Core SerialPort)
+find_package(Qt6 6.4 REQUIRED COMPONENTS Core Gui Svg SerialPort)
 
 if(TINYFORGE_BUILD_GUI)
   find_package(Qt6 6.4 COMPONENTS Core Gui Widgets Concurrent PrintSupport Test)

@@ -27,6 +27,8 @@ packages=(
   libonnx-dev libprotobuf-dev protobuf-compiler python3-onnx
   # the JSON Schemas (tinyforge-cli schema) checked by an independent validator in the tests
   python3-jsonschema
+  # reports: the HTML rendered in a real browser, the PDF read back by poppler, in the tests
+  chromium poppler-utils fonts-dejavu-core
 )
 
 # Runs aarch64 and armhf Linux programs through qemu-user (the tests' stand-in for a Raspberry Pi), as

@@ -31,6 +31,9 @@ void addDiffCommand(CLI::App& app, CommandAction& selected);
 /// `probes`: the connected ST-Link probes and DFU bootloaders, as JSON.
 void addProbesCommand(CLI::App& app, CommandAction& selected);
 
+/// `report RUN... --out FILE.html|FILE.pdf [--baseline RUN] [--paper a4|letter]`: a comparison report of runs.
+void addReportCommand(CLI::App& app, CommandAction& selected);
+
 /// `schema summary|recipe [--format json|markdown]`: the JSON Schema of summary.json or of recipe files.
 void addSchemaCommand(CLI::App& app, CommandAction& selected);
 

@@ -2,7 +2,7 @@
 // Exit status (docs/cli.md): 0 success; 2 bad input (arguments, data, recipe, board files); 3 a device, connection or
 // external tool failed; 1 an internal failure or a cancelled job. Errors are one `error: ...` line on stderr.
 
-#include <QCoreApplication>
+#include <QGuiApplication>
 
 #include <clocale>
 #include <iostream>
@@ -20,6 +20,15 @@ int reportError(const std::string& message, int status) {
 
 // The exit statuses, by layer of the error.
 constexpr int kBadInput = 2, kDeviceFailed = 3, kInternal = 1;
+
+QtMessageHandler previousQtHandler = nullptr;
+
+// The offscreen platform warns on every start where XDG_RUNTIME_DIR is unset (a build server, a Slurm job); it is
+// harmless here, so it is dropped and everything else Qt says is passed on.
+void quietQtMessages(QtMsgType type, const QMessageLogContext& context, const QString& message) {
+    if (message.startsWith(QLatin1String("QStandardPaths: XDG_RUNTIME_DIR not set"))) return;
+    if (previousQtHandler) previousQtHandler(type, context, message);
+}
 
 int runGuarded(const tinyforge::cli::CommandAction& action) {
     try {
@@ -47,11 +56,14 @@ int runGuarded(const tinyforge::cli::CommandAction& action) {
 
 int main(int argc, char** argv) {
     // Qt Serial Port (deploy reading a board's UART) watches the port through the main thread's event dispatcher,
-    // which a QCoreApplication provides. It gets no arguments of ours, and the C locale stays, so numbers print
-    // and parse the same everywhere.
+    // and the PDF report lays out text with Qt's fonts: a QGuiApplication on the offscreen platform gives both
+    // without a display. It gets no arguments of ours, and the C locale stays, so numbers print and parse the same
+    // everywhere.
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    previousQtHandler = qInstallMessageHandler(quietQtMessages);
     int qtArgc = 1;
     char* qtArgv[] = {argv[0], nullptr};
-    const QCoreApplication qt(qtArgc, qtArgv);
+    const QGuiApplication qt(qtArgc, qtArgv);
     std::setlocale(LC_ALL, "C");
 
     CLI::App app{"TinyForge Studio command line: distil, compress, export and deploy tiny models"};
@@ -68,6 +80,7 @@ int main(int argc, char** argv) {
     tinyforge::cli::addDiffCommand(app, selected);
     tinyforge::cli::addProbesCommand(app, selected);
     tinyforge::cli::addSchemaCommand(app, selected);
+    tinyforge::cli::addReportCommand(app, selected);
 
     try {
         app.parse(argc, argv);

@@ -58,6 +58,10 @@ void recordSize(const DeployedSize& size, results::CompressedResult& out) {
         out.bytes_by_layer[l.name] = l.bytes;
         out.encoding_by_layer[l.name] = l.encoding;
         if (l.clusters > 0) out.clusters[l.name] = l.clusters;
+        if (l.weights > 0) {
+            if (!out.sparsity_by_layer) out.sparsity_by_layer.emplace();
+            (*out.sparsity_by_layer)[l.name] = 1.0 - static_cast<double>(l.nonzeros) / static_cast<double>(l.weights);
+        }
     }
     out.bytes_deployed = size.total;
     out.bytes_other = size.otherBytes;

@@ -146,6 +146,7 @@ struct CompressedResult {
     std::map<std::string, std::int64_t> bytes_by_layer;
     std::map<std::string, std::string> encoding_by_layer;
     std::map<std::string, int> clusters;
+    std::optional<std::map<std::string, double>> sparsity_by_layer;  ///< absent in summaries written before it was kept
     double sparsity = 0;
     int weight_bits = 32, activation_bits = 32;
     std::string quantization = "none";
@@ -173,6 +174,7 @@ struct CompressedResult {
             field("bytes_by_layer", &S::bytes_by_layer, "deployed bytes per layer", "bytes"),
             field("encoding_by_layer", &S::encoding_by_layer, "weight encoding per layer (dense, bitmask, codebook, ...)"),
             field("clusters", &S::clusters, "distinct non-zero weights per clustered layer", "clusters"),
+            field("sparsity_by_layer", &S::sparsity_by_layer, "zero weights / weights, per compressible layer", "fraction of 1"),
             field("sparsity", &S::sparsity, "zeros among the compressible weights", "fraction of 1"),
             field(key::kWeightBits, &S::weight_bits, "weight width", "bits"), field("activation_bits", &S::activation_bits, "activation width", "bits"),
             field("quantization", &S::quantization, "none, ptq or qat"), field("integer", &S::integer, "integer-only reference (quantized runs)")};

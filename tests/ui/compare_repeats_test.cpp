@@ -6,6 +6,7 @@
 #include "core/results/summary_file.h"
 #include "tests/support/fixtures.h"
 #include "ui/compare/compare_page.h"
+#include "ui/report/report_dialog.h"
 
 using namespace tinyforge;
 namespace fx = tinyforge::test;
@@ -54,4 +55,31 @@ TEST_CASE("Compare shows a folder of repeats as mean +- std over its seeds, the 
     CHECK(page.tableText(row, 2) == QStringLiteral("0.9200 \u00b1 0.0283"));  // mean 0.92, std sqrt(0.0008)
     CHECK(page.tableText(row, 3) == QStringLiteral("0.8200 \u00b1 0.0283"));  // the integer reference's, not the float 0.5
     CHECK(page.tableText(row, 4) == QStringLiteral("160"));
+}
+
+TEST_CASE("Export report previews the checked runs with charts and saves them as HTML and PDF", "[ui][compare][report]") {
+    fx::TempDir dir;
+    seedRun(dir / "seed-1", 1, 0.90, 0.80);
+    seedRun(dir / "seed-2", 2, 0.94, 0.84);
+    ui::ReportDialog dialog({QString::fromStdString((dir / "seed-1").string()), QString::fromStdString((dir / "seed-2").string())});
+    INFO(dialog.previewText().toStdString());
+    REQUIRE(dialog.hasReport());
+    const QString preview = dialog.previewText();
+    CHECK(preview.contains("Models"));
+    CHECK(preview.contains("0.9400"));  // seed 2's student
+    CHECK(preview.contains("0.8000"));  // seed 1's deployed figure, not the float 0.5
+    CHECK(dialog.previewCharts() >= 1);  // the Pareto chart, rendered from its SVG
+    QString error;
+    const auto html = dir / "report.html";
+    REQUIRE(dialog.saveTo(QString::fromStdString(html.string()), &error));
+    CHECK(fx::readText(html).find("0.9400") != std::string::npos);
+    const auto pdf = dir / "report.pdf";
+    REQUIRE(dialog.saveTo(QString::fromStdString(pdf.string()), &error));
+    CHECK(fx::readText(pdf).rfind("%PDF", 0) == 0);
+    CHECK_FALSE(dialog.saveTo(QString::fromStdString((dir / "no-such-folder" / "r.html").string()), &error));
+    CHECK(error.contains("no-such-folder"));
+
+    ui::ReportDialog broken({QString::fromStdString((dir / "not-a-run").string())});
+    CHECK_FALSE(broken.hasReport());
+    CHECK(broken.previewText().contains("summary.json"));
 }

@@ -11,6 +11,7 @@
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
+#include "ui/report/report_dialog.h"
 #include "ui/themed_plot.h"
 #include "ui/widgets.h"
 
@@ -29,9 +30,12 @@ ComparePage::ComparePage(QWidget* parent) : QWidget(parent) {
     m_runList->setToolTip(tr("Checked runs overlay their curves"));
     auto* add = new QPushButton(tr("Add run folder..."));
     auto* remove = new QPushButton(tr("Remove from list"));
+    auto* exportReport = new QPushButton(tr("Export report..."));
+    exportReport->setToolTip(tr("A comparison report of the checked runs as HTML or PDF, with a preview"));
     leftLayout->addWidget(m_runList, 1);
     leftLayout->addWidget(add);
     leftLayout->addWidget(remove);
+    leftLayout->addWidget(exportReport);
     split->addWidget(left);
 
     auto* right = new QWidget;
@@ -63,8 +67,27 @@ ComparePage::ComparePage(QWidget* parent) : QWidget(parent) {
 
     connect(add, &QPushButton::clicked, this, &ComparePage::chooseFolder);
     connect(remove, &QPushButton::clicked, this, &ComparePage::removeSelected);
+    connect(exportReport, &QPushButton::clicked, this, &ComparePage::exportReport);
     connect(m_runList, &QListWidget::itemChanged, this, [this] { redraw(); });
     reload();
+}
+
+QStringList ComparePage::checkedRunFolders() const {
+    QStringList dirs;
+    for (int i = 0; i < m_runList->count() && i < static_cast<int>(m_runs.size()); ++i) {
+        if (m_runList->item(i)->checkState() == Qt::Checked) dirs << m_runs[static_cast<std::size_t>(i)].dir;
+    }
+    return dirs;
+}
+
+void ComparePage::exportReport() {
+    const QStringList dirs = checkedRunFolders();
+    if (dirs.isEmpty()) {
+        QMessageBox::information(this, tr("Export report"), tr("Check the runs to compare first."));
+        return;
+    }
+    ReportDialog dialog(dirs, this);
+    dialog.exec();
 }
 
 void ComparePage::addRun(const QString& dir) {

@@ -1,7 +1,8 @@
 #pragma once
 // The Compare page: every run the studio knows (the run list survives restarts). Checked runs overlay their
 // students' validation curves; all runs appear in the accuracy-against-deployed-size scatter (the Pareto view,
-// best runs on the front line) beside a table of their summary figures.
+// best runs on the front line) beside a table of their summary figures. "Export report..." previews and saves
+// the comparison report (HTML or PDF) of the checked runs.
 
 #include <QWidget>
 
@@ -32,10 +33,13 @@ public:
     QStringList paretoRuns() const;
     /// The table's text at (row, column): Run, Teacher, Student, Compressed (deployed), Deployed bytes, Pareto.
     QString tableText(int row, int column) const;
+    /// The folders "Export report..." compares: the checked runs, in the list's order.
+    QStringList checkedRunFolders() const;
 
 private:
     void chooseFolder();
     void removeSelected();
+    void exportReport();
     void redraw();
 
     RunList m_list;
