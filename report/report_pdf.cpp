@@ -37,7 +37,9 @@ public:
     /// third of a page of it), so no heading ends a page.
     void draw(const ReportBlock& block, const ReportBlock* next) {
         if (block.kind == ReportBlock::Kind::Chart) return chart(block.text);
-        auto doc = document(block);
+        // The block laid out when it was looked ahead at, else now: layout is most of a PDF's time.
+        auto doc = m_lookahead.first == &block ? std::move(m_lookahead.second) : document(block);
+        m_lookahead = {};
         if (block.kind == ReportBlock::Kind::Heading) {
             const double following = next ? std::min(height(*next), m_height / 3) : 0;
             if (doc->size().height() + following > m_height - m_y && m_y > 0) newPage();
@@ -62,7 +64,10 @@ private:
     }
 
     double height(const ReportBlock& block) {
-        if (block.kind != ReportBlock::Kind::Chart) return document(block)->size().height();
+        if (block.kind != ReportBlock::Kind::Chart) {
+            m_lookahead = {&block, document(block)};
+            return m_lookahead.second->size().height();
+        }
         QSvgRenderer renderer(QByteArray::fromStdString(block.text));
         const QSizeF size = renderer.defaultSize();
         return size.width() > 0 ? size.height() * std::min(1.0, m_width / size.width()) : 0;
@@ -106,6 +111,7 @@ private:
     QPainter& m_painter;
     double m_width = 0, m_height = 0, m_y = 0;
     int m_pages = 1;
+    std::pair<const ReportBlock*, std::unique_ptr<QTextDocument>> m_lookahead;
 };
 
 }  // namespace
