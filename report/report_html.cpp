@@ -39,6 +39,7 @@ std::string htmlReport(const std::vector<ReportBlock>& blocks) {
         }
     }
     html += "</title><style>" + std::string(kStyle) + "</style></head><body>\n";
+    bool inSection = false;
     for (const auto& b : blocks) {
         switch (b.kind) {
             case ReportBlock::Kind::Heading: {
@@ -50,13 +51,20 @@ std::string htmlReport(const std::vector<ReportBlock>& blocks) {
                     else if (!id.empty() && id.back() != '-') id += '-';
                 }
                 while (!id.empty() && id.back() == '-') id.pop_back();
-                html += "<" + tag + (b.level == 2 && !id.empty() ? " id=\"" + id + "\"" : "") + ">" + xmlEscape(b.text) + "</" + tag + ">\n";
+                // Each h2 opens a <section> that runs to the next h2.
+                if (b.level == 2) {
+                    if (inSection) html += "</section>\n";
+                    html += "<section id=\"" + id + "\">";
+                    inSection = true;
+                }
+                html += "<" + tag + ">" + xmlEscape(b.text) + "</" + tag + ">\n";
                 break;
             }
             case ReportBlock::Kind::Html: html += b.text + "\n"; break;
             case ReportBlock::Kind::Chart: html += "<figure>" + b.text + "</figure>\n"; break;
         }
     }
+    if (inSection) html += "</section>\n";
     return html + "</body></html>\n";
 }
 

@@ -199,6 +199,8 @@ std::vector<LayerRow> layerRows(const std::vector<ReportRun>& runs) {
         }();
         for (const auto& l : student->layers) {
             if (l.params == 0) continue;
+            // A compressed run lists the layers compression encoded (BatchNorm is folded into the convolutions).
+            if (s.compressed && !s.compressed->bytes_by_layer.empty() && !s.compressed->bytes_by_layer.count(l.name)) continue;
             LayerRow row{l.name, l.type, r, l.params, l.macs, {}, {}, {}, "", {}, {}, "", ""};
             if (const auto& c = s.compressed) {
                 if (c->sparsity_by_layer && c->sparsity_by_layer->count(l.name)) row.sparsity = c->sparsity_by_layer->at(l.name);
