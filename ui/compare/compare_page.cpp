@@ -11,6 +11,7 @@
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
+#include "report/report_stats.h"
 #include "ui/report/report_dialog.h"
 #include "ui/themed_plot.h"
 #include "ui/widgets.h"
@@ -113,13 +114,13 @@ void ComparePage::reload() {
 }
 
 QStringList ComparePage::paretoRuns() const {
+    // Dominance as the reports decide it (report_stats.h), so the page and a report agree.
+    std::vector<report::ParetoPoint> points;
+    for (const auto& run : m_runs) points.push_back({run.accuracy(), static_cast<double>(run.bytes())});
+    const auto dominators = report::paretoDominators(points);
     QStringList front;
-    for (const auto& a : m_runs) {
-        const bool dominated = std::any_of(m_runs.begin(), m_runs.end(), [&](const RunRecord& b) {
-            return &a != &b && b.accuracy() >= a.accuracy() && b.bytes() <= a.bytes() &&
-                   (b.accuracy() > a.accuracy() || b.bytes() < a.bytes());
-        });
-        if (!dominated) front << a.name;
+    for (std::size_t i = 0; i < m_runs.size(); ++i) {
+        if (!dominators[i]) front << m_runs[i].name;
     }
     return front;
 }
