@@ -65,7 +65,7 @@ core::results::Aggregate runRepeats(const RepeatPlan& plan) {
     std::vector<std::string> failures;
     int failedStatus = 0;
     std::size_t next = 0;
-    for (int i = 0; i < plan.seeds; ++i) runDirs.push_back(plan.outDir / ("seed-" + std::to_string(plan.firstSeed + static_cast<std::uint64_t>(i))));
+    for (int i = 0; i < plan.seeds; ++i) runDirs.push_back(core::results::seedRunFolder(plan.outDir, plan.firstSeed + static_cast<std::uint64_t>(i)));
     while (next < runDirs.size() || !running.empty()) {
         while (next < runDirs.size() && static_cast<int>(running.size()) < schedule.parallel) {
             running[startSeed(plan, plan.firstSeed + next, schedule.threadsEach, runDirs[next])] = next;

@@ -97,6 +97,11 @@ struct Aggregate {
     }
 };
 
+/// Where the run of `seed` goes in a folder of repeats: OUT/seed-S (the CLI's and the window's layout).
+inline std::filesystem::path seedRunFolder(const std::filesystem::path& outDir, std::uint64_t seed) {
+    return outDir / ("seed-" + std::to_string(seed));
+}
+
 /// Reads each run folder's summary.json and predictions.csv and aggregates them. Throws DataError naming the file
 /// for a missing or damaged one, or runs whose test splits differ from the first's.
 Aggregate aggregateRuns(const std::vector<std::filesystem::path>& runDirs);

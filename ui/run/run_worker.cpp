@@ -79,7 +79,7 @@ std::string runRepeats(const nlohmann::json& recipeJson, const core::recipe::Rec
     std::vector<std::filesystem::path> dirs;
     for (int i = 0; i < recipe.seeds; ++i) {
         const auto seed = recipe.seed + static_cast<std::uint64_t>(i);
-        const auto dir = std::filesystem::path(out) / ("seed-" + std::to_string(seed));
+        const auto dir = core::results::seedRunFolder(out, seed);
         std::filesystem::create_directories(dir);
         nlohmann::json one = recipeJson;
         one["seed"] = seed;
