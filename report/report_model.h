@@ -78,7 +78,14 @@ struct ReportOptions {
     std::string generated;                          ///< when, as text
 };
 
+/// Moved, never copied: device rows point into `runs`, which a move keeps in place.
 struct Report {
+    Report() = default;
+    Report(Report&&) = default;
+    Report& operator=(Report&&) = default;
+    Report(const Report&) = delete;
+    Report& operator=(const Report&) = delete;
+
     std::vector<ReportRun> runs;
     std::string version, generated;
     std::vector<SettingDiff> settings;
