@@ -10,6 +10,7 @@
 #include "core/io/json_text.h"
 #include "core/results/aggregate.h"
 #include "core/results/summary_file.h"
+#include "report/sweep_table.h"
 
 namespace tinyforge::report {
 
@@ -26,10 +27,12 @@ double numberField(const std::string& text, const fs::path& file, std::size_t li
 }
 
 // The runs a folder stands for: its seeds' runs when it holds aggregate.json, else itself.
-std::vector<fs::path> expand(const fs::path& dir) {
-    if (!fs::exists(dir / "aggregate.json")) return {dir};
-    std::vector<fs::path> out;
-    for (const auto& run : core::results::readAggregate(dir).runs) out.emplace_back(run);
+// A folder as the runs it stands for, each with its label when the folder gives one (a sweep's point settings).
+std::vector<std::pair<fs::path, std::string>> expand(const fs::path& dir) {
+    if (isSweepFolder(dir)) return sweepRunFolders(dir);
+    if (!fs::exists(dir / "aggregate.json")) return {{dir, ""}};
+    std::vector<std::pair<fs::path, std::string>> out;
+    for (const auto& run : core::results::readAggregate(dir).runs) out.emplace_back(run, "");
     return out;
 }
 
@@ -62,10 +65,12 @@ std::vector<HistoryRow> parseHistory(const std::string& text, const fs::path& fi
 
 std::vector<ReportRun> loadRuns(const std::vector<fs::path>& dirs) {
     std::vector<ReportRun> runs;
+    std::vector<std::string> givenLabels;
     for (const auto& given : dirs) {
-        for (const auto& dir : expand(given)) {
+        for (const auto& [dir, label] : expand(given)) {
             ReportRun run;
             run.dir = dir;
+            givenLabels.push_back(label);
             run.summary = core::results::readSummary(dir);
             if (fs::exists(dir / "predictions.csv")) run.predictions = core::results::readPredictions(dir);
             if (fs::exists(dir / "recipe.json")) run.recipe = core::io::readJsonFile(dir / "recipe.json");
@@ -81,6 +86,9 @@ std::vector<ReportRun> loadRuns(const std::vector<fs::path>& dirs) {
     for (auto& run : runs) {
         const auto same = std::count_if(runs.begin(), runs.end(), [&](const ReportRun& r) { return r.dir.filename() == run.dir.filename(); });
         if (same > 1) run.label = (run.dir.parent_path().filename() / run.dir.filename()).string();
+    }
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        if (!givenLabels[i].empty()) runs[i].label = givenLabels[i];
     }
     return runs;
 }

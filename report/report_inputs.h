@@ -1,6 +1,7 @@
 #pragma once
 // The run folders a report compares, read once: each run's summary.json, predictions.csv, recipe.json and
-// history.csv. A folder of repeats (tinyforge-cli run --seeds, with aggregate.json) stands for its seeds' runs.
+// history.csv. A folder of repeats (tinyforge-cli run --seeds, with aggregate.json) stands for its seeds' runs, a
+// sweep folder (tinyforge-cli sweep, with plan.json) for its finished points, labelled with their settings.
 
 #include <cstdint>
 #include <filesystem>

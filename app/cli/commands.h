@@ -2,7 +2,10 @@
 // Subcommands of tinyforge-cli. Each registers itself on the app and, when the user picks it, leaves the
 // action to run in `selected`; main() runs it inside the one error boundary.
 
+#include <filesystem>
 #include <functional>
+#include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -33,6 +36,16 @@ void addProbesCommand(CLI::App& app, CommandAction& selected);
 
 /// `report RUN... --out FILE.html|FILE.pdf [--baseline RUN] [--paper a4|letter]`: a comparison report of runs.
 void addReportCommand(CLI::App& app, CommandAction& selected);
+
+/// `sweep SWEEP.json [--out DIR] [--jobs N] [--executor local|slurm] [--resume]`, and the executors' `sweep-point DIR
+/// --point ID` and `sweep-collect DIR`.
+void addSweepCommand(CLI::App& app, CommandAction& selected);
+
+/// Writes a report of `dirs` (runs, repeats or sweep folders) to `out` (.html or .pdf); `baseline` may be empty.
+void writeReport(const std::vector<std::filesystem::path>& dirs, const std::filesystem::path& out, const std::string& baseline, const std::string& paper);
+
+/// `cache ls|clear [--cache DIR]`: the stage cache's entries, or none.
+void addCacheCommand(CLI::App& app, CommandAction& selected);
 
 /// `schema summary|recipe [--format json|markdown]`: the JSON Schema of summary.json or of recipe files.
 void addSchemaCommand(CLI::App& app, CommandAction& selected);

@@ -81,6 +81,8 @@ int main(int argc, char** argv) {
     tinyforge::cli::addProbesCommand(app, selected);
     tinyforge::cli::addSchemaCommand(app, selected);
     tinyforge::cli::addReportCommand(app, selected);
+    tinyforge::cli::addSweepCommand(app, selected);
+    tinyforge::cli::addCacheCommand(app, selected);
 
     try {
         app.parse(argc, argv);

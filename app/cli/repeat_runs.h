@@ -19,13 +19,8 @@ struct RepeatPlan {
     int seeds = 1;
     int threads = 0;  ///< the recipe's (0 = share the machine's cores among the parallel runs)
     bool resume = false;  ///< each seed continues from its folder's checkpoints
+    std::vector<std::string> extraArguments;  ///< passed on to every seed's `run` (--cache DIR, --no-cache)
 };
-
-/// How many runs go at once and with how many LibTorch threads each, on a machine with `cores` cores.
-struct RepeatSchedule {
-    int parallel = 1, threadsEach = 1;
-};
-RepeatSchedule scheduleRepeats(int seeds, int threads, int cores);
 
 /// Some seeds' runs failed; the others' folders are complete.
 struct RepeatsFailed : Error {

@@ -10,6 +10,23 @@
 
 namespace tinyforge::cli {
 
+void writeReport(const std::vector<std::filesystem::path>& dirs, const std::filesystem::path& out, const std::string& baseline, const std::string& paper) {
+    const auto extension = out.extension().string();
+    if (extension != ".html" && extension != ".pdf") throw SettingsError("--out " + out.string() + ": the file must end in .html or .pdf");
+    report::ReportOptions options;
+    if (!baseline.empty()) options.baseline = baseline;
+    options.version = TINYFORGE_VERSION;
+    options.generated = QDateTime::currentDateTime().toString(Qt::ISODate).toStdString();
+    const auto blocks = report::reportBlocks(report::buildReport(report::loadRuns(dirs), options));
+    if (extension == ".html") {
+        report::writeHtmlReport(blocks, out);
+        std::fprintf(stderr, "wrote %s\n", out.c_str());
+    } else {
+        const int pages = report::writePdfReport(blocks, out, report::paperSizeFromText(paper));
+        std::fprintf(stderr, "wrote %s (%d pages)\n", out.c_str(), pages);
+    }
+}
+
 void addReportCommand(CLI::App& app, CommandAction& selected) {
     struct Arguments {
         std::vector<std::string> runs;
@@ -23,22 +40,7 @@ void addReportCommand(CLI::App& app, CommandAction& selected) {
     command->add_option("--paper", args->paper, "PDF page size: a4 or letter")->check(CLI::IsMember({"a4", "letter"}, CLI::ignore_case));
     command->callback([&selected, args] {
         selected = [args] {
-            const std::filesystem::path out = args->out;
-            const auto extension = out.extension().string();
-            if (extension != ".html" && extension != ".pdf") throw SettingsError("--out " + args->out + ": the file must end in .html or .pdf");
-            std::vector<std::filesystem::path> dirs(args->runs.begin(), args->runs.end());
-            report::ReportOptions options;
-            if (!args->baseline.empty()) options.baseline = args->baseline;
-            options.version = TINYFORGE_VERSION;
-            options.generated = QDateTime::currentDateTime().toString(Qt::ISODate).toStdString();
-            const auto blocks = report::reportBlocks(report::buildReport(report::loadRuns(dirs), options));
-            if (extension == ".html") {
-                report::writeHtmlReport(blocks, out);
-                std::fprintf(stderr, "wrote %s\n", out.c_str());
-            } else {
-                const int pages = report::writePdfReport(blocks, out, report::paperSizeFromText(args->paper));
-                std::fprintf(stderr, "wrote %s (%d pages)\n", out.c_str(), pages);
-            }
+            writeReport(std::vector<std::filesystem::path>(args->runs.begin(), args->runs.end()), args->out, args->baseline, args->paper);
             return 0;
         };
     });

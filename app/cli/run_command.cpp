@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include "app/cli/cache_command.h"
 #include "app/cli/commands.h"
 #include "app/cli/repeat_runs.h"
 #include "app/cli/run_progress.h"
@@ -20,6 +21,7 @@ struct RunArguments {
     std::vector<std::string> overrides;
     bool resume = false;
     std::optional<int> seeds;
+    StageCacheFlags cache;
 };
 
 std::string withThousands(std::int64_t n) {
@@ -109,13 +111,14 @@ void addRunCommand(CLI::App& app, CommandAction& selected) {
     command->add_flag("--resume", args->resume, "Continue an interrupted run from the checkpoints in the run folder");
     command->add_option("--seeds", args->seeds, "Repeat under this many seeds (seed, seed + 1, ...) and write aggregate.json (default: the recipe's seeds)")
         ->check(CLI::Range(1, 100));
+    args->cache.addTo(*command);
     command->callback([&selected, args] {
         selected = [args] {
             const auto recipe = core::recipe::loadRecipe(args->recipe, args->overrides);
             const std::string out = args->out.empty() ? "runs/" + recipe.name : args->out;
             const int seeds = args->seeds.value_or(recipe.seeds);
             if (seeds > 1) {
-                RepeatPlan plan{args->recipe, args->overrides, out, recipe.seed, seeds, recipe.threads, args->resume};
+                RepeatPlan plan{args->recipe, args->overrides, out, recipe.seed, seeds, recipe.threads, args->resume, args->cache.arguments()};
                 try {
                     printAggregate(runRepeats(plan), out);
                 } catch (const RepeatsFailed& e) {
@@ -126,7 +129,7 @@ void addRunCommand(CLI::App& app, CommandAction& selected) {
             }
             RunProgress::catchInterrupt();
             RunProgress progress(isatty(STDERR_FILENO) != 0);
-            const auto summary = core::pipeline::runRecipe(recipe, {out, args->resume}, &progress);
+            const auto summary = core::pipeline::runRecipe(recipe, {out, args->resume, args->cache.settings()}, &progress);
             printSummary(summary, out);
             return 0;
         };

@@ -37,13 +37,15 @@ void RunProgress::onStage(const std::string& stage, const std::string& detail) {
                                            {"compress_prune", "pruning the student (fine-tuning with the teacher)"},
                                            {"compress_joint", "distilling a fresh student while pruning it"},
                                            {"cluster", "clustering weights"}, {"compress_cluster", "fine-tuning shared centroids"},
-                                           {"quantize", "quantizing"}, {"compress_qat", "quantization-aware fine-tuning"}};
+                                           {"quantize", "quantizing"}, {"compress_qat", "quantization-aware fine-tuning"},
+                                           {"reuse", "reusing"}};
     std::string label = stage;
     for (const auto& n : names) {
         if (stage == n[0]) label = n[1];
     }
     if (stage.starts_with("teacher") && stage != "teacher") label = "training " + stage;
-    std::cerr << "== " << label << (detail.empty() ? "" : " (" + detail + ")") << std::endl;
+    if (stage == "reuse") std::cerr << "== reusing " << detail << std::endl;  // "teacher from the stage cache (key)"
+    else std::cerr << "== " << label << (detail.empty() ? "" : " (" + detail + ")") << std::endl;
 }
 
 void RunProgress::onProgress(const ProgressEvent& event) {
@@ -69,6 +71,7 @@ void RunProgress::onStep(const core::train::StepMetrics& m) {
 }
 
 void RunProgress::onEpoch(const core::train::EpochMetrics& m) {
+    if (stage_ == "reuse") return;  // a cached stage's history, replayed: its epochs were printed when it was trained
     clearLine();
     char line[256];
     std::snprintf(line, sizeof line,

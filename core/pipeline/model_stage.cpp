@@ -1,6 +1,8 @@
 #include "core/pipeline/model_stage.h"
 
+#include "core/error.h"
 #include "core/pipeline/run_files.h"
+#include "core/pipeline/stage_cache.h"
 #include "core/train/evaluate.h"
 
 namespace tinyforge::core::pipeline {
@@ -49,6 +51,50 @@ results::ModelResult ModelStage::run(const std::string& name, models::Model& mod
     summary.train_seconds = result.seconds;
     writeText(options_.outDir / "history.csv", historyCsv(history_));  // partial runs keep what they did
     return summary;
+}
+
+results::ModelResult ModelStage::runCached(const std::string& key, const nlohmann::json& material, const std::string& name,
+                                          models::Model& model, const train::TrainSettings& settings,
+                                          const std::vector<models::Model>* teachers) {
+    if (!options_.cache) return run(name, model, settings, teachers);
+    const StageCache cache(*options_.cache);
+    const auto held = cache.lock(key, observer_);  // a parallel run training the same stage finishes it first
+    const auto recordStage = [&](bool reused, const results::ModelResult& result) {
+        stages_.push_back({{"stage", name}, {"key", key}, {"reused", reused}, {"train_seconds", result.train_seconds.value_or(0)},
+                           {"cache", options_.cache->dir.string()}});
+        writeText(options_.outDir / "stages.json", nlohmann::json{{"stages", stages_}}.dump(2) + "\n");
+    };
+    if (auto hit = cache.find(key); hit && hit->stage == name) {
+        bool loaded = true;
+        try {
+            model.load(cache.modelFile(key));
+        } catch (const DataError&) {
+            loaded = false;  // weights that no longer fit the architecture: trained again and replaced below
+        }
+        if (loaded) {
+            if (observer_) observer_->onStage("reuse", name + " from the stage cache (" + key.substr(0, 12) + ")");
+            model.save(options_.outDir / (name + ".pt"));
+            for (const auto& row : hit->history) {
+                history_.push_back(row);
+                if (observer_) observer_->onEpoch(row);
+            }
+            recordPredictions(name, hit->testPredicted);
+            writeText(options_.outDir / "history.csv", historyCsv(history_));
+            recordStage(true, hit->result);
+            return hit->result;
+        }
+    }
+    const auto firstRow = history_.size();
+    auto result = run(name, model, settings, teachers);
+    CachedStage entry;
+    entry.stage = name;
+    entry.result = result;
+    entry.history.assign(history_.begin() + static_cast<std::ptrdiff_t>(firstRow), history_.end());
+    entry.testPredicted = predictions_[name];
+    entry.material = material;
+    cache.store(key, entry, options_.outDir / (name + ".pt"));
+    recordStage(false, result);
+    return result;
 }
 
 }  // namespace tinyforge::core::pipeline

@@ -25,6 +25,12 @@ public:
                        const std::vector<models::Model>* teachers, const std::vector<train::TrainHook*>& hooks = {},
                        bool checkpointed = true, bool keepLastWeights = false);
 
+    /// Like run(), through the run's stage cache when it has one: the entry under `key` (see stageKey) is loaded
+    /// instead of trained, its history replayed to the observer; a model trained here is stored under `key`, with
+    /// `material` (what the key was computed from). Records the stage in the run folder's stages.json.
+    results::ModelResult runCached(const std::string& key, const nlohmann::json& material, const std::string& name, models::Model& model,
+                                   const train::TrainSettings& settings, const std::vector<models::Model>* teachers);
+
     struct Accuracies {
         double test = 0;
         std::optional<double> val;                ///< none without a validation split
@@ -47,6 +53,7 @@ private:
     std::vector<train::EpochMetrics>& history_;
     RunObserver* observer_;
     std::map<std::string, std::vector<std::int64_t>> predictions_;
+    nlohmann::json stages_ = nlohmann::json::array();  ///< stages.json: each cached stage, reused or stored
 };
 
 /// The share of `predicted` (one class per test sample of `dataset`) equal to the sample's label; 0 for none.

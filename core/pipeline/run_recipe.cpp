@@ -56,6 +56,47 @@ results::ModelResult ensembleSummary(const std::vector<models::Model>& teachers,
     return out;
 }
 
+// What a trained stage depends on, for the stage cache's key: the recipe sections it reads (as resolved, with
+// absolute paths), the data files, the seed. Everything else in the recipe (compression, export, threads) is not.
+struct StageMaterial {
+    const recipe::Recipe& recipe;
+    nlohmann::json dataset;
+
+    explicit StageMaterial(const recipe::Recipe& r)
+        : recipe(r), dataset{{"section", r.resolved.value("dataset", nlohmann::json::object())}, {"files", fileFingerprint(r.dataset.path)}} {}
+
+    nlohmann::json model(const nlohmann::json& section) const {
+        nlohmann::json out{{"section", section}};
+        if (section.contains("torchscript")) out["file"] = fileFingerprint(section.at("torchscript").get<std::string>());
+        return out;
+    }
+    nlohmann::json teacherSection(std::size_t i) const {
+        const auto& t = recipe.resolved.at("teacher");
+        return t.is_array() ? t.at(i) : t;
+    }
+    nlohmann::json common(const std::string& stage) const {
+        return {{"stage", stage}, {"seed", recipe.seed}, {"dataset", dataset}, {"train", recipe.resolved.value("train", nlohmann::json::object())}};
+    }
+    nlohmann::json teacher(const std::string& stage, std::size_t i) const {
+        auto m = common(stage);
+        m["index"] = i;
+        m["model"] = model(teacherSection(i));
+        return m;
+    }
+    nlohmann::json scratch() const {
+        auto m = common("student_scratch");
+        m["model"] = model(recipe.resolved.at("student"));
+        return m;
+    }
+    nlohmann::json distilled(const std::vector<std::string>& teacherKeys) const {
+        auto m = common("student");
+        m["model"] = model(recipe.resolved.at("student"));
+        m["distill"] = recipe.resolved.value("distill", nlohmann::json::object());
+        m["teachers"] = teacherKeys;
+        return m;
+    }
+};
+
 // predictions.csv: each test sample's label and what every model of the run predicted.
 void writeRunPredictions(const fs::path& outDir, const data::Dataset& dataset, const ModelStage& stage) {
     results::Predictions p;
@@ -91,13 +132,17 @@ results::RunSummary runRecipe(const recipe::Recipe& recipe, const RunOptions& op
 
     std::vector<train::EpochMetrics> history;
     ModelStage stage(recipe, options, dataset, history, observer);
+    const StageMaterial material(recipe);
     std::vector<models::Model> teachers;
     std::vector<results::ModelResult> members;
+    std::vector<std::string> teacherKeys;
     for (std::size_t i = 0; i < recipe.teachers.size(); ++i) {
         const std::string name = recipe.teachers.size() == 1 ? "teacher" : "teacher" + std::to_string(i + 1);
         const auto t0 = Clock::now();
         teachers.push_back(makeModel(recipe.teachers[i], dataset, recipe.seed + i, "teacher"));
-        members.push_back(stage.run(name, teachers.back(), recipe.teachers[i].train, nullptr));
+        const auto m = material.teacher(name, i);
+        teacherKeys.push_back(stageKey(m));
+        members.push_back(stage.runCached(teacherKeys.back(), m, name, teachers.back(), recipe.teachers[i].train, nullptr));
         timings[name + "_seconds"] = secondsSince(t0);
     }
     if (teachers.size() == 1) summary.teacher = members[0];
@@ -109,14 +154,16 @@ results::RunSummary runRecipe(const recipe::Recipe& recipe, const RunOptions& op
     if (recipe.studentScratch || !recipe.distill.enabled) {
         const auto t0 = Clock::now();
         auto scratch = makeModel(recipe.student, dataset, studentSeed, "student");
-        summary.student_scratch = stage.run("student_scratch", scratch, recipe.student.train, nullptr);
+        const auto m = material.scratch();
+        summary.student_scratch = stage.runCached(stageKey(m), m, "student_scratch", scratch, recipe.student.train, nullptr);
         timings["student_scratch_seconds"] = secondsSince(t0);
         if (!recipe.distill.enabled) distilled = scratch;
     }
     if (recipe.distill.enabled) {
         const auto t0 = Clock::now();
         auto student = makeModel(recipe.student, dataset, studentSeed, "student");
-        summary.student = stage.run("student", student, recipe.student.train, &teachers);
+        const auto m = material.distilled(teacherKeys);
+        summary.student = stage.runCached(stageKey(m), m, "student", student, recipe.student.train, &teachers);
         distilled = student;
         summary.student->distill = results::DistillUsed{recipe.distill.temperature, recipe.distill.alpha, recipe.distill.loss};
         timings["student_seconds"] = secondsSince(t0);

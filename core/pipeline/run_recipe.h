@@ -3,8 +3,10 @@
 // write the run folder: recipe.json, summary.json, history.csv, teacher.pt / student.pt ..., checkpoints/.
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
+#include "core/pipeline/stage_cache.h"
 #include "core/recipe/recipe.h"
 #include "core/results/run_summary.h"
 #include "core/train/train_events.h"
@@ -14,12 +16,16 @@ namespace tinyforge::core::pipeline {
 struct RunOptions {
     std::filesystem::path outDir;
     bool resume = false;  ///< continue from the checkpoints in outDir; finished models are not trained again
+    /// Where the teacher(s) and the students are looked up before training and stored after (stages.json in the
+    /// run folder says which were reused); none trains everything.
+    std::optional<StageCacheSettings> cache;
 };
 
 /// Observes a whole run: stage changes as well as each model's training events.
 class RunObserver : public train::TrainObserver {
 public:
-    /// A new stage begins: "load", "teacher", "student_scratch", "student", "write".
+    /// A new stage begins: "load", "teacher", "student_scratch", "student", "write"; "reuse" when a stage is taken
+    /// from the stage cache (its history is then replayed through onEpoch).
     virtual void onStage(const std::string& stage, const std::string& detail) { (void)stage, (void)detail; }
 };
 

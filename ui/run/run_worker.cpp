@@ -68,6 +68,7 @@ namespace {
 std::string runOnce(const core::recipe::Recipe& recipe, const std::string& out, core::pipeline::RunObserver& observer) {
     core::pipeline::RunOptions options;
     options.outDir = out;
+    options.cache = core::pipeline::userStageCache();  // the CLI's cache too: a teacher trained there is reused here
     return core::results::toJson(core::pipeline::runRecipe(recipe, options, &observer)).dump();
 }
 

@@ -1,0 +1,231 @@
+// tinyforge-cli sweep: a sweep file's points as run folders, profiled on its boards, on this machine (children of
+// this program within the cores) or on a Slurm cluster; then the table of every point and the sweep's report.
+// sweep-point and sweep-collect are what the executors run for one point and for the end.
+
+#include <cstdio>
+#include <thread>
+
+#include "app/cli/cache_command.h"
+#include "app/cli/child_runs.h"
+#include "app/cli/commands.h"
+#include "app/cli/slurm_executor.h"
+#include "app/cli/sweep_point.h"
+#include "core/error.h"
+#include "core/io/json_text.h"
+#include "core/pipeline/run_files.h"
+#include "core/sweep/sweep_plan.h"
+#include "report/sweep_table.h"
+
+namespace tinyforge::cli {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+struct SweepArguments {
+    std::string file, out, executor = "local";
+    int jobs = 0, threads = 0;
+    bool resume = false, detach = false, noReport = false;
+    core::sweep::SlurmSettings slurm;  ///< flags that override the sweep file's
+    StageCacheFlags cache;
+};
+
+bool folderIsEmpty(const fs::path& dir) {
+    std::error_code ec;
+    return !fs::exists(dir, ec) || fs::is_empty(dir, ec);
+}
+
+// A new sweep folder gets the plan; a resumed one must have been planned from the same points.
+void prepareSweepFolder(const core::sweep::SweepPlan& plan, const fs::path& out, bool resume) {
+    const auto planned = core::sweep::planJson(plan);
+    if (resume && report::isSweepFolder(out)) {
+        const auto before = core::io::readJsonFile(out / "plan.json");
+        if (before.value("points", json()) != planned.at("points")) {
+            throw SettingsError(out.string() + ": planned from other points than " + plan.file.string() +
+                                " now gives (the sweep file or its recipe changed); sweep into a new --out folder");
+        }
+        return;
+    }
+    if (!folderIsEmpty(out)) {
+        throw SettingsError(out.string() + ": the folder is not empty; --resume finishes a sweep there, or choose another --out");
+    }
+    fs::create_directories(out / "points");
+    core::pipeline::writeText(out / "plan.json", planned.dump(2) + "\n");
+    fs::copy_file(plan.file, out / "sweep.json", fs::copy_options::overwrite_existing);
+}
+
+std::string withThousands(std::int64_t n) {
+    std::string digits = std::to_string(n), out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return out;
+}
+
+std::string rowFigures(const report::SweepRow& r) {
+    std::string out;
+    char text[96];
+    if (r.deployed_accuracy && r.deployed_bytes) {
+        std::snprintf(text, sizeof text, "deployed %.4f at %s bytes", *r.deployed_accuracy, withThousands(*r.deployed_bytes).c_str());
+        out += text;
+    }
+    for (const auto& d : r.devices) {
+        if (!d.latency_count) continue;
+        out += (out.empty() ? "" : "; ") + d.board + " " + withThousands(*d.latency_count) + " " + d.count_unit.value_or("");
+    }
+    return out;
+}
+
+std::string settingsText(const report::SweepTable& table, const report::SweepRow& r) {
+    std::string out;
+    for (std::size_t a = 0; a < table.axes.size() && a < r.values.size(); ++a) {
+        out += (a ? " " : "") + table.axes[a] + "=" + (r.values[a].is_string() ? r.values[a].get<std::string>() : r.values[a].dump());
+    }
+    return out;
+}
+
+// table.json, table.csv and (with a finished point) report.html; prints the front and the failures. Returns the
+// number of points not done.
+std::size_t collectAndReport(const fs::path& out, bool withReport) {
+    const auto table = report::collectSweep(out);
+    report::writeSweepTable(out, table);
+    std::printf("%s: %zu of %zu points done", table.name.c_str(), table.count("done"), table.points.size());
+    if (const auto failed = table.count("failed")) std::printf(", %zu failed", failed);
+    std::printf("\nPareto front (deployed accuracy against deployed bytes):\n");
+    for (const auto& r : table.points) {
+        if (r.status == "done" && r.deployed_bytes && !r.dominated_by) std::printf("  %s  %s  %s\n", r.id.c_str(), settingsText(table, r).c_str(), rowFigures(r).c_str());
+    }
+    for (const auto& r : table.points) {
+        if (r.status == "failed") std::printf("failed %s (%s): %s; log %s\n", r.id.c_str(), settingsText(table, r).c_str(), r.message.value_or("").c_str(),
+                                              (core::sweep::pointFolder(out, r.id) / "run.log").c_str());
+    }
+    std::printf("table: %s/table.csv and table.json\n", out.c_str());
+    if (withReport && table.count("done") > 0) {
+        writeReport({out}, out / "report.html", "", "a4");
+        std::printf("report: %s/report.html\n", out.c_str());
+    }
+    return table.points.size() - table.count("done");
+}
+
+std::vector<std::string> pointsToRun(const fs::path& out) {
+    std::vector<std::string> ids;
+    for (const auto& r : report::collectSweep(out).points) {
+        if (r.status != "done") ids.push_back(r.id);
+    }
+    return ids;
+}
+
+int runLocally(const core::sweep::SweepPlan& plan, const fs::path& out, const std::vector<std::string>& ids, const SweepArguments& args) {
+    const int cores = static_cast<int>(std::thread::hardware_concurrency());
+    const auto schedule = scheduleChildren(static_cast<int>(ids.size()), args.threads > 0 ? args.threads : plan.threads, args.jobs, cores);
+    std::fprintf(stderr, "%zu points, %d at a time with %d thread(s) each; logs in %s/points/*/run.log\n", ids.size(), schedule.parallel,
+                 schedule.threadsEach, out.c_str());
+    std::size_t finished = 0;
+    int firstFailure = 0;
+    const auto cacheArguments = args.cache.arguments();
+    runChildren(
+        ids.size(), schedule.parallel,
+        [&](std::size_t i) {
+            const auto folder = core::sweep::pointFolder(out, ids[i]);
+            fs::create_directories(folder);
+            std::vector<std::string> command{"tinyforge-cli", "sweep-point", out.string(), "--point", ids[i], "--threads", std::to_string(schedule.threadsEach)};
+            command.insert(command.end(), cacheArguments.begin(), cacheArguments.end());
+            return startSelf(command, folder / "run.log");
+        },
+        [&](std::size_t i, int status) {
+            ++finished;
+            const auto table = report::collectSweep(out);
+            for (const auto& r : table.points) {
+                if (r.id != ids[i]) continue;
+                std::fprintf(stderr, "%s %s [%zu of %zu]: %s\n", r.id.c_str(), status == 0 ? "done" : "FAILED", finished, ids.size(),
+                             status == 0 ? rowFigures(r).c_str() : r.message.value_or("see its run.log").c_str());
+            }
+            if (status != 0 && firstFailure == 0) firstFailure = status < 128 ? status : 1;
+        });
+    return firstFailure;
+}
+
+}  // namespace
+
+void addSweepCommand(CLI::App& app, CommandAction& selected) {
+    auto args = std::make_shared<SweepArguments>();
+    CLI::App* command = app.add_subcommand("sweep", "Run every point of a sweep file, profile each on its boards, and tabulate and report them");
+    command->add_option("sweep", args->file, "Sweep file (JSON); see docs/sweeps.md")->required();
+    command->add_option("--out", args->out, "Sweep folder (default: sweeps/<sweep name>)");
+    command->add_option("--jobs", args->jobs, "Points at once on this machine (default: the cores / threads per point)")->check(CLI::Range(1, 256));
+    command->add_option("--threads", args->threads, "LibTorch threads per point (default: the recipe's, else the cores / jobs)")->check(CLI::Range(1, 256));
+    command->add_option("--executor", args->executor, "local: child processes on this machine; slurm: a job array on the cluster (sbatch)")
+        ->check(CLI::IsMember({"local", "slurm"}));
+    command->add_flag("--resume", args->resume, "Finish a sweep folder: run only the points not done (failed, interrupted or never started)");
+    command->add_flag("--detach", args->detach, "slurm: submit and return at once (sweep-collect writes the table when the points end)");
+    command->add_flag("--no-report", args->noReport, "Write the table only, not report.html");
+    command->add_option("--partition", args->slurm.partition, "slurm: partition");
+    command->add_option("--time", args->slurm.time, "slurm: time limit per point (e.g. 01:00:00)");
+    command->add_option("--cpus", args->slurm.cpus, "slurm: CPUs per point")->check(CLI::Range(1, 1024));
+    command->add_option("--mem", args->slurm.memory, "slurm: memory per point (e.g. 4G)");
+    command->add_option("--account", args->slurm.account, "slurm: account");
+    command->add_option("--parallel", args->slurm.parallel, "slurm: points running at once (the array's %K)")->check(CLI::Range(1, 100000));
+    args->cache.addTo(*command);
+    command->callback([&selected, args] {
+        selected = [args] {
+            const auto plan = core::sweep::planSweep(args->file);
+            const fs::path out = fs::absolute(args->out.empty() ? "sweeps/" + plan.sweep.name : args->out);
+            prepareSweepFolder(plan, out, args->resume);
+            const auto ids = pointsToRun(out);
+            if (ids.empty()) {
+                std::fprintf(stderr, "every point of %s is done\n", out.c_str());
+                collectAndReport(out, !args->noReport);
+                return 0;
+            }
+            if (args->executor == "slurm") {
+                SlurmOptions options;
+                options.resources = plan.sweep.slurm.value_or(core::sweep::SlurmSettings{});
+                const auto& flags = args->slurm;
+                auto& r = options.resources;
+                if (flags.partition) r.partition = flags.partition;
+                if (flags.time) r.time = flags.time;
+                if (flags.cpus) r.cpus = flags.cpus;
+                if (flags.memory) r.memory = flags.memory;
+                if (flags.account) r.account = flags.account;
+                if (flags.parallel) r.parallel = flags.parallel;
+                if (!r.cpus) r.cpus = args->threads > 0 ? args->threads : plan.threads > 0 ? plan.threads : 2;
+                options.detach = args->detach;
+                options.cacheArguments = args->cache.arguments();
+                if (const char* poll = std::getenv("TINYFORGE_SLURM_POLL_SECONDS")) options.pollSeconds = std::max(0.1, std::atof(poll));
+                runOnSlurm(plan, out, ids, options);
+                if (args->detach) return 0;
+                return collectAndReport(out, !args->noReport) == 0 ? 0 : 1;
+            }
+            const int status = runLocally(plan, out, ids, *args);
+            const auto notDone = collectAndReport(out, !args->noReport);
+            if (notDone > 0) std::fprintf(stderr, "error: %zu points did not finish; tinyforge-cli sweep %s --out %s --resume runs them again\n", notDone,
+                                          args->file.c_str(), out.c_str());
+            return notDone == 0 ? 0 : status != 0 ? status : 1;
+        };
+    });
+
+    auto point = std::make_shared<std::pair<std::string, std::string>>();
+    auto pointThreads = std::make_shared<int>(0);
+    auto pointCache = std::make_shared<StageCacheFlags>();
+    CLI::App* pointCommand = app.add_subcommand("sweep-point", "Run one point of a planned sweep folder (what sweep's executors run)");
+    pointCommand->add_option("dir", point->first, "Sweep folder (with plan.json)")->required();
+    pointCommand->add_option("--point", point->second, "Point id (p000, ...)")->required();
+    pointCommand->add_option("--threads", *pointThreads, "LibTorch threads (default: the recipe's)");
+    pointCache->addTo(*pointCommand);
+    pointCommand->callback([&selected, point, pointThreads, pointCache] {
+        selected = [point, pointThreads, pointCache] { return runSweepPoint(point->first, point->second, *pointThreads, pointCache->settings()); };
+    });
+
+    auto collectDir = std::make_shared<std::string>();
+    auto collectNoReport = std::make_shared<bool>(false);
+    CLI::App* collect = app.add_subcommand("sweep-collect", "Write a sweep folder's table (table.csv, table.json) and report.html as it stands");
+    collect->add_option("dir", *collectDir, "Sweep folder (with plan.json)")->required();
+    collect->add_flag("--no-report", *collectNoReport, "Write the table only");
+    collect->callback([&selected, collectDir, collectNoReport] {
+        selected = [collectDir, collectNoReport] { return collectAndReport(fs::absolute(*collectDir), !*collectNoReport) == 0 ? 0 : 1; };
+    });
+}
+
+}  // namespace tinyforge::cli
