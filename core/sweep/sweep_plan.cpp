@@ -150,7 +150,8 @@ SweepPlan planSweep(const fs::path& file) {
     auto& sweep = plan.sweep;
     const fs::path dir = plan.file.parent_path();
     plan.recipe = (dir / sweep.recipe).lexically_normal();
-    if (sweep.strategy != "grid" && sweep.strategy != "random") throw RecipeError(name + ": strategy: '" + sweep.strategy + "' is not grid or random");
+    const std::string strategy = sweep.strategy.value_or("grid");
+    if (strategy != "grid" && strategy != "random") throw RecipeError(name + ": strategy: '" + strategy + "' is not grid or random");
     if (sweep.axes.empty()) throw RecipeError(name + ": axes: is empty (a sweep varies at least one key)");
     if (sweep.budget && *sweep.budget < 1) throw RecipeError(name + ": budget: must be at least 1");
 
@@ -166,7 +167,7 @@ SweepPlan planSweep(const fs::path& file) {
     }
     const auto grid = gridOf(axes);
     std::vector<std::size_t> chosen;
-    if (sweep.strategy == "grid") {
+    if (strategy == "grid") {
         const int budget = sweep.budget.value_or(kDefaultGridBudget);
         if (grid.size() > static_cast<std::size_t>(budget)) {
             throw RecipeError(name + ": the grid has " + std::to_string(grid.size()) + " points, more than the budget of " + std::to_string(budget) +
@@ -206,7 +207,7 @@ json planJson(const SweepPlan& plan) {
     json points = json::array();
     for (const auto& p : plan.points) points.push_back({{"id", p.id}, {"values", p.values}, {"overrides", p.overrides}});
     return {{"sweep", plan.file.string()}, {"name", plan.sweep.name}, {"recipe", plan.recipe.string()}, {"axes", plan.axisKeys},
-            {"strategy", plan.sweep.strategy}, {"definition", contract::toJson(plan.sweep)}, {"points", points}};
+            {"strategy", plan.sweep.strategy.value_or("grid")}, {"definition", contract::toJson(plan.sweep)}, {"points", points}};
 }
 
 json sweepSchema() {

@@ -79,7 +79,7 @@ struct SweepFile {
     std::string recipe;  ///< the base recipe, relative to the sweep file
     std::optional<std::vector<std::string>> set;  ///< overrides applied to every point ("key=value")
     std::vector<SweepAxis> axes;
-    std::string strategy = "grid";         ///< grid or random
+    std::optional<std::string> strategy;   ///< grid (the default) or random
     std::optional<int> budget;             ///< random: points drawn; grid: the most points allowed (default 256)
     std::optional<std::uint64_t> seed;     ///< random: the draw's seed (default 1)
     std::optional<std::vector<SweepBoard>> boards;

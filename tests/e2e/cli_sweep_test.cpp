@@ -1,0 +1,203 @@
+// tinyforge-cli sweep and the stage cache, for real: the bundled Iris sweep profiled on the emulated STM32F405, a
+// recipe re-run that takes its teacher and students from the cache with the same figures, and a sweep through a
+// real one-machine Slurm cluster with a failing point that --resume finishes.
+#include <catch2/catch.hpp>
+
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/fixtures.h"
+#include "tests/support/process.h"
+#include "tests/support/test_slurm.h"
+
+namespace fx = tinyforge::test;
+namespace fs = std::filesystem;
+using fx::cli;
+using Catch::Matchers::Contains;
+using nlohmann::json;
+
+namespace {
+
+const std::string kIrisRecipe = TINYFORGE_RESOURCE_DIR "/recipes/iris-distill.json";
+const std::string kIrisData = TINYFORGE_RESOURCE_DIR "/data/iris.csv";
+
+json readJson(const fs::path& file) { return json::parse(fx::readText(file)); }
+
+std::string failure(const fx::ProcessResult& r) { return "exit " + std::to_string(r.exitCode) + "\nstdout:\n" + r.out + "\nstderr:\n" + r.err; }
+
+// Every point a dominated_by names is at least as accurate and at most as large, and better on one.
+void checkFront(const json& table) {
+    std::map<std::string, json> byId;
+    for (const auto& p : table.at("points")) byId[p.at("id")] = p;
+    int onFront = 0;
+    for (const auto& p : table.at("points")) {
+        if (!p.contains("dominated_by")) {
+            onFront += p.at("status") == "done";
+            continue;
+        }
+        const auto& d = byId.at(p.at("dominated_by").get<std::string>());
+        CHECK(d.at("deployed_accuracy").get<double>() >= p.at("deployed_accuracy").get<double>());
+        CHECK(d.at("deployed_bytes").get<std::int64_t>() <= p.at("deployed_bytes").get<std::int64_t>());
+        CHECK((d.at("deployed_accuracy") > p.at("deployed_accuracy") || d.at("deployed_bytes") < p.at("deployed_bytes")));
+    }
+    CHECK(onFront >= 1);
+}
+
+}  // namespace
+
+TEST_CASE("The bundled Iris sweep runs every point, profiles each on the emulated F405 and trains the teacher once",
+          "[e2e][sweep][qemu]") {
+    fx::TempDir dir;
+    const auto out = dir / "sweep";
+    const auto r = cli({"sweep", TINYFORGE_RESOURCE_DIR "/sweeps/iris-sweep.json", "--out", out.string(), "--cache", (dir / "cache").string()});
+    INFO(failure(r));
+    REQUIRE(r.exitCode == 0);
+    const auto table = readJson(out / "table.json");
+    CHECK(table.at("axes") == json({"prune.final_sparsity", "quantize.weight_bits"}));
+    REQUIRE(table.at("points").size() == 4);
+    int reused = 0;
+    std::set<double> teacherAccuracies;
+    for (const auto& p : table.at("points")) {
+        INFO(p.dump());
+        CHECK(p.at("status") == "done");
+        CHECK(p.at("deployed_bytes").get<std::int64_t>() > 0);
+        teacherAccuracies.insert(p.at("teacher_accuracy").get<double>());
+        reused += p.contains("reused_seconds");
+        REQUIRE(p.at("devices").size() == 1);
+        const auto& d = p.at("devices")[0];
+        CHECK(d.at("board") == "stm32f405");
+        CHECK(d.at("measured_on") == "emulator");
+        CHECK(d.at("count_unit") == "instructions");
+        CHECK(d.at("latency_count").get<std::int64_t>() > 0);
+        CHECK(d.at("samples") == 16);
+        CHECK(d.at("identical") == 16);
+        // Each point is an ordinary run folder with the point's settings in its recipe.
+        const auto recipe = readJson(out / "points" / p.at("id").get<std::string>() / "recipe.json");
+        CHECK(recipe.at("prune").at("final_sparsity") == p.at("values")[0]);
+        CHECK(recipe.at("quantize").at("weight_bits") == p.at("values")[1]);
+    }
+    CHECK(teacherAccuracies.size() == 1);  // one teacher, trained by one point and reused by the three others
+    CHECK(reused == 3);
+    checkFront(table);
+    const auto csv = fx::readText(out / "table.csv");
+    CHECK_THAT(csv, Contains("id,prune.final_sparsity,quantize.weight_bits,status,") && Contains("stm32f405_latency,stm32f405_latency_unit"));
+    CHECK(std::count(csv.begin(), csv.end(), '\n') == 5);
+    CHECK_THAT(fx::readText(out / "report.html"), Contains("p003 prune.final_sparsity=0.8, quantize.weight_bits=8"));
+    CHECK_THAT(r.out, Contains("Pareto front"));
+
+    // The folder is not reused by accident; --resume finds nothing to do and leaves every point as it was.
+    const auto before = fs::last_write_time(out / "points" / "p000" / "summary.json");
+    const auto again = cli({"sweep", TINYFORGE_RESOURCE_DIR "/sweeps/iris-sweep.json", "--out", out.string()});
+    CHECK(again.exitCode == 2);
+    CHECK_THAT(again.err, Contains("not empty") && Contains("--resume"));
+    const auto resumed = cli({"sweep", TINYFORGE_RESOURCE_DIR "/sweeps/iris-sweep.json", "--out", out.string(), "--resume"});
+    INFO(failure(resumed));
+    CHECK(resumed.exitCode == 0);
+    CHECK_THAT(resumed.err, Contains("every point"));
+    CHECK(fs::last_write_time(out / "points" / "p000" / "summary.json") == before);
+}
+
+TEST_CASE("A re-run takes the teacher and students from the stage cache with the same figures, and a changed setting retrains only what depends on it",
+          "[e2e][sweep][stage_cache]") {
+    fx::TempDir dir;
+    const auto cache = (dir / "cache").string();
+    const std::vector<std::string> quick{"--set", "export.formats=[]", "--set", "prune.final_sparsity=0.6", "--cache", cache};
+    auto run = [&](const std::string& out, std::vector<std::string> extra = {}) {
+        std::vector<std::string> args{"run", kIrisRecipe, "--out", (dir / out).string()};
+        args.insert(args.end(), quick.begin(), quick.end());
+        args.insert(args.end(), extra.begin(), extra.end());
+        const auto r = cli(args);
+        INFO(failure(r));
+        REQUIRE(r.exitCode == 0);
+        return r;
+    };
+    const auto stagesReused = [&](const std::string& out) {
+        std::map<std::string, bool> reused;
+        const auto stages = readJson(dir / out / "stages.json");
+        for (const auto& s : stages.at("stages")) reused[s.at("stage").get<std::string>()] = s.at("reused").get<bool>();
+        return reused;
+    };
+    run("first");
+    CHECK(stagesReused("first") == std::map<std::string, bool>{{"teacher", false}, {"student_scratch", false}, {"student", false}});
+    const auto second = run("second");
+    CHECK(stagesReused("second") == std::map<std::string, bool>{{"teacher", true}, {"student_scratch", true}, {"student", true}});
+    CHECK_THAT(second.err, Contains("== reusing teacher from the stage cache"));
+    const auto a = readJson(dir / "first" / "summary.json"), b = readJson(dir / "second" / "summary.json");
+    for (const char* model : {"teacher", "student_scratch", "student"}) {
+        CHECK(a.at(model).at("test_accuracy") == b.at(model).at("test_accuracy"));
+        CHECK(a.at(model).at("params") == b.at(model).at("params"));
+    }
+    CHECK(fx::readText(dir / "first" / "predictions.csv") == fx::readText(dir / "second" / "predictions.csv"));
+    // The trained stages' epochs, replayed from the cache, timings included (compression ran again in both).
+    const auto trainedRows = [&](const std::string& out) {
+        std::string rows, line;
+        std::istringstream in(fx::readText(dir / out / "history.csv"));
+        while (std::getline(in, line)) {
+            if (!line.starts_with("compress")) rows += line + "\n";
+        }
+        return rows;
+    };
+    CHECK(trainedRows("first").size() > 1000);
+    CHECK(trainedRows("first") == trainedRows("second"));
+
+    run("warmer", {"--set", "distill.temperature=2"});
+    CHECK(stagesReused("warmer") == std::map<std::string, bool>{{"teacher", true}, {"student_scratch", true}, {"student", false}});
+
+    const auto listed = cli({"cache", "ls", "--cache", cache});
+    CHECK(listed.exitCode == 0);
+    CHECK_THAT(listed.out, Contains("4 stages"));
+    const auto cleared = cli({"cache", "clear", "--cache", cache});
+    CHECK(cleared.exitCode == 0);
+    CHECK_THAT(cli({"cache", "ls", "--cache", cache}).out, Contains("0 stages"));
+
+    const auto uncached = cli({"run", kIrisRecipe, "--out", (dir / "uncached").string(), "--set", "export.formats=[]", "--no-cache"});
+    CHECK(uncached.exitCode == 0);
+    CHECK_FALSE(fs::exists(dir / "uncached" / "stages.json"));
+}
+
+TEST_CASE("A sweep runs as a Slurm job array with a collecting job, names a failed point, and --resume reruns only it",
+          "[e2e][sweep][slurm]") {
+    fx::TestSlurm slurm;
+    setenv("TINYFORGE_SLURM_POLL_SECONDS", "0.5", 1);
+    fx::TempDir dir;
+    const auto broken = dir / "broken.csv";
+    fx::writeText(broken, "a,b\n1,2\n");  // loads, but a classifier needs two classes: the points on it fail when run
+    const json sweep{{"name", "iris-slurm"},
+                     {"recipe", kIrisRecipe},
+                     {"set", {"export.formats=[]"}},
+                     {"axes", {{{"key", "dataset.path"}, {"values", {kIrisData, broken.string()}}}, {{"key", "prune.final_sparsity"}, {"values", {0.5, 0.8}}}}},
+                     {"slurm", {{"cpus", 1}, {"parallel", 2}, {"partition", slurm.partition()}}}};
+    fx::writeText(dir / "sweep.json", sweep.dump(2));
+    const auto out = dir / "out";
+    const std::vector<std::string> command{"sweep", (dir / "sweep.json").string(), "--out", out.string(), "--executor", "slurm",
+                                           "--cache", (dir / "cache").string()};
+    const auto first = cli(command);
+    INFO(failure(first));
+    CHECK(first.exitCode == 1);
+    CHECK_THAT(first.err, Contains("job array") && Contains("collecting job"));
+    CHECK_THAT(first.out, Contains("failed p002") && Contains("failed p003") && Contains("broken.csv"));
+    const auto jobs = readJson(out / "slurm" / "jobs.json");
+    CHECK(jobs.at("points") == 4);
+    auto table = readJson(out / "table.json");  // written by the collecting job on the cluster
+    std::map<std::string, std::string> status;
+    for (const auto& p : table.at("points")) status[p.at("id")] = p.at("status");
+    CHECK(status == std::map<std::string, std::string>{{"p000", "done"}, {"p001", "done"}, {"p002", "failed"}, {"p003", "failed"}});
+    CHECK(fs::exists(out / "slurm" / ("collect-" + jobs.at("collect").get<std::string>() + ".out")));
+
+    const auto before = fs::last_write_time(out / "points" / "p000" / "summary.json");
+    fx::writeText(broken, fx::readText(kIrisData));  // the data is repaired
+    auto resume = command;
+    resume.push_back("--resume");
+    const auto second = cli(resume);
+    INFO(failure(second));
+    CHECK(second.exitCode == 0);
+    const auto resubmitted = readJson(out / "slurm" / "jobs.json");
+    CHECK(resubmitted.at("points") == 2);  // only the failed points went to the cluster again
+    CHECK(resubmitted.at("array") != jobs.at("array"));
+    table = readJson(out / "table.json");
+    for (const auto& p : table.at("points")) CHECK(p.at("status") == "done");
+    CHECK(fs::last_write_time(out / "points" / "p000" / "summary.json") == before);
+    checkFront(table);
+}
