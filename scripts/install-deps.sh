@@ -29,6 +29,8 @@ packages=(
   python3-jsonschema
   # reports: the HTML rendered in a real browser, the PDF read back by poppler, in the tests
   chromium poppler-utils fonts-dejavu-core
+  # sweeps on a cluster: the tests start a one-machine Slurm (slurmctld + slurmd on localhost, auth/none)
+  slurm-wlm
 )
 
 # Runs aarch64 and armhf Linux programs through qemu-user (the tests' stand-in for a Raspberry Pi), as

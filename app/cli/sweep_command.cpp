@@ -119,31 +119,39 @@ std::vector<std::string> pointsToRun(const fs::path& out) {
 
 int runLocally(const core::sweep::SweepPlan& plan, const fs::path& out, const std::vector<std::string>& ids, const SweepArguments& args) {
     const int cores = static_cast<int>(std::thread::hardware_concurrency());
-    const auto schedule = scheduleChildren(static_cast<int>(ids.size()), args.threads > 0 ? args.threads : plan.threads, args.jobs, cores);
-    std::fprintf(stderr, "%zu points, %d at a time with %d thread(s) each; logs in %s/points/*/run.log\n", ids.size(), schedule.parallel,
-                 schedule.threadsEach, out.c_str());
+    const int threads = args.threads > 0 ? args.threads : plan.threads;
+    const auto schedule = scheduleChildren(static_cast<int>(ids.size()), threads, args.jobs, cores);
+    // With a stage cache, the first point runs alone on every core: it trains the stages the points share (the
+    // teacher, and the students when only compression varies) that the others would otherwise wait for.
+    const bool warmFirst = args.cache.settings().has_value() && ids.size() > 1 && schedule.parallel > 1;
+    const int firstThreads = threads > 0 ? threads : std::max(1, cores);
+    std::fprintf(stderr, "%zu points, %d at a time with %d thread(s) each%s; logs in %s/points/*/run.log\n", ids.size(), schedule.parallel,
+                 schedule.threadsEach, warmFirst ? " (the first alone, filling the stage cache)" : "", out.c_str());
     std::size_t finished = 0;
     int firstFailure = 0;
     const auto cacheArguments = args.cache.arguments();
+    const auto start = [&](const std::string& id, int pointThreads) {
+        const auto folder = core::sweep::pointFolder(out, id);
+        fs::create_directories(folder);
+        std::vector<std::string> command{"tinyforge-cli", "sweep-point", out.string(), "--point", id, "--threads", std::to_string(pointThreads)};
+        command.insert(command.end(), cacheArguments.begin(), cacheArguments.end());
+        return startSelf(command, folder / "run.log");
+    };
+    const auto report = [&](const std::string& id, int status) {
+        ++finished;
+        const auto table = report::collectSweep(out);
+        for (const auto& r : table.points) {
+            if (r.id != id) continue;
+            std::fprintf(stderr, "%s %s [%zu of %zu]: %s\n", r.id.c_str(), status == 0 ? "done" : "FAILED", finished, ids.size(),
+                         status == 0 ? rowFigures(r).c_str() : r.message.value_or("see its run.log").c_str());
+        }
+        if (status != 0 && firstFailure == 0) firstFailure = status < 128 ? status : 1;
+    };
+    const std::size_t first = warmFirst ? 1 : 0;
+    if (warmFirst) runChildren(1, 1, [&](std::size_t) { return start(ids[0], firstThreads); }, [&](std::size_t, int status) { report(ids[0], status); });
     runChildren(
-        ids.size(), schedule.parallel,
-        [&](std::size_t i) {
-            const auto folder = core::sweep::pointFolder(out, ids[i]);
-            fs::create_directories(folder);
-            std::vector<std::string> command{"tinyforge-cli", "sweep-point", out.string(), "--point", ids[i], "--threads", std::to_string(schedule.threadsEach)};
-            command.insert(command.end(), cacheArguments.begin(), cacheArguments.end());
-            return startSelf(command, folder / "run.log");
-        },
-        [&](std::size_t i, int status) {
-            ++finished;
-            const auto table = report::collectSweep(out);
-            for (const auto& r : table.points) {
-                if (r.id != ids[i]) continue;
-                std::fprintf(stderr, "%s %s [%zu of %zu]: %s\n", r.id.c_str(), status == 0 ? "done" : "FAILED", finished, ids.size(),
-                             status == 0 ? rowFigures(r).c_str() : r.message.value_or("see its run.log").c_str());
-            }
-            if (status != 0 && firstFailure == 0) firstFailure = status < 128 ? status : 1;
-        });
+        ids.size() - first, schedule.parallel, [&](std::size_t i) { return start(ids[first + i], schedule.threadsEach); },
+        [&](std::size_t i, int status) { report(ids[first + i], status); });
     return firstFailure;
 }
 
