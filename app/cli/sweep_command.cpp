@@ -26,7 +26,8 @@ namespace {
 struct SweepArguments {
     std::string file, out, executor = "local";
     int jobs = 0, threads = 0;
-    bool resume = false, detach = false, noReport = false;
+    std::vector<std::string> overrides;
+    bool resume = false, detach = false, noReport = false, planOnly = false;
     core::sweep::SlurmSettings slurm;  ///< flags that override the sweep file's
     StageCacheFlags cache;
 };
@@ -109,6 +110,18 @@ std::size_t collectAndReport(const fs::path& out, bool withReport) {
     return table.points.size() - table.count("done");
 }
 
+void printPlan(const core::sweep::SweepPlan& plan) {
+    std::printf("%s: %zu points from %s\n", plan.sweep.name.c_str(), plan.points.size(), plan.recipe.c_str());
+    for (const auto& p : plan.points) {
+        std::printf("  %s ", p.id.c_str());
+        for (std::size_t a = 0; a < plan.axisKeys.size(); ++a) {
+            std::printf(" %s=%s", plan.axisKeys[a].c_str(), p.values[a].is_string() ? p.values[a].get<std::string>().c_str() : p.values[a].dump().c_str());
+        }
+        std::printf("\n");
+    }
+    for (const auto& b : plan.sweep.boards.value_or(std::vector<core::sweep::SweepBoard>{})) std::printf("profiled on %s\n", b.board.c_str());
+}
+
 std::vector<std::string> pointsToRun(const fs::path& out) {
     std::vector<std::string> ids;
     for (const auto& r : report::collectSweep(out).points) {
@@ -169,6 +182,10 @@ void addSweepCommand(CLI::App& app, CommandAction& selected) {
     command->add_flag("--resume", args->resume, "Finish a sweep folder: run only the points not done (failed, interrupted or never started)");
     command->add_flag("--detach", args->detach, "slurm: submit and return at once (sweep-collect writes the table when the points end)");
     command->add_flag("--no-report", args->noReport, "Write the table only, not report.html");
+    command->add_option("--set", args->overrides, "Override a recipe field of every point: key.path=value (repeatable; after the file's set)")
+        ->take_all()
+        ->allow_extra_args(false);
+    command->add_flag("--plan", args->planOnly, "Check the sweep file and every point's recipe, print the points, run nothing");
     command->add_option("--partition", args->slurm.partition, "slurm: partition");
     command->add_option("--time", args->slurm.time, "slurm: time limit per point (e.g. 01:00:00)");
     command->add_option("--cpus", args->slurm.cpus, "slurm: CPUs per point")->check(CLI::Range(1, 1024));
@@ -178,7 +195,11 @@ void addSweepCommand(CLI::App& app, CommandAction& selected) {
     args->cache.addTo(*command);
     command->callback([&selected, args] {
         selected = [args] {
-            const auto plan = core::sweep::planSweep(args->file);
+            const auto plan = core::sweep::planSweep(args->file, args->overrides);
+            if (args->planOnly) {
+                printPlan(plan);
+                return 0;
+            }
             const fs::path out = fs::absolute(args->out.empty() ? "sweeps/" + plan.sweep.name : args->out);
             prepareSweepFolder(plan, out, args->resume);
             const auto ids = pointsToRun(out);

@@ -131,7 +131,7 @@ std::vector<json> axisValues(const SweepAxis& axis, const std::string& where) {
     return out;
 }
 
-SweepPlan planSweep(const fs::path& file) {
+SweepPlan planSweep(const fs::path& file, const std::vector<std::string>& extraSet) {
     const std::string name = file.string();
     json input;
     try {
@@ -179,7 +179,16 @@ SweepPlan planSweep(const fs::path& file) {
         chosen = drawWithoutRepeats(grid.size(), static_cast<std::size_t>(*sweep.budget), sweep.seed.value_or(1));
     }
 
-    const auto common = sweep.set.value_or(std::vector<std::string>{});
+    // Every point's own folder is the run's, so relative paths are made absolute here, once.
+    std::vector<std::string> common;
+    const auto absolutePaths = [&](const std::string& assignment, const fs::path& base) {
+        const auto equals = assignment.find('=');
+        if (equals == std::string::npos) return assignment;  // the recipe parser says what is wrong with it
+        const auto key = assignment.substr(0, equals);
+        return overrideOf(key, json(assignment.substr(equals + 1)), base);  // a text value is passed on as written
+    };
+    for (const auto& a : sweep.set.value_or(std::vector<std::string>{})) common.push_back(absolutePaths(a, dir));
+    for (const auto& a : extraSet) common.push_back(absolutePaths(a, fs::current_path()));
     for (std::size_t i = 0; i < chosen.size(); ++i) {
         SweepPoint point;
         point.id = pointId(i);

@@ -119,8 +119,10 @@ struct SweepPlan {
 std::vector<nlohmann::json> axisValues(const SweepAxis& axis, const std::string& where);
 
 /// Reads and plans `file`: checks the file (unknown keys refused), expands the axes, picks the points, and parses
-/// every point's recipe. Throws RecipeError "<file>: <path>: <problem>" (for a point: its id and settings).
-SweepPlan planSweep(const std::filesystem::path& file);
+/// every point's recipe. `extraSet` ("key=value", as run --set; relative paths against the current directory) is
+/// applied to every point after the file's `set` (whose relative paths are against the sweep file's folder).
+/// Throws RecipeError "<file>: <path>: <problem>" (for a point: its id and settings).
+SweepPlan planSweep(const std::filesystem::path& file, const std::vector<std::string>& extraSet = {});
 
 /// The plan as JSON (file, recipe, axes, points), written to the sweep folder as plan.json.
 nlohmann::json planJson(const SweepPlan& plan);

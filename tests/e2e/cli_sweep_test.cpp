@@ -201,3 +201,84 @@ TEST_CASE("A sweep runs as a Slurm job array with a collecting job, names a fail
     CHECK(fs::last_write_time(out / "points" / "p000" / "summary.json") == before);
     checkFront(table);
 }
+
+namespace {
+
+// A quick version of a bundled recipe: one epoch per model and phase, no scratch baseline, on `data`.
+std::vector<std::string> quickRun(const std::string& recipe, const fs::path& data, const fs::path& out) {
+    return {"run", recipe, "--out", out.string(), "--no-cache", "--set", "dataset.path=" + data.string(), "--set", "train.epochs=1",
+            "--set", "prune.train.epochs=1", "--set", "cluster.train.epochs=1", "--set", "quantize.train.epochs=1",
+            "--set", "baseline.student_scratch=false"};
+}
+
+std::vector<std::uint8_t> labelsCycling(int count, int offset) {
+    std::vector<std::uint8_t> out;
+    for (int i = 0; i < count; ++i) out.push_back(static_cast<std::uint8_t>((i + offset) % 10));
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("The bundled CIFAR-10 ResNet-8 recipe runs on CIFAR binary batches and builds for the F405 and L4R5, and its sweep plans",
+          "[e2e][sweep][bundled]") {
+    fx::TempDir dir;
+    const auto data = dir / "cifar-10-batches-bin";
+    fs::create_directories(data);
+    const auto records = [](const std::vector<std::uint8_t>& labels) {
+        std::vector<std::vector<std::uint8_t>> out;
+        for (const auto l : labels) out.push_back({l});
+        return fx::cifarRecords(out);
+    };
+    for (int b = 1; b <= 5; ++b) fx::writeBytes(data / ("data_batch_" + std::to_string(b) + ".bin"), records(labelsCycling(20, b)));
+    fx::writeBytes(data / "test_batch.bin", records(labelsCycling(20, 0)));
+    const auto recipe = TINYFORGE_RESOURCE_DIR "/recipes/cifar10-resnet8.json";
+    const auto r = cli(quickRun(recipe, data, dir / "run"));
+    INFO(failure(r));
+    REQUIRE(r.exitCode == 0);
+    const auto summary = readJson(dir / "run" / "summary.json");
+    CHECK(summary.at("dataset").at("format") == "cifar10");
+    CHECK(summary.at("dataset").at("test") == 20);
+    CHECK(summary.at("student").at("arch") == "resnet8");
+    CHECK(summary.at("teacher").at("arch") == "resnet20");
+    CHECK(summary.at("compressed").at("weight_bits") == 8);
+    for (const char* board : {"stm32f405", "stm32l4r5"}) {
+        const auto built = cli({"deploy", (dir / "run").string(), "--board", board, "--build-only"});
+        INFO(failure(built));
+        CHECK(built.exitCode == 0);
+        CHECK(json::parse(built.out).at("flash_bytes").get<std::int64_t>() > 0);
+    }
+    const auto plan = cli({"sweep", TINYFORGE_RESOURCE_DIR "/sweeps/cifar10-resnet8-sweep.json", "--set", "dataset.path=" + data.string(), "--plan"});
+    INFO(failure(plan));
+    CHECK(plan.exitCode == 0);
+    CHECK_THAT(plan.out, Contains("6 points") && Contains("p005  prune.final_sparsity=0.9 cluster.clusters=64") && Contains("profiled on stm32l4r5"));
+}
+
+TEST_CASE("The bundled iris-recognition recipe runs on a folder of grayscale eye images, one folder per person, and profiles on the F405",
+          "[e2e][sweep][bundled][qemu]") {
+    fx::TempDir dir;
+    const auto data = dir / "iris-images";
+    // Four people, CASIA-IrisV4's layout (person / eye / image), each with their own shade.
+    for (int person = 0; person < 4; ++person) {
+        for (int i = 0; i < 10; ++i) {
+            char name[64];
+            std::snprintf(name, sizeof name, "%03d/%s/S1%03d%s%02d.png", person + 1, i % 2 ? "R" : "L", person + 1, i % 2 ? "R" : "L", i);
+            const int shade = 40 + 50 * person + i;
+            fx::writeSolidImage(data / name, 80, 70, 1, shade, shade, shade);
+        }
+    }
+    const auto recipe = TINYFORGE_RESOURCE_DIR "/recipes/iris-id-distill.json";
+    const auto r = cli(quickRun(recipe, data, dir / "run"));
+    INFO(failure(r));
+    REQUIRE(r.exitCode == 0);
+    const auto summary = readJson(dir / "run" / "summary.json");
+    CHECK(summary.at("dataset").at("format") == "folder");
+    CHECK(summary.at("dataset").at("classes") == 4);
+    const auto deployed = cli({"deploy", (dir / "run").string(), "--board", "stm32f405", "--samples", "4"});
+    INFO(failure(deployed));
+    CHECK(deployed.exitCode == 0);
+    const auto entry = json::parse(deployed.out);
+    CHECK(entry.at("identical") == entry.at("samples"));
+    const auto plan = cli({"sweep", TINYFORGE_RESOURCE_DIR "/sweeps/iris-id-sweep.json", "--set", "dataset.path=" + data.string(), "--plan"});
+    CHECK(plan.exitCode == 0);
+    CHECK_THAT(plan.out, Contains("6 points"));
+}
