@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "core/io/json_text.h"
 #include "core/pipeline/run_files.h"
+#include "core/recipe/recipe.h"
 #include "core/sweep/sweep_plan.h"
 #include "report/sweep_table.h"
 
@@ -37,23 +38,29 @@ bool folderIsEmpty(const fs::path& dir) {
     return !fs::exists(dir, ec) || fs::is_empty(dir, ec);
 }
 
-// A new sweep folder gets the plan; a resumed one must have been planned from the same points.
-void prepareSweepFolder(const core::sweep::SweepPlan& plan, const fs::path& out, bool resume) {
-    const auto planned = core::sweep::planJson(plan);
+// A new sweep folder gets the plan and its own copy of the base recipe (paths made absolute), so that it can be
+// resumed, and its points rerun, after the files it was started from have changed or gone. A resumed folder must
+// have been planned from the same points.
+core::sweep::SweepPlan prepareSweepFolder(core::sweep::SweepPlan plan, const fs::path& out, bool resume) {
+    const auto baseRecipe = out / "base-recipe.json";
     if (resume && report::isSweepFolder(out)) {
         const auto before = core::io::readJsonFile(out / "plan.json");
-        if (before.value("points", json()) != planned.at("points")) {
+        if (before.value("points", json()) != core::sweep::planJson(plan).at("points")) {
             throw SettingsError(out.string() + ": planned from other points than " + plan.file.string() +
                                 " now gives (the sweep file or its recipe changed); sweep into a new --out folder");
         }
-        return;
+        plan.recipe = before.value("recipe", plan.recipe.string());
+        return plan;
     }
     if (!folderIsEmpty(out)) {
         throw SettingsError(out.string() + ": the folder is not empty; --resume finishes a sweep there, or choose another --out");
     }
     fs::create_directories(out / "points");
-    core::pipeline::writeText(out / "plan.json", planned.dump(2) + "\n");
+    core::pipeline::writeText(baseRecipe, core::recipe::loadRecipe(plan.recipe).resolved.dump(2) + "\n");
     fs::copy_file(plan.file, out / "sweep.json", fs::copy_options::overwrite_existing);
+    plan.recipe = baseRecipe;
+    core::pipeline::writeText(out / "plan.json", core::sweep::planJson(plan).dump(2) + "\n");
+    return plan;
 }
 
 std::string withThousands(std::int64_t n) {
@@ -201,7 +208,7 @@ void addSweepCommand(CLI::App& app, CommandAction& selected) {
                 return 0;
             }
             const fs::path out = fs::absolute(args->out.empty() ? "sweeps/" + plan.sweep.name : args->out);
-            prepareSweepFolder(plan, out, args->resume);
+            const auto planned = prepareSweepFolder(plan, out, args->resume);
             const auto ids = pointsToRun(out);
             if (ids.empty()) {
                 std::fprintf(stderr, "every point of %s is done\n", out.c_str());
@@ -223,11 +230,11 @@ void addSweepCommand(CLI::App& app, CommandAction& selected) {
                 options.detach = args->detach;
                 options.cacheArguments = args->cache.arguments();
                 if (const char* poll = std::getenv("TINYFORGE_SLURM_POLL_SECONDS")) options.pollSeconds = std::max(0.1, std::atof(poll));
-                runOnSlurm(plan, out, ids, options);
+                runOnSlurm(planned, out, ids, options);
                 if (args->detach) return 0;
                 return collectAndReport(out, !args->noReport) == 0 ? 0 : 1;
             }
-            const int status = runLocally(plan, out, ids, *args);
+            const int status = runLocally(planned, out, ids, *args);
             const auto notDone = collectAndReport(out, !args->noReport);
             if (notDone > 0) std::fprintf(stderr, "error: %zu points did not finish; tinyforge-cli sweep %s --out %s --resume runs them again\n", notDone,
                                           args->file.c_str(), out.c_str());
