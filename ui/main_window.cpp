@@ -21,6 +21,7 @@
 #include "ui/project/recipe_document.h"
 #include "ui/run/run_page.h"
 #include "ui/studio_application.h"
+#include "ui/sweep/sweep_page.h"
 #include "ui/tune/tune_page.h"
 
 namespace tinyforge::ui {
@@ -54,6 +55,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Re
     m_modelsPage = new ModelsPage(m_document);
     m_tunePage = new TunePage(m_document);
     m_runPage = new RunPage(m_document);
+    m_sweepPage = new SweepPage(m_document);
     m_comparePage = new ComparePage;
     m_exportPage = new ExportPage;
     m_devicesPage = new DevicesPage;
@@ -61,6 +63,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Re
     addPage(tr("Models"), m_modelsPage);
     addPage(tr("Tune"), m_tunePage);
     addPage(tr("Run"), m_runPage);
+    addPage(tr("Sweep"), m_sweepPage);
     addPage(tr("Compare"), m_comparePage);
     addPage(tr("Export"), m_exportPage);
     addPage(tr("Devices"), m_devicesPage);
@@ -81,6 +84,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Re
     connect(m_runPage, &RunPage::runFinished, m_comparePage, &ComparePage::addRun);
     connect(m_runPage, &RunPage::runFinished, m_exportPage, &ExportPage::addRun);
     connect(m_runPage, &RunPage::runFinished, m_devicesPage, &DevicesPage::addRun);
+    // A point of a sweep is a run like any other: opened in Compare beside the others.
+    connect(m_sweepPage, &SweepPage::openRun, this, [this](const QString& dir) {
+        m_comparePage->addRun(dir);
+        m_exportPage->addRun(dir);
+        m_devicesPage->addRun(dir);
+        showPage(tr("Compare"));
+    });
+    connect(m_sweepPage, &SweepPage::failed, this, [this](const QString& message) {
+        QMessageBox::warning(this, tr("Cannot run the sweep"), message);
+    });
     connect(m_devicesPage, &DevicesPage::failed, this, [this](const QString& message) {
         QMessageBox::warning(this, tr("Cannot profile on the device"), message);
     });

@@ -17,6 +17,7 @@ class ExportPage;
 class ModelsPage;
 class RecipeDocument;
 class RunPage;
+class SweepPage;
 class TunePage;
 
 class MainWindow : public QMainWindow {
@@ -28,6 +29,7 @@ public:
     ModelsPage* modelsPage() const { return m_modelsPage; }
     TunePage* tunePage() const { return m_tunePage; }
     RunPage* runPage() const { return m_runPage; }
+    SweepPage* sweepPage() const { return m_sweepPage; }
     ComparePage* comparePage() const { return m_comparePage; }
     ExportPage* exportPage() const { return m_exportPage; }
     DevicesPage* devicesPage() const { return m_devicesPage; }
@@ -63,6 +65,7 @@ private:
     ModelsPage* m_modelsPage = nullptr;
     TunePage* m_tunePage = nullptr;
     RunPage* m_runPage = nullptr;
+    SweepPage* m_sweepPage = nullptr;
     ComparePage* m_comparePage = nullptr;
     ExportPage* m_exportPage = nullptr;
     DevicesPage* m_devicesPage = nullptr;

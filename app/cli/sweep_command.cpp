@@ -180,7 +180,7 @@ int runLocally(const core::sweep::SweepPlan& plan, const fs::path& out, const st
 void addSweepCommand(CLI::App& app, CommandAction& selected) {
     auto args = std::make_shared<SweepArguments>();
     CLI::App* command = app.add_subcommand("sweep", "Run every point of a sweep file, profile each on its boards, and tabulate and report them");
-    command->add_option("sweep", args->file, "Sweep file (JSON); see docs/sweeps.md")->required();
+    command->add_option("sweep", args->file, "Sweep file (JSON; see docs/sweeps.md), or a sweep folder to resume")->required();
     command->add_option("--out", args->out, "Sweep folder (default: sweeps/<sweep name>)");
     command->add_option("--jobs", args->jobs, "Points at once on this machine (default: the cores / threads per point)")->check(CLI::Range(1, 256));
     command->add_option("--threads", args->threads, "LibTorch threads per point (default: the recipe's, else the cores / jobs)")->check(CLI::Range(1, 256));
@@ -202,7 +202,17 @@ void addSweepCommand(CLI::App& app, CommandAction& selected) {
     args->cache.addTo(*command);
     command->callback([&selected, args] {
         selected = [args] {
-            const auto plan = core::sweep::planSweep(args->file, args->overrides);
+            // A sweep folder resumes from its own plan and base recipe, whatever happened to the files it came from.
+            const bool fromFolder = report::isSweepFolder(args->file);
+            if (fromFolder && !args->overrides.empty()) throw SettingsError("--set: a sweep folder resumes with the settings it was planned with");
+            if (fromFolder) {
+                args->resume = true;
+                if (args->out.empty()) args->out = args->file;
+                if (fs::weakly_canonical(args->out) != fs::weakly_canonical(args->file)) {
+                    throw SettingsError("--out " + args->out + ": a sweep folder is resumed in place (" + args->file + ")");
+                }
+            }
+            const auto plan = fromFolder ? core::sweep::readPlan(args->file) : core::sweep::planSweep(args->file, args->overrides);
             if (args->planOnly) {
                 printPlan(plan);
                 return 0;

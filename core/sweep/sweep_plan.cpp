@@ -219,6 +219,25 @@ json planJson(const SweepPlan& plan) {
             {"strategy", plan.sweep.strategy.value_or("grid")}, {"definition", contract::toJson(plan.sweep)}, {"points", points}};
 }
 
+SweepPlan readPlan(const fs::path& sweepDir) {
+    const auto file = sweepDir / "plan.json";
+    const json input = io::readJsonFile(file);
+    SweepPlan plan;
+    try {
+        plan.file = input.at("sweep").get<std::string>();
+        contract::fromJson(input.at("definition"), plan.sweep);
+        plan.recipe = input.at("recipe").get<std::string>();
+        plan.axisKeys = input.at("axes").get<std::vector<std::string>>();
+        for (const auto& p : input.at("points")) {
+            plan.points.push_back({p.at("id").get<std::string>(), p.at("values").get<std::vector<json>>(), p.at("overrides").get<std::vector<std::string>>()});
+        }
+    } catch (const std::exception& e) {
+        throw DataError(file, "", std::string("not a sweep plan: ") + e.what());
+    }
+    if (!plan.points.empty()) plan.threads = recipe::loadRecipe(plan.recipe, plan.points.front().overrides).threads;
+    return plan;
+}
+
 json sweepSchema() {
     return contract::documentSchema<SweepFile>("https://tinyforge.invalid/schema/sweep.json", "TinyForge sweep file");
 }

@@ -130,6 +130,10 @@ nlohmann::json planJson(const SweepPlan& plan);
 /// The folder of point `id` in sweep folder `dir`.
 inline std::filesystem::path pointFolder(const std::filesystem::path& dir, const std::string& id) { return dir / "points" / id; }
 
+/// The plan a sweep folder was started with (its plan.json), to resume it from the folder alone. Throws DataError
+/// naming plan.json when it is missing or damaged.
+SweepPlan readPlan(const std::filesystem::path& sweepDir);
+
 /// The JSON Schema of sweep files.
 nlohmann::json sweepSchema();
 
