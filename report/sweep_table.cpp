@@ -77,18 +77,18 @@ std::string csvNumber(const std::optional<T>& v) {
     return json(*v).dump();
 }
 
+}  // namespace
+
+std::size_t SweepTable::count(const std::string& status) const {
+    return static_cast<std::size_t>(std::count_if(points.begin(), points.end(), [&](const SweepRow& r) { return r.status == status; }));
+}
+
 std::string settingsLabel(const std::vector<std::string>& axes, const std::vector<json>& values) {
     std::string out;
     for (std::size_t a = 0; a < axes.size() && a < values.size(); ++a) {
         out += (a ? ", " : "") + axes[a] + "=" + (values[a].is_string() ? values[a].get<std::string>() : values[a].dump());
     }
     return out;
-}
-
-}  // namespace
-
-std::size_t SweepTable::count(const std::string& status) const {
-    return static_cast<std::size_t>(std::count_if(points.begin(), points.end(), [&](const SweepRow& r) { return r.status == status; }));
 }
 
 bool isSweepFolder(const fs::path& dir) {

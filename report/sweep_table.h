@@ -95,6 +95,9 @@ void writeSweepTable(const std::filesystem::path& dir, const SweepTable& table);
 /// table.csv's text: a header, then a row per point (axes, status, figures, then each board's).
 std::string sweepCsv(const SweepTable& table);
 
+/// A point's settings as people read them: "prune.final_sparsity=0.8, student.hidden=[16,8], cluster.init=linear".
+std::string settingsLabel(const std::vector<std::string>& axes, const std::vector<nlohmann::json>& values);
+
 /// Each finished point's run folder, in plan order, with a label naming its settings ("p003 cluster.clusters=16").
 std::vector<std::pair<std::filesystem::path, std::string>> sweepRunFolders(const std::filesystem::path& dir);
 

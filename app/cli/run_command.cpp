@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "app/cli/cache_command.h"
+#include "app/cli/cli_text.h"
 #include "app/cli/commands.h"
 #include "app/cli/repeat_runs.h"
 #include "app/cli/run_progress.h"
@@ -23,15 +24,6 @@ struct RunArguments {
     std::optional<int> seeds;
     StageCacheFlags cache;
 };
-
-std::string withThousands(std::int64_t n) {
-    std::string digits = std::to_string(n), out;
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return out;
-}
 
 void printModel(const char* name, const core::results::ModelResult& m) {
     std::printf("%-16s %-14s %12s %14s %12s %9.4f\n", name, m.arch.c_str(), withThousands(m.params).c_str(),

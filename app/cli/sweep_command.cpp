@@ -7,6 +7,7 @@
 
 #include "app/cli/cache_command.h"
 #include "app/cli/child_runs.h"
+#include "app/cli/cli_text.h"
 #include "app/cli/commands.h"
 #include "app/cli/slurm_executor.h"
 #include "app/cli/sweep_point.h"
@@ -63,15 +64,6 @@ core::sweep::SweepPlan prepareSweepFolder(core::sweep::SweepPlan plan, const fs:
     return plan;
 }
 
-std::string withThousands(std::int64_t n) {
-    std::string digits = std::to_string(n), out;
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return out;
-}
-
 std::string rowFigures(const report::SweepRow& r) {
     std::string out;
     char text[96];
@@ -86,14 +78,6 @@ std::string rowFigures(const report::SweepRow& r) {
     return out;
 }
 
-std::string settingsText(const report::SweepTable& table, const report::SweepRow& r) {
-    std::string out;
-    for (std::size_t a = 0; a < table.axes.size() && a < r.values.size(); ++a) {
-        out += (a ? " " : "") + table.axes[a] + "=" + (r.values[a].is_string() ? r.values[a].get<std::string>() : r.values[a].dump());
-    }
-    return out;
-}
-
 // table.json, table.csv and (with a finished point) report.html; prints the front and the failures. Returns the
 // number of points not done.
 std::size_t collectAndReport(const fs::path& out, bool withReport) {
@@ -103,10 +87,10 @@ std::size_t collectAndReport(const fs::path& out, bool withReport) {
     if (const auto failed = table.count("failed")) std::printf(", %zu failed", failed);
     std::printf("\nPareto front (deployed accuracy against deployed bytes):\n");
     for (const auto& r : table.points) {
-        if (r.status == "done" && r.deployed_bytes && !r.dominated_by) std::printf("  %s  %s  %s\n", r.id.c_str(), settingsText(table, r).c_str(), rowFigures(r).c_str());
+        if (r.status == "done" && r.deployed_bytes && !r.dominated_by) std::printf("  %s  %s  %s\n", r.id.c_str(), report::settingsLabel(table.axes, r.values).c_str(), rowFigures(r).c_str());
     }
     for (const auto& r : table.points) {
-        if (r.status == "failed") std::printf("failed %s (%s): %s; log %s\n", r.id.c_str(), settingsText(table, r).c_str(), r.message.value_or("").c_str(),
+        if (r.status == "failed") std::printf("failed %s (%s): %s; log %s\n", r.id.c_str(), report::settingsLabel(table.axes, r.values).c_str(), r.message.value_or("").c_str(),
                                               (core::sweep::pointFolder(out, r.id) / "run.log").c_str());
     }
     std::printf("table: %s/table.csv and table.json\n", out.c_str());
@@ -120,11 +104,7 @@ std::size_t collectAndReport(const fs::path& out, bool withReport) {
 void printPlan(const core::sweep::SweepPlan& plan) {
     std::printf("%s: %zu points from %s\n", plan.sweep.name.c_str(), plan.points.size(), plan.recipe.c_str());
     for (const auto& p : plan.points) {
-        std::printf("  %s ", p.id.c_str());
-        for (std::size_t a = 0; a < plan.axisKeys.size(); ++a) {
-            std::printf(" %s=%s", plan.axisKeys[a].c_str(), p.values[a].is_string() ? p.values[a].get<std::string>().c_str() : p.values[a].dump().c_str());
-        }
-        std::printf("\n");
+        std::printf("  %s  %s\n", p.id.c_str(), report::settingsLabel(plan.axisKeys, p.values).c_str());
     }
     for (const auto& b : plan.sweep.boards.value_or(std::vector<core::sweep::SweepBoard>{})) std::printf("profiled on %s\n", b.board.c_str());
 }

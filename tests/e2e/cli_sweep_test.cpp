@@ -250,7 +250,7 @@ TEST_CASE("The bundled CIFAR-10 ResNet-8 recipe runs on CIFAR binary batches and
     const auto plan = cli({"sweep", TINYFORGE_RESOURCE_DIR "/sweeps/cifar10-resnet8-sweep.json", "--set", "dataset.path=" + data.string(), "--plan"});
     INFO(failure(plan));
     CHECK(plan.exitCode == 0);
-    CHECK_THAT(plan.out, Contains("6 points") && Contains("p005  prune.final_sparsity=0.9 cluster.clusters=64") && Contains("profiled on stm32l4r5"));
+    CHECK_THAT(plan.out, Contains("6 points") && Contains("p005  prune.final_sparsity=0.9, cluster.clusters=64") && Contains("profiled on stm32l4r5"));
 }
 
 TEST_CASE("The bundled iris-recognition recipe runs on a folder of grayscale eye images, one folder per person, and profiles on the F405",

@@ -1,9 +1,7 @@
 #include "tests/support/test_slurm.h"
 
-#include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -17,19 +15,6 @@
 namespace tinyforge::test {
 
 namespace {
-
-// A port nothing listens on now: bound to port 0, the kernel picks one.
-int freePort() {
-    const int s = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(s, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    socklen_t size = sizeof address;
-    getsockname(s, reinterpret_cast<sockaddr*>(&address), &size);
-    close(s);
-    return ntohs(address.sin_port);
-}
 
 std::string userName() {
     const passwd* user = getpwuid(getuid());
@@ -61,7 +46,7 @@ TestSlurm::TestSlurm() : m_dir(m_tempDir.path()) {
                         "AuthType=auth/none\nCredType=cred/none\n"
                         "StateSaveLocation=" + d + "/state\nSlurmdSpoolDir=" + d + "/spool\n"
                         "SlurmctldPidFile=" + d + "/slurmctld.pid\nSlurmdPidFile=" + d + "/slurmd.pid\n"
-                        "SlurmctldPort=" + std::to_string(freePort()) + "\nSlurmdPort=" + std::to_string(freePort()) + "\n"
+                        "SlurmctldPort=" + std::to_string(freeLoopbackPort()) + "\nSlurmdPort=" + std::to_string(freeLoopbackPort()) + "\n"
                         "SlurmctldLogFile=" + d + "/slurmctld.log\nSlurmdLogFile=" + d + "/slurmd.log\n"
                         "ProctrackType=proctrack/pgid\nTaskPlugin=task/none\n"
                         "SchedulerType=sched/builtin\nSelectType=select/cons_tres\nSelectTypeParameters=CR_CPU\n"

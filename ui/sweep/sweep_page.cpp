@@ -46,16 +46,6 @@ json axisValues(const QString& text) {
     return words;
 }
 
-QString valueText(const json& v) { return QString::fromStdString(v.is_string() ? v.get<std::string>() : v.dump()); }
-
-QString settingsText(const report::SweepTable& table, const report::SweepRow& row) {
-    QStringList parts;
-    for (std::size_t a = 0; a < table.axes.size() && a < row.values.size(); ++a) {
-        parts << QStringLiteral("%1=%2").arg(QString::fromStdString(table.axes[a]), valueText(row.values[a]));
-    }
-    return parts.join(QStringLiteral(", "));
-}
-
 // One scatter: the finished points, the front as a line through the points no other beats.
 void drawScatter(QCustomPlot* plot, const std::vector<std::pair<double, double>>& points) {
     plot->clearGraphs();
@@ -376,7 +366,7 @@ void SweepPage::fillTable() {
         }
         const QString status = QString::fromStdString(p.status) + (p.message ? QStringLiteral(": ") + QString::fromStdString(*p.message) : QString());
         m_points->setItem(row, 0, readOnlyCell(QString::fromStdString(p.id)));
-        m_points->setItem(row, 1, readOnlyCell(settingsText(m_table, p)));
+        m_points->setItem(row, 1, readOnlyCell(QString::fromStdString(report::settingsLabel(m_table.axes, p.values))));
         m_points->setItem(row, 2, readOnlyCell(status));
         m_points->setItem(row, 3, readOnlyCell(p.deployed_accuracy ? QString::number(*p.deployed_accuracy, 'f', 4) : QString(), true));
         m_points->setItem(row, 4, readOnlyCell(p.deployed_bytes ? QString::number(*p.deployed_bytes) : QString(), true));
