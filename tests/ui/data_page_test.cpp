@@ -6,24 +6,14 @@
 #include <QTest>
 
 #include "tests/support/fixtures.h"
+#include "tests/ui/ui_support.h"
 #include "ui/data/data_page.h"
 #include "ui/main_window.h"
 
 namespace fx = tinyforge::test;
 using tinyforge::ui::DataPage;
 
-namespace {
-
-// Saves a picture of `widget` to $TINYFORGE_SCREENSHOT_DIR/name.png when that is set (docs/screenshots).
-void saveScreenshot(QWidget& widget, const QString& name) {
-    const QString dir = qEnvironmentVariable("TINYFORGE_SCREENSHOT_DIR");
-    if (dir.isEmpty()) return;
-    QDir().mkpath(dir);
-    QTest::qWait(200);  // let queued shows and layouts settle before the grab
-    widget.grab().save(dir + "/" + name + ".png");
-}
-
-}  // namespace
+using tinyforge::test::saveScreenshot;
 
 TEST_CASE("Data page loads the Iris table off the GUI thread and shows its classes", "[ui][data]") {
     tinyforge::ui::MainWindow window;

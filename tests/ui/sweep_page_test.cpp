@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/support/fixtures.h"
+#include "tests/ui/ui_support.h"
 #include "ui/project/recipe_document.h"
 #include "ui/sweep/sweep_page.h"
 
@@ -85,6 +86,8 @@ TEST_CASE("The Sweep page runs the project's recipe over its axes, profiles each
     CHECK(table.points[1].values == std::vector<nlohmann::json>{0.5, "density"});  // words stay words
     CHECK(page.scatterPointCount() == 4);
     CHECK(page.statusText().startsWith(QStringLiteral("Done: 4 points")));
+    page.resize(1500, 900);
+    fx::saveScreenshot(page, QStringLiteral("sweep-iris"));
     QSignalSpy opened(&page, &ui::SweepPage::openRun);
     page.openPoint(2);
     REQUIRE(opened.count() == 1);

@@ -21,6 +21,7 @@
 #include "core/results/aggregate.h"
 #include "core/results/summary_file.h"
 #include "tests/support/fixtures.h"
+#include "tests/ui/ui_support.h"
 #include "tests/support/process.h"
 #include "ui/compare/compare_page.h"
 #include "ui/data/data_page.h"
@@ -39,15 +40,10 @@
 namespace fx = tinyforge::test;
 using namespace tinyforge::ui;
 
+using tinyforge::test::saveScreenshot;
+
 namespace {
 
-void saveScreenshot(QWidget& widget, const QString& name) {
-    const QString dir = qEnvironmentVariable("TINYFORGE_SCREENSHOT_DIR");
-    if (dir.isEmpty()) return;
-    QDir().mkpath(dir);
-    QTest::qWait(300);
-    widget.grab().save(dir + "/" + name + ".png");
-}
 
 // Measures the longest gap between ticks of a 10 ms timer: how long the event loop was ever blocked.
 class StallMeter {

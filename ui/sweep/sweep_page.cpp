@@ -96,6 +96,7 @@ SweepPage::SweepPage(RecipeDocument* document, QWidget* parent)
     form->addWidget(new QLabel(tr("Axes: recipe keys and the values each takes")));
     m_axes = new QTableWidget(0, 2);
     m_axes->setHorizontalHeaderLabels({tr("Recipe key"), tr("Values")});
+    m_axes->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     m_axes->horizontalHeader()->setStretchLastSection(true);
     m_axes->verticalHeader()->hide();
     m_axes->setToolTip(tr("Any key tinyforge-cli run --set takes (prune.final_sparsity, cluster.clusters, quantize.weight_bits, "
