@@ -12,6 +12,9 @@
 #include "app/cli/slurm_executor.h"
 #include "app/cli/sweep_point.h"
 #include "core/error.h"
+#include "core/resources.h"
+#include "devices/boards/board.h"
+#include "devices/deploy/deploy_backends.h"
 #include "core/io/json_text.h"
 #include "core/pipeline/run_files.h"
 #include "core/recipe/recipe.h"
@@ -33,6 +36,24 @@ struct SweepArguments {
     core::sweep::SlurmSettings slurm;  ///< flags that override the sweep file's
     StageCacheFlags cache;
 };
+
+// The sweep's boards exist and take the backend asked for, checked before any point runs (a typo in a board id
+// would otherwise fail every point after its training).
+void checkBoards(const core::sweep::SweepPlan& plan) {
+    const auto boards = plan.sweep.boards.value_or(std::vector<core::sweep::SweepBoard>{});
+    if (boards.empty()) return;
+    const auto known = devices::loadBoards(core::resourceDir() / "boards");
+    for (std::size_t i = 0; i < boards.size(); ++i) {
+        const std::string where = plan.file.string() + ": boards[" + std::to_string(i) + "]: ";
+        try {
+            const auto& board = devices::findBoard(known, boards[i].board);
+            const auto& backend = devices::chooseDeployBackend(board, boards[i].backend.value_or(""));
+            if (backend.id == "ssh" && !boards[i].host) throw SettingsError("the ssh backend needs a host (USER@HOST[:PORT])");
+        } catch (const Error& e) {
+            throw SettingsError(where + e.what());
+        }
+    }
+}
 
 bool folderIsEmpty(const fs::path& dir) {
     std::error_code ec;
@@ -193,6 +214,7 @@ void addSweepCommand(CLI::App& app, CommandAction& selected) {
                 }
             }
             const auto plan = fromFolder ? core::sweep::readPlan(args->file) : core::sweep::planSweep(args->file, args->overrides);
+            checkBoards(plan);
             if (args->planOnly) {
                 printPlan(plan);
                 return 0;

@@ -87,6 +87,14 @@ TEST_CASE("The bundled Iris sweep runs every point, profiles each on the emulate
     CHECK_THAT(fx::readText(out / "report.html"), Contains("p003 prune.final_sparsity=0.8, quantize.weight_bits=8"));
     CHECK_THAT(r.out, Contains("Pareto front"));
 
+    // A board that does not exist is refused before anything runs, naming the known ones.
+    const json badBoard{{"name", "b"}, {"recipe", kIrisRecipe}, {"axes", {{{"key", "seed"}, {"values", {1}}}}}, {"boards", {{{"board", "stm32f999"}}}}};
+    fx::writeText(dir / "bad-board.json", badBoard.dump());
+    const auto refused = cli({"sweep", (dir / "bad-board.json").string(), "--out", (dir / "never").string()});
+    CHECK(refused.exitCode == 2);
+    CHECK_THAT(refused.err, Contains("boards[0]") && Contains("stm32f999") && Contains("stm32f405"));
+    CHECK_FALSE(fs::exists(dir / "never"));
+
     // The folder is not reused by accident; --resume finds nothing to do and leaves every point as it was.
     const auto before = fs::last_write_time(out / "points" / "p000" / "summary.json");
     const auto again = cli({"sweep", TINYFORGE_RESOURCE_DIR "/sweeps/iris-sweep.json", "--out", out.string()});
