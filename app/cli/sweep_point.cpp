@@ -8,7 +8,6 @@
 
 #include "app/cli/run_progress.h"
 #include "core/error.h"
-#include "core/io/json_text.h"
 #include "core/pipeline/run_files.h"
 #include "core/pipeline/run_recipe.h"
 #include "core/recipe/recipe.h"
@@ -30,23 +29,11 @@ struct PointToRun {
 };
 
 PointToRun readPoint(const fs::path& dir, const std::string& id) {
-    const auto planFile = dir / "plan.json";
-    const json plan = core::io::readJsonFile(planFile);
-    try {
-        PointToRun point;
-        point.recipe = plan.at("recipe").get<std::string>();
-        core::sweep::SweepFile definition;
-        core::contract::fromJson(plan.at("definition"), definition);
-        point.boards = definition.boards.value_or(std::vector<core::sweep::SweepBoard>{});
-        for (const auto& p : plan.at("points")) {
-            if (p.at("id").get<std::string>() != id) continue;
-            point.overrides = p.at("overrides").get<std::vector<std::string>>();
-            return point;
-        }
-    } catch (const std::exception& e) {
-        throw DataError(planFile, "", std::string("not a sweep plan: ") + e.what());
+    const auto plan = core::sweep::readPlan(dir);
+    for (const auto& p : plan.points) {
+        if (p.id == id) return {plan.recipe, p.overrides, plan.sweep.boards.value_or(std::vector<core::sweep::SweepBoard>{})};
     }
-    throw SettingsError(planFile.string() + ": the sweep has no point '" + id + "'");
+    throw SettingsError((dir / "plan.json").string() + ": the sweep has no point '" + id + "'");
 }
 
 bool profiled(const core::results::RunSummary& summary, const core::sweep::SweepBoard& board) {

@@ -202,7 +202,11 @@ bool StageCache::store(const std::string& key, const CachedStage& stage, const f
     return true;
 }
 
-std::vector<StageCacheEntry> StageCache::list() const {
+std::vector<StageCacheEntry> StageCache::list() const { return entries(true); }
+
+// Every entry with its size and last use, most recently used first; `details` also reads each entry.json for its
+// stage, architecture and training time (eviction, after every store, needs only sizes and times).
+std::vector<StageCacheEntry> StageCache::entries(bool details) const {
     std::vector<StageCacheEntry> out;
     std::error_code ec;
     for (fs::directory_iterator it(settings_.dir, ec), end; !ec && it != end; it.increment(ec)) {
@@ -212,7 +216,7 @@ std::vector<StageCacheEntry> StageCache::list() const {
         e.key = name;
         e.bytes = folderBytes(it->path());
         e.lastUsed = fs::last_write_time(it->path() / kEntryFile, ec);
-        if (const auto entry = readEntryJson(it->path())) {
+        if (const auto entry = details ? readEntryJson(it->path()) : std::nullopt) {
             e.stage = entry->value("stage", "");
             if (entry->contains("result") && entry->at("result").is_object()) {
                 e.arch = entry->at("result").value("arch", "");
@@ -229,7 +233,7 @@ std::vector<StageCacheEntry> StageCache::list() const {
 std::uint64_t StageCache::clear() const {
     std::uint64_t freed = 0;
     std::error_code ec;
-    for (const auto& e : list()) {
+    for (const auto& e : entries(false)) {
         freed += e.bytes;
         fs::remove_all(settings_.dir / e.key, ec);
         fs::remove(settings_.dir / (e.key + ".lock"), ec);
@@ -238,10 +242,9 @@ std::uint64_t StageCache::clear() const {
 }
 
 std::uint64_t StageCache::evictToLimit() const {
-    auto entries = list();  // most recently used first
     std::uint64_t total = 0, freed = 0;
     std::error_code ec;
-    for (const auto& e : entries) {
+    for (const auto& e : entries(false)) {  // most recently used first
         total += e.bytes;
         if (total <= settings_.limitBytes) continue;
         fs::remove_all(settings_.dir / e.key, ec);

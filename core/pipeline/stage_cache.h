@@ -100,6 +100,7 @@ public:
     const StageCacheSettings& settings() const { return settings_; }
 
 private:
+    std::vector<StageCacheEntry> entries(bool details) const;
     StageCacheSettings settings_;
 };
 

@@ -216,7 +216,8 @@ json planJson(const SweepPlan& plan) {
     json points = json::array();
     for (const auto& p : plan.points) points.push_back({{"id", p.id}, {"values", p.values}, {"overrides", p.overrides}});
     return {{"sweep", plan.file.string()}, {"name", plan.sweep.name}, {"recipe", plan.recipe.string()}, {"axes", plan.axisKeys},
-            {"strategy", plan.sweep.strategy.value_or("grid")}, {"definition", contract::toJson(plan.sweep)}, {"points", points}};
+            {"strategy", plan.sweep.strategy.value_or("grid")}, {"threads", plan.threads}, {"definition", contract::toJson(plan.sweep)},
+            {"points", points}};
 }
 
 SweepPlan readPlan(const fs::path& sweepDir) {
@@ -228,13 +229,13 @@ SweepPlan readPlan(const fs::path& sweepDir) {
         contract::fromJson(input.at("definition"), plan.sweep);
         plan.recipe = input.at("recipe").get<std::string>();
         plan.axisKeys = input.at("axes").get<std::vector<std::string>>();
+        plan.threads = input.value("threads", 0);
         for (const auto& p : input.at("points")) {
             plan.points.push_back({p.at("id").get<std::string>(), p.at("values").get<std::vector<json>>(), p.at("overrides").get<std::vector<std::string>>()});
         }
     } catch (const std::exception& e) {
         throw DataError(file, "", std::string("not a sweep plan: ") + e.what());
     }
-    if (!plan.points.empty()) plan.threads = recipe::loadRecipe(plan.recipe, plan.points.front().overrides).threads;
     return plan;
 }
 

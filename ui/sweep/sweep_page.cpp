@@ -200,14 +200,13 @@ SweepPage::SweepPage(RecipeDocument* document, QWidget* parent)
     connect(m_report, &QPushButton::clicked, this, &SweepPage::exportReport);
     connect(m_points, &QTableWidget::cellDoubleClicked, this, [this](int row, int) { openPoint(row); });
     for (auto* plot : {m_bytesPlot, m_latencyPlot}) {
-        connect(plot, &QCustomPlot::plottableClick, this, [this, plot](QCPAbstractPlottable*, int index, QMouseEvent*) {
-            // The index is into the plot's data, which lists the finished points in table order.
-            int seen = -1;
-            for (int row = 0; row < static_cast<int>(m_table.points.size()); ++row) {
-                const auto& p = m_table.points[static_cast<std::size_t>(row)];
-                const bool drawn = p.status == "done" && p.deployed_bytes && p.deployed_accuracy &&
-                                   (plot == m_bytesPlot || (!p.devices.empty() && p.devices[0].latency_count));
-                if (drawn && ++seen == index) openPoint(row);
+        connect(plot, &QCustomPlot::plottableClick, this, [this, plot](QCPAbstractPlottable* plottable, int index, QMouseEvent*) {
+            // A graph keeps its data sorted by x, so the clicked point is found by its coordinates, not its index.
+            const auto* graph = qobject_cast<QCPGraph*>(plottable);
+            if (!graph || index < 0 || index >= graph->dataCount()) return;
+            const auto clicked = graph->data()->at(index);
+            for (const auto& drawn : plot == m_bytesPlot ? m_bytesPoints : m_latencyPoints) {
+                if (drawn.x == clicked->key && drawn.accuracy == clicked->value) return openPoint(drawn.row);
             }
         });
     }
@@ -377,12 +376,17 @@ void SweepPage::fillTable() {
 
 void SweepPage::redrawPlots() {
     std::vector<std::pair<double, double>> bytes, latency;
+    m_bytesPoints.clear();
+    m_latencyPoints.clear();
     QString unit;
-    for (const auto& p : m_table.points) {
+    for (int row = 0; row < static_cast<int>(m_table.points.size()); ++row) {
+        const auto& p = m_table.points[static_cast<std::size_t>(row)];
         if (p.status != "done" || !p.deployed_bytes || !p.deployed_accuracy) continue;
         bytes.emplace_back(static_cast<double>(*p.deployed_bytes), *p.deployed_accuracy);
+        m_bytesPoints.push_back({bytes.back().first, bytes.back().second, row});
         if (!p.devices.empty() && p.devices[0].latency_count) {
             latency.emplace_back(static_cast<double>(*p.devices[0].latency_count), *p.deployed_accuracy);
+            m_latencyPoints.push_back({latency.back().first, latency.back().second, row});
             unit = QStringLiteral("%1 per inference on %2").arg(QString::fromStdString(p.devices[0].count_unit.value_or("count")),
                                                                QString::fromStdString(p.devices[0].board));
         }

@@ -9,6 +9,7 @@
 #include <QWidget>
 
 #include <memory>
+#include <vector>
 
 #include "report/sweep_table.h"
 
@@ -79,6 +80,11 @@ private:
     std::unique_ptr<QTemporaryDir> m_inputs;
     QString m_sweepFile;
     report::SweepTable m_table;
+    struct DrawnPoint {
+        double x = 0, accuracy = 0;
+        int row = 0;  ///< into m_table.points
+    };
+    std::vector<DrawnPoint> m_bytesPoints, m_latencyPoints;  ///< what each scatter shows, for a click to find its run
     QTableWidget* m_axes;
     QComboBox* m_strategy;
     QSpinBox* m_budget;
