@@ -42,7 +42,9 @@ double reusedSeconds(const fs::path& runDir) {
 void fillFromSummary(SweepRow& row, const core::results::RunSummary& s) {
     if (s.teacher) row.teacher_accuracy = s.teacher->test_accuracy;
     if (const auto* student = s.finalStudent()) row.student_accuracy = student->test_accuracy;
+    if (const auto* student = s.finalStudent()) row.val_accuracy = student->val_accuracy;
     if (s.compressed) {
+        if (s.compressed->val_accuracy) row.val_accuracy = s.compressed->val_accuracy;
         row.deployed_accuracy = s.compressed->deployedAccuracy();
         row.deployed_bytes = s.compressed->bytes_deployed;
     }
@@ -152,7 +154,7 @@ std::string sweepCsv(const SweepTable& table) {
     }
     std::string out = "id";
     for (const auto& a : table.axes) out += "," + csvField(a);
-    out += ",status,teacher_accuracy,student_accuracy,deployed_accuracy,deployed_bytes,teacher_to_deployed";
+    out += ",status,teacher_accuracy,student_accuracy,val_accuracy,deployed_accuracy,deployed_bytes,teacher_to_deployed";
     for (const auto& b : boards) out += "," + b + "_latency," + b + "_latency_unit," + b + "_latency_ms," + b + "_flash_bytes," + b + "_ram_bytes," + b + "_identical";
     out += ",seconds,reused_seconds,dominated_by,message\n";
     for (const auto& r : table.points) {
@@ -161,7 +163,8 @@ std::string sweepCsv(const SweepTable& table) {
             const json v = a < r.values.size() ? r.values[a] : json();
             out += "," + csvField(v.is_string() ? v.get<std::string>() : v.is_null() ? "" : v.dump());
         }
-        out += "," + r.status + "," + csvNumber(r.teacher_accuracy) + "," + csvNumber(r.student_accuracy) + "," + csvNumber(r.deployed_accuracy) + "," +
+        out += "," + r.status + "," + csvNumber(r.teacher_accuracy) + "," + csvNumber(r.student_accuracy) + "," + csvNumber(r.val_accuracy) + "," +
+               csvNumber(r.deployed_accuracy) + "," +
                csvNumber(r.deployed_bytes) + "," + csvNumber(r.teacher_to_deployed);
         for (const auto& b : boards) {
             const auto found = std::find_if(r.devices.begin(), r.devices.end(),

@@ -44,6 +44,7 @@ struct SweepRow {
     std::string status;                  ///< done, failed, running (or interrupted) or pending
     std::optional<std::string> message;  ///< why it failed
     std::optional<double> teacher_accuracy, student_accuracy, deployed_accuracy;
+    std::optional<double> val_accuracy;  ///< what successive halving ranks by: the compressed model's, else the student's
     std::optional<std::int64_t> deployed_bytes;
     std::optional<double> teacher_to_deployed;
     std::optional<double> seconds;         ///< the point's run, wall clock
@@ -58,6 +59,8 @@ struct SweepRow {
                           field("teacher_accuracy", &S::teacher_accuracy, "teacher's test accuracy", "fraction of 1"),
                           field("student_accuracy", &S::student_accuracy, "distilled student's test accuracy", "fraction of 1"),
                           field("deployed_accuracy", &S::deployed_accuracy, "compressed model's test accuracy as deployed (integer reference)", "fraction of 1"),
+                          field("val_accuracy", &S::val_accuracy, "validation accuracy of the compressed model, else of the final student (halving ranks by it)",
+                                "fraction of 1"),
                           field("deployed_bytes", &S::deployed_bytes, "compressed model's deployed size", "bytes"),
                           field("teacher_to_deployed", &S::teacher_to_deployed, "fp32 teacher bytes / deployed bytes", "x"),
                           field("seconds", &S::seconds, "the point's run, wall clock", "s"),

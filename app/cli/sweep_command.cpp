@@ -2,7 +2,10 @@
 // this program within the cores) or on a Slurm cluster; then the table of every point and the sweep's report.
 // sweep-point and sweep-collect are what the executors run for one point and for the end.
 
+#include <algorithm>
 #include <cstdio>
+#include <functional>
+#include <map>
 #include <thread>
 
 #include "app/cli/cache_command.h"
@@ -67,7 +70,15 @@ core::sweep::SweepPlan prepareSweepFolder(core::sweep::SweepPlan plan, const fs:
     const auto baseRecipe = out / "base-recipe.json";
     if (resume && report::isSweepFolder(out)) {
         const auto before = core::io::readJsonFile(out / "plan.json");
-        if (before.value("points", json()) != core::sweep::planJson(plan).at("points")) {
+        // Successive halving adds the later rungs' points as it goes: the first rung's are what was planned.
+        const auto firstRung = [](const json& points) {
+            json kept = json::array();
+            for (const auto& p : points) {
+                if (p.is_object() && p.value("rung", 0) == 0) kept.push_back(p);
+            }
+            return kept;
+        };
+        if (firstRung(before.value("points", json::array())) != firstRung(core::sweep::planJson(plan).at("points"))) {
             throw SettingsError(out.string() + ": planned from other points than " + plan.file.string() +
                                 " now gives (the sweep file or its recipe changed); sweep into a new --out folder");
         }
@@ -124,27 +135,42 @@ std::size_t collectAndReport(const fs::path& out, bool withReport) {
 
 void printPlan(const core::sweep::SweepPlan& plan) {
     std::printf("%s: %zu points from %s\n", plan.sweep.name.c_str(), plan.points.size(), plan.recipe.c_str());
+    if (const auto& h = plan.sweep.halving) {
+        std::string rungs;
+        for (const auto& v : h->values) rungs += (rungs.empty() ? "" : ", ") + v.dump();
+        std::printf("successive halving on %s (%s), keeping %g of each rung's points by validation accuracy\n", h->key.c_str(), rungs.c_str(),
+                    h->keep.value_or(0.5));
+    }
     for (const auto& p : plan.points) {
         std::printf("  %s  %s\n", p.id.c_str(), report::settingsLabel(plan.axisKeys, p.values).c_str());
     }
     for (const auto& b : plan.sweep.boards.value_or(std::vector<core::sweep::SweepBoard>{})) std::printf("profiled on %s\n", b.board.c_str());
 }
 
-std::vector<std::string> pointsToRun(const fs::path& out) {
+std::map<std::string, int> rungsById(const core::sweep::SweepPlan& plan) {
+    std::map<std::string, int> out;
+    for (const auto& p : plan.points) out[p.id] = p.rung;
+    return out;
+}
+
+// The points of `rung` that are not done.
+std::vector<std::string> pointsToRun(const core::sweep::SweepPlan& plan, const fs::path& out, int rung) {
+    const auto rungs = rungsById(plan);
     std::vector<std::string> ids;
     for (const auto& r : report::collectSweep(out).points) {
-        if (r.status != "done") ids.push_back(r.id);
+        if (r.status != "done" && rungs.count(r.id) && rungs.at(r.id) == rung) ids.push_back(r.id);
     }
     return ids;
 }
 
-int runLocally(const core::sweep::SweepPlan& plan, const fs::path& out, const std::vector<std::string>& ids, const SweepArguments& args) {
+int runLocally(const core::sweep::SweepPlan& plan, const fs::path& out, const std::vector<std::string>& ids, const SweepArguments& args,
+               bool firstRung) {
     const int cores = static_cast<int>(std::thread::hardware_concurrency());
     const int threads = args.threads > 0 ? args.threads : plan.threads;
     const auto schedule = scheduleChildren(static_cast<int>(ids.size()), threads, args.jobs, cores);
     // With a stage cache, the first point runs alone on every core: it trains the stages the points share (the
     // teacher, and the students when only compression varies) that the others would otherwise wait for.
-    const bool warmFirst = args.cache.settings().has_value() && ids.size() > 1 && schedule.parallel > 1;
+    const bool warmFirst = firstRung && args.cache.settings().has_value() && ids.size() > 1 && schedule.parallel > 1;
     const int firstThreads = threads > 0 ? threads : std::max(1, cores);
     std::fprintf(stderr, "%zu points, %d at a time with %d thread(s) each%s; logs in %s/points/*/run.log\n", ids.size(), schedule.parallel,
                  schedule.threadsEach, warmFirst ? " (the first alone, filling the stage cache)" : "", out.c_str());
@@ -174,6 +200,47 @@ int runLocally(const core::sweep::SweepPlan& plan, const fs::path& out, const st
         ids.size() - first, schedule.parallel, [&](std::size_t i) { return start(ids[first + i], schedule.threadsEach); },
         [&](std::size_t i, int status) { report(ids[first + i], status); });
     return firstFailure;
+}
+
+// Runs the sweep rung by rung (a single rung unless it is successive halving): the rung's points not done, then,
+// once all of them are done, the best of them promoted to the next rung and added to plan.json. A rung with points
+// that failed stops the sweep there (--resume runs them again, then promotes). Returns the first failure's status.
+int runRungs(core::sweep::SweepPlan plan, const fs::path& out, const std::function<int(const std::vector<std::string>&, int)>& runPoints) {
+    const int rungs = core::sweep::rungCount(plan);
+    int status = 0;
+    for (int rung = 0; rung < rungs; ++rung) {
+        const auto ids = pointsToRun(plan, out, rung);
+        if (rungs > 1 && !ids.empty()) {
+            std::fprintf(stderr, "rung %d of %d (%s=%s): %zu points\n", rung + 1, rungs, plan.sweep.halving->key.c_str(),
+                         plan.sweep.halving->values[static_cast<std::size_t>(rung)].dump().c_str(), ids.size());
+        }
+        if (!ids.empty()) {
+            if (const int s = runPoints(ids, rung); s != 0 && status == 0) status = s;
+        }
+        if (rung + 1 == rungs) break;
+        const auto byId = rungsById(plan);
+        std::map<std::string, double> scores;
+        std::size_t notDone = 0;
+        for (const auto& r : report::collectSweep(out).points) {
+            if (!byId.count(r.id) || byId.at(r.id) != rung) continue;
+            if (r.status != "done") ++notDone;
+            else if (r.val_accuracy) scores[r.id] = *r.val_accuracy;
+        }
+        if (notDone > 0) {
+            std::fprintf(stderr, "rung %d: %zu points not done, so none is promoted yet (--resume runs them again)\n", rung + 1, notDone);
+            return status != 0 ? status : 1;
+        }
+        const bool promoted = std::any_of(plan.points.begin(), plan.points.end(), [&](const auto& p) { return p.rung == rung + 1; });
+        if (promoted) continue;  // an earlier invocation chose them
+        const auto next = core::sweep::promotePoints(plan, rung, scores);
+        for (const auto& p : next) {
+            const auto from = p.id.substr(0, p.id.find('-')) + (rung == 0 ? "" : "-r" + std::to_string(rung));
+            std::fprintf(stderr, "promoted %s (validation accuracy %.4f) as %s\n", from.c_str(), scores.count(from) ? scores.at(from) : 0.0, p.id.c_str());
+        }
+        plan.points.insert(plan.points.end(), next.begin(), next.end());
+        core::pipeline::writeText(out / "plan.json", core::sweep::planJson(plan).dump(2) + "\n");
+    }
+    return status;
 }
 
 }  // namespace
@@ -219,10 +286,15 @@ void addSweepCommand(CLI::App& app, CommandAction& selected) {
                 printPlan(plan);
                 return 0;
             }
+            const bool halving = plan.sweep.halving.has_value();
+            if (halving && args->detach) throw SettingsError("--detach: successive halving needs the CLI to choose each rung's points; run it attached");
             const fs::path out = fs::absolute(args->out.empty() ? "sweeps/" + plan.sweep.name : args->out);
-            const auto planned = prepareSweepFolder(plan, out, args->resume);
-            const auto ids = pointsToRun(out);
-            if (ids.empty()) {
+            const auto prepared = prepareSweepFolder(plan, out, args->resume);
+            auto planned = core::sweep::readPlan(out);  // with the rungs already promoted
+            if (planned.threads == 0) planned.threads = prepared.threads;
+            const auto rungs = rungsById(planned);
+            const bool lastRungPlanned = std::any_of(rungs.begin(), rungs.end(), [&](const auto& r) { return r.second + 1 == core::sweep::rungCount(planned); });
+            if (lastRungPlanned && report::collectSweep(out).count("done") == planned.points.size()) {
                 std::fprintf(stderr, "every point of %s is done\n", out.c_str());
                 collectAndReport(out, !args->noReport);
                 return 0;
@@ -242,11 +314,17 @@ void addSweepCommand(CLI::App& app, CommandAction& selected) {
                 options.detach = args->detach;
                 options.cacheArguments = args->cache.arguments();
                 if (const char* poll = std::getenv("TINYFORGE_SLURM_POLL_SECONDS")) options.pollSeconds = std::max(0.1, std::atof(poll));
-                runOnSlurm(planned, out, ids, options);
-                if (args->detach) return 0;
-                return collectAndReport(out, !args->noReport) == 0 ? 0 : 1;
+                if (args->detach) {  // never halving (refused above): one rung
+                    runOnSlurm(planned, out, pointsToRun(planned, out, 0), options);
+                    return 0;
+                }
+                const int status = runRungs(planned, out, [&](const std::vector<std::string>& ids, int) {
+                    runOnSlurm(planned, out, ids, options);
+                    return 0;
+                });
+                return collectAndReport(out, !args->noReport) == 0 && status == 0 ? 0 : 1;
             }
-            const int status = runLocally(planned, out, ids, *args);
+            const int status = runRungs(planned, out, [&](const std::vector<std::string>& ids, int rung) { return runLocally(planned, out, ids, *args, rung == 0); });
             const auto notDone = collectAndReport(out, !args->noReport);
             if (notDone > 0) std::fprintf(stderr, "error: %zu points did not finish; tinyforge-cli sweep %s --out %s --resume runs them again\n", notDone,
                                           args->file.c_str(), out.c_str());

@@ -43,6 +43,7 @@ void checkKeys(const json& input, const std::string& file) {
         for (std::size_t i = 0; i < boards->size(); ++i) rejectUnknownKeys<SweepBoard>((*boards)[i], "boards[" + std::to_string(i) + "]", file);
     }
     if (const auto slurm = input.find("slurm"); slurm != input.end()) rejectUnknownKeys<SlurmSettings>(*slurm, "slurm", file);
+    if (const auto halving = input.find("halving"); halving != input.end()) rejectUnknownKeys<SweepHalving>(*halving, "halving", file);
 }
 
 bool isWhole(double v) { return std::isfinite(v) && v == std::round(v) && std::abs(v) < 9e15; }
@@ -97,6 +98,24 @@ std::string pointId(std::size_t index) {
     return "p" + std::string(id.size() < 3 ? 3 - id.size() : 0, '0') + id;
 }
 
+// The candidate a point belongs to: its id without the rung suffix ("p003-r2" -> "p003").
+std::string candidateOf(const std::string& id) { return id.substr(0, id.find('-')); }
+
+void checkHalving(const SweepFile& sweep, const std::string& name) {
+    const bool halving = sweep.strategy.value_or("grid") == "halving";
+    if (!halving) {
+        if (sweep.halving) throw RecipeError(name + ": halving: is given but strategy is not halving");
+        return;
+    }
+    if (!sweep.halving) throw RecipeError(name + ": halving: strategy halving needs halving {key, values, keep}");
+    const auto& h = *sweep.halving;
+    if (!recipe::recipeField(h.key)) throw RecipeError(name + ": halving.key: '" + h.key + "' is not a recipe key (see docs/recipe-reference.md)");
+    for (const auto& axis : sweep.axes) {
+        if (axis.key == h.key) throw RecipeError(name + ": halving.key: '" + h.key + "' is also an axis; the fidelity is set by the rungs");
+    }
+    if (h.values.size() < 2) throw RecipeError(name + ": halving.values: give the fidelity at two or more rungs");
+    if (h.keep && !(*h.keep > 0 && *h.keep < 1)) throw RecipeError(name + ": halving.keep: must be above 0 and below 1");
+}
 }  // namespace
 
 std::vector<json> axisValues(const SweepAxis& axis, const std::string& where) {
@@ -151,7 +170,10 @@ SweepPlan planSweep(const fs::path& file, const std::vector<std::string>& extraS
     const fs::path dir = plan.file.parent_path();
     plan.recipe = (dir / sweep.recipe).lexically_normal();
     const std::string strategy = sweep.strategy.value_or("grid");
-    if (strategy != "grid" && strategy != "random") throw RecipeError(name + ": strategy: '" + strategy + "' is not grid or random");
+    if (strategy != "grid" && strategy != "random" && strategy != "halving") {
+        throw RecipeError(name + ": strategy: '" + strategy + "' is not grid, random or halving");
+    }
+    checkHalving(sweep, name);
     if (sweep.axes.empty()) throw RecipeError(name + ": axes: is empty (a sweep varies at least one key)");
     if (sweep.budget && *sweep.budget < 1) throw RecipeError(name + ": budget: must be at least 1");
 
@@ -174,6 +196,13 @@ SweepPlan planSweep(const fs::path& file, const std::vector<std::string>& extraS
                               " (raise budget, or use strategy random)");
         }
         for (std::size_t i = 0; i < grid.size(); ++i) chosen.push_back(i);
+    } else if (strategy == "halving") {
+        // Every combination, or as many as the budget drawn from them.
+        if (!sweep.budget && grid.size() > static_cast<std::size_t>(kDefaultGridBudget)) {
+            throw RecipeError(name + ": the grid has " + std::to_string(grid.size()) + " points; give a budget (the candidates drawn for the first rung)");
+        }
+        const auto count = sweep.budget ? static_cast<std::size_t>(*sweep.budget) : grid.size();
+        chosen = drawWithoutRepeats(grid.size(), count, sweep.seed.value_or(1));
     } else {
         if (!sweep.budget) throw RecipeError(name + ": budget: strategy random needs a budget (the number of points to draw)");
         chosen = drawWithoutRepeats(grid.size(), static_cast<std::size_t>(*sweep.budget), sweep.seed.value_or(1));
@@ -189,21 +218,43 @@ SweepPlan planSweep(const fs::path& file, const std::vector<std::string>& extraS
     };
     for (const auto& a : sweep.set.value_or(std::vector<std::string>{})) common.push_back(absolutePaths(a, dir));
     for (const auto& a : extraSet) common.push_back(absolutePaths(a, fs::current_path()));
+    const auto describe = [&](const SweepPoint& point) {
+        std::string settings;
+        for (std::size_t a = 0; a < point.values.size(); ++a) settings += (a ? ", " : "") + plan.axisKeys[a] + "=" + point.values[a].dump();
+        return name + ": point " + point.id + " (" + settings + "): ";
+    };
+    // Halving: the fidelity is the last setting of every point, at rung 0's value to begin with.
+    if (sweep.halving) plan.axisKeys.push_back(sweep.halving->key);
     for (std::size_t i = 0; i < chosen.size(); ++i) {
         SweepPoint point;
         point.id = pointId(i);
         point.values = grid[chosen[i]];
         point.overrides = common;
         for (std::size_t a = 0; a < axes.size(); ++a) point.overrides.push_back(overrideOf(plan.axisKeys[a], point.values[a], dir));
+        if (sweep.halving) {
+            point.values.push_back(sweep.halving->values.front());
+            point.overrides.push_back(overrideOf(sweep.halving->key, sweep.halving->values.front(), dir));
+        }
         try {
             const auto recipe = recipe::loadRecipe(plan.recipe, point.overrides);
             if (i == 0) plan.threads = recipe.threads;
         } catch (const RecipeError& e) {
-            std::string settings;
-            for (std::size_t a = 0; a < axes.size(); ++a) settings += (a ? ", " : "") + plan.axisKeys[a] + "=" + point.values[a].dump();
-            throw RecipeError(name + ": point " + point.id + " (" + settings + "): " + e.what());
+            throw RecipeError(describe(point) + e.what());
         }
         plan.points.push_back(std::move(point));
+    }
+    // Every later rung's fidelity must make a valid recipe too, checked now rather than after the first rung's hours.
+    if (sweep.halving && !plan.points.empty()) {
+        auto point = plan.points.front();
+        for (std::size_t r = 1; r < sweep.halving->values.size(); ++r) {
+            point.values.back() = sweep.halving->values[r];
+            point.overrides.back() = overrideOf(sweep.halving->key, sweep.halving->values[r], dir);
+            try {
+                recipe::loadRecipe(plan.recipe, point.overrides);
+            } catch (const RecipeError& e) {
+                throw RecipeError(name + ": halving.values[" + std::to_string(r) + "]: " + e.what());
+            }
+        }
     }
     for (const auto& board : sweep.boards.value_or(std::vector<SweepBoard>{})) {
         if (board.board.empty()) throw RecipeError(name + ": boards: a board id is empty");
@@ -212,9 +263,45 @@ SweepPlan planSweep(const fs::path& file, const std::vector<std::string>& extraS
     return plan;
 }
 
+int rungCount(const SweepPlan& plan) { return plan.sweep.halving ? static_cast<int>(plan.sweep.halving->values.size()) : 1; }
+
+std::vector<SweepPoint> promotePoints(const SweepPlan& plan, int rung, const std::map<std::string, double>& validationAccuracy) {
+    if (!plan.sweep.halving || rung + 1 >= rungCount(plan)) throw SettingsError("sweep " + plan.sweep.name + ": there is no rung after rung " + std::to_string(rung));
+    const auto& halving = *plan.sweep.halving;
+    std::vector<const SweepPoint*> ranked;
+    std::size_t inRung = 0;
+    for (const auto& p : plan.points) {
+        if (p.rung != rung) continue;
+        ++inRung;
+        if (validationAccuracy.count(p.id)) ranked.push_back(&p);
+    }
+    std::sort(ranked.begin(), ranked.end(), [&](const SweepPoint* a, const SweepPoint* b) {
+        const double x = validationAccuracy.at(a->id), y = validationAccuracy.at(b->id);
+        return x != y ? x > y : a->id < b->id;
+    });
+    const double keep = halving.keep.value_or(0.5);
+    const auto wanted = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(static_cast<double>(inRung) * keep - 1e-9)));
+    ranked.resize(std::min(wanted, ranked.size()));
+    const fs::path dir = plan.file.parent_path();
+    std::vector<SweepPoint> next;
+    for (const auto* p : ranked) {
+        SweepPoint point = *p;
+        point.rung = rung + 1;
+        point.id = candidateOf(p->id) + "-r" + std::to_string(point.rung);
+        point.values.back() = halving.values[static_cast<std::size_t>(point.rung)];
+        point.overrides.back() = overrideOf(halving.key, point.values.back(), dir);
+        next.push_back(std::move(point));
+    }
+    std::sort(next.begin(), next.end(), [](const SweepPoint& a, const SweepPoint& b) { return a.id < b.id; });
+    return next;
+}
+
 json planJson(const SweepPlan& plan) {
     json points = json::array();
-    for (const auto& p : plan.points) points.push_back({{"id", p.id}, {"values", p.values}, {"overrides", p.overrides}});
+    for (const auto& p : plan.points) {
+        points.push_back({{"id", p.id}, {"values", p.values}, {"overrides", p.overrides}});
+        if (plan.sweep.halving) points.back()["rung"] = p.rung;
+    }
     return {{"sweep", plan.file.string()}, {"name", plan.sweep.name}, {"recipe", plan.recipe.string()}, {"axes", plan.axisKeys},
             {"strategy", plan.sweep.strategy.value_or("grid")}, {"threads", plan.threads}, {"definition", contract::toJson(plan.sweep)},
             {"points", points}};
@@ -231,7 +318,8 @@ SweepPlan readPlan(const fs::path& sweepDir) {
         plan.axisKeys = input.at("axes").get<std::vector<std::string>>();
         plan.threads = input.value("threads", 0);
         for (const auto& p : input.at("points")) {
-            plan.points.push_back({p.at("id").get<std::string>(), p.at("values").get<std::vector<json>>(), p.at("overrides").get<std::vector<std::string>>()});
+            plan.points.push_back({p.at("id").get<std::string>(), p.at("values").get<std::vector<json>>(), p.at("overrides").get<std::vector<std::string>>(),
+                                   p.value("rung", 0)});
         }
     } catch (const std::exception& e) {
         throw DataError(file, "", std::string("not a sweep plan: ") + e.what());

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,6 +58,22 @@ struct SweepBoard {
     }
 };
 
+/// Successive halving: every candidate first runs at a low fidelity (few epochs, say); the best `keep` fraction by
+/// validation accuracy runs again at the next fidelity, and so on, so that the full budget goes to the candidates
+/// that earned it. Validation, never test, accuracy ranks them: the test split stays unseen by the choice.
+struct SweepHalving {
+    std::string key;                     ///< the fidelity: a recipe key whose value grows rung by rung
+    std::vector<nlohmann::json> values;  ///< its value at rung 0, 1, ... (at least two rungs)
+    std::optional<double> keep;          ///< fraction of a rung's points promoted to the next (default 0.5)
+    static constexpr std::string_view kName = "SweepHalving", kDoc = "Successive halving: rungs of a fidelity key, the best promoted";
+    static auto fields() {
+        using S = SweepHalving;
+        return std::tuple{field("key", &S::key, "fidelity: a recipe key raised rung by rung (student.train.epochs, cluster.train.epochs, ...)"),
+                          field("values", &S::values, "the key's value at each rung, lowest fidelity first (two or more)"),
+                          field("keep", &S::keep, "fraction of a rung's points that run at the next rung, best validation accuracy first (default 0.5)", "fraction of 1")};
+    }
+};
+
 /// Resources of each point's Slurm task (flags of tinyforge-cli sweep override them).
 struct SlurmSettings {
     std::optional<std::string> partition, time, memory, account;
@@ -79,8 +96,9 @@ struct SweepFile {
     std::string recipe;  ///< the base recipe, relative to the sweep file
     std::optional<std::vector<std::string>> set;  ///< overrides applied to every point ("key=value")
     std::vector<SweepAxis> axes;
-    std::optional<std::string> strategy;   ///< grid (the default) or random
-    std::optional<int> budget;             ///< random: points drawn; grid: the most points allowed (default 256)
+    std::optional<std::string> strategy;   ///< grid (the default), random or halving
+    std::optional<int> budget;             ///< random: points drawn; grid: the most points allowed (default 256); halving: candidates
+    std::optional<SweepHalving> halving;   ///< strategy halving: its rungs
     std::optional<std::uint64_t> seed;     ///< random: the draw's seed (default 1)
     std::optional<std::vector<SweepBoard>> boards;
     std::optional<SlurmSettings> slurm;
@@ -90,8 +108,12 @@ struct SweepFile {
         return std::tuple{field("name", &S::name, "the sweep's name"), field("recipe", &S::recipe, "base recipe file, relative to the sweep file"),
                           field("set", &S::set, "overrides applied to every point (key=value, as run --set)"),
                           field("axes", &S::axes, "the keys varied; grid takes every combination"),
-                          field("strategy", &S::strategy, "grid (every combination) or random (budget combinations drawn without repeats)"),
-                          field("budget", &S::budget, "random: points drawn; grid: most points allowed (default 256)", "points"),
+                          field("strategy", &S::strategy,
+                                "grid (every combination), random (budget combinations drawn without repeats) or halving (successive halving, see halving)"),
+                          field("budget", &S::budget,
+                                "random: points drawn; grid: most points allowed (default 256); halving: candidates at the first rung (default: the whole grid)",
+                                "points"),
+                          field("halving", &S::halving, "strategy halving: the fidelity key, its value per rung, the fraction kept"),
                           field("seed", &S::seed, "random: seed of the draw (default 1)"),
                           field("boards", &S::boards, "boards every finished point is profiled on"),
                           field("slurm", &S::slurm, "Slurm resources (tinyforge-cli sweep --executor slurm)")};
@@ -103,6 +125,7 @@ struct SweepPoint {
     std::string id;  ///< "p000", "p001", ...
     std::vector<nlohmann::json> values;  ///< in axis order
     std::vector<std::string> overrides;  ///< the sweep's `set`, then key=value per axis: what run --set gets
+    int rung = 0;                        ///< successive halving: the rung it runs at (its fidelity is the last value)
 };
 
 /// A sweep ready to run: the file, its base recipe's absolute path, and its points.
@@ -110,7 +133,7 @@ struct SweepPlan {
     std::filesystem::path file;
     SweepFile sweep;
     std::filesystem::path recipe;  ///< absolute
-    std::vector<std::string> axisKeys;
+    std::vector<std::string> axisKeys;  ///< the axes' keys, then (halving) the fidelity key
     std::vector<SweepPoint> points;
     int threads = 0;  ///< the base recipe's (after the sweep's set)
 };
@@ -123,6 +146,15 @@ std::vector<nlohmann::json> axisValues(const SweepAxis& axis, const std::string&
 /// applied to every point after the file's `set` (whose relative paths are against the sweep file's folder).
 /// Throws RecipeError "<file>: <path>: <problem>" (for a point: its id and settings).
 SweepPlan planSweep(const std::filesystem::path& file, const std::vector<std::string>& extraSet = {});
+
+/// The number of rungs: the halving's values, else 1.
+int rungCount(const SweepPlan& plan);
+
+/// Successive halving's next rung: the best `keep` fraction (rounded up, at least one) of rung `rung`'s points by
+/// `validationAccuracy` (higher first, ties by id), each with the fidelity key at rung + 1's value; a point with no
+/// score is never promoted. Ids keep the candidate's: p003 at rung 0 is p003-r1 at rung 1. Throws SettingsError
+/// when the plan has no rung + 1.
+std::vector<SweepPoint> promotePoints(const SweepPlan& plan, int rung, const std::map<std::string, double>& validationAccuracy);
 
 /// The plan as JSON (file, recipe, axes, points), written to the sweep folder as plan.json.
 nlohmann::json planJson(const SweepPlan& plan);

@@ -3,6 +3,8 @@
 // real one-machine Slurm cluster with a failing point that --resume finishes.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -105,6 +107,62 @@ TEST_CASE("The bundled Iris sweep runs every point, profiles each on the emulate
     CHECK(resumed.exitCode == 0);
     CHECK_THAT(resumed.err, Contains("every point"));
     CHECK(fs::last_write_time(out / "points" / "p000" / "summary.json") == before);
+}
+
+TEST_CASE("Successive halving runs every candidate briefly, then the best half by validation accuracy at full length",
+          "[e2e][sweep]") {
+    fx::TempDir dir;
+    const auto out = dir / "halving";
+    const auto r = cli({"sweep", TINYFORGE_RESOURCE_DIR "/sweeps/iris-halving.json", "--out", out.string(), "--cache", (dir / "cache").string()});
+    INFO(failure(r));
+    REQUIRE(r.exitCode == 0);
+    const auto table = readJson(out / "table.json");
+    CHECK(table.at("axes") == json({"distill.temperature", "student.train.epochs"}));  // the fidelity is the last column
+    REQUIRE(table.at("points").size() == 6);
+    // The first rung: four candidates at 20 epochs, ranked by validation accuracy (ties: the lower id).
+    std::vector<std::pair<double, std::string>> ranked;
+    std::map<std::string, json> byId;
+    for (const auto& p : table.at("points")) {
+        INFO(p.dump());
+        CHECK(p.at("status") == "done");
+        REQUIRE(p.contains("val_accuracy"));
+        const auto id = p.at("id").get<std::string>();
+        byId[id] = p;
+        if (id.find('-') == std::string::npos) {
+            CHECK(p.at("values")[1] == 20);
+            ranked.emplace_back(-p.at("val_accuracy").get<double>(), id);
+        }
+    }
+    REQUIRE(ranked.size() == 4);
+    std::sort(ranked.begin(), ranked.end());
+    // The second rung: exactly the best two, at 80 epochs, with their candidate's temperature.
+    for (int k = 0; k < 2; ++k) {
+        const auto promoted = ranked[static_cast<std::size_t>(k)].second + "-r1";
+        REQUIRE(byId.count(promoted) == 1);
+        CHECK(byId.at(promoted).at("values") == json({byId.at(ranked[static_cast<std::size_t>(k)].second).at("values")[0], 80}));
+        const auto recipe = readJson(out / "points" / promoted / "recipe.json");
+        CHECK(recipe.at("student").at("train").at("epochs") == 80);
+        CHECK_THAT(r.err, Contains("promoted " + ranked[static_cast<std::size_t>(k)].second));
+    }
+    const auto plan = fx::readText(out / "plan.json");
+    CHECK(readJson(out / "plan.json").at("points")[4].at("rung") == 1);
+
+    // A second-rung point lost: resuming the folder runs only it, and does not choose the rung again.
+    const auto lost = out / "points" / (ranked[1].second + "-r1");
+    const auto keptSummary = fs::last_write_time(out / "points" / (ranked[0].second + "-r1") / "summary.json");
+    fs::remove_all(lost);
+    const auto resumed = cli({"sweep", out.string(), "--cache", (dir / "cache").string()});
+    INFO(failure(resumed));
+    CHECK(resumed.exitCode == 0);
+    CHECK(fs::is_regular_file(lost / "summary.json"));
+    CHECK(fs::last_write_time(out / "points" / (ranked[0].second + "-r1") / "summary.json") == keptSummary);
+    CHECK(fx::readText(out / "plan.json") == plan);
+    CHECK_THAT(resumed.err, !Contains("promoted"));
+
+    // Halving is chosen by the CLI rung by rung: a detached Slurm sweep cannot do it.
+    const auto detached = cli({"sweep", TINYFORGE_RESOURCE_DIR "/sweeps/iris-halving.json", "--out", (dir / "d").string(), "--executor", "slurm", "--detach"});
+    CHECK(detached.exitCode == 2);
+    CHECK_THAT(detached.err, Contains("--detach") && Contains("halving"));
 }
 
 TEST_CASE("A re-run takes the teacher and students from the stage cache with the same figures, and a changed setting retrains only what depends on it",

@@ -34,6 +34,7 @@ void writePoint(const fs::path& sweep, const std::string& id, const std::string&
     c.bytes_deployed = bytes;
     c.test_accuracy = 0.5;  // the float figure; the table quotes the deployed (integer reference) one
     c.integer = core::results::IntegerReference{accuracy, 2, 60, 16};
+    c.val_accuracy = 0.75;  // what successive halving ranks by
     s.compressed = c;
     s.ratios = core::results::Ratios{};
     s.ratios->teacher_to_deployed = 4000.0 / static_cast<double>(bytes);
@@ -83,6 +84,7 @@ TEST_CASE("A sweep table reads each point's status and figures and marks the fro
     CHECK(table.points[5].status == "pending");
     CHECK(table.points[0].deployed_accuracy == 0.90);
     CHECK(table.points[0].deployed_bytes == 300);
+    CHECK(table.points[0].val_accuracy == 0.75);
     CHECK(table.points[0].dominated_by == "p001");
     CHECK_FALSE(table.points[1].dominated_by);
     CHECK_FALSE(table.points[2].dominated_by);
@@ -92,11 +94,11 @@ TEST_CASE("A sweep table reads each point's status and figures and marks the fro
     CHECK(table.points[2].devices[0].latency_count == 1100);
 
     const auto csv = report::sweepCsv(table);
-    CHECK_THAT(csv, Contains("id,prune.final_sparsity,student.hidden,status,teacher_accuracy,student_accuracy,deployed_accuracy,deployed_bytes,"
+    CHECK_THAT(csv, Contains("id,prune.final_sparsity,student.hidden,status,teacher_accuracy,student_accuracy,val_accuracy,deployed_accuracy,deployed_bytes,"
                              "teacher_to_deployed,stm32f405_latency,stm32f405_latency_unit,stm32f405_latency_ms,stm32f405_flash_bytes,"
                              "stm32f405_ram_bytes,stm32f405_identical,seconds,reused_seconds,dominated_by,message\n"));
-    CHECK_THAT(csv, Contains("p001,0.6,\"[16,32]\",done,0.9,,0.9,200,20.0,1200,instructions,,6000,200,8/8,12.5,30.0,,\n"));
-    CHECK_THAT(csv, Contains("p003,0.8,\"[16,32]\",failed,,,,,,,,,,,,,,,board: no QEMU\n"));
+    CHECK_THAT(csv, Contains("p001,0.6,\"[16,32]\",done,0.9,,0.75,0.9,200,20.0,1200,instructions,,6000,200,8/8,12.5,30.0,,\n"));
+    CHECK_THAT(csv, Contains("p003,0.8,\"[16,32]\",failed,,,,,,,,,,,,,,,,board: no QEMU\n"));
 
     report::writeSweepTable(sweep, table);
     const auto written = json::parse(fx::readText(sweep / "table.json"));

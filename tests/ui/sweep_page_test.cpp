@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/support/fixtures.h"
+#include "tests/support/test_slurm.h"
 #include "tests/ui/ui_support.h"
 #include "ui/project/recipe_document.h"
 #include "ui/sweep/sweep_page.h"
@@ -108,7 +109,7 @@ TEST_CASE("Pause stops the sweep's processes, Cancel ends them, and Resume folde
     REQUIRE(pid > 0);
     // Paused once the sweep folder is planned, so that there is something to resume.
     const auto planned = dir / "sweep" / "plan.json";
-    for (int i = 0; i < 200 && !std::filesystem::exists(planned); ++i) QTest::qWait(25);
+    for (int i = 0; i < 1200 && !std::filesystem::exists(planned); ++i) QTest::qWait(25);  // the CLI starts slowly on a busy machine
     REQUIRE(std::filesystem::exists(planned));
     const auto waitForState = [&](bool wantStopped) {
         for (int i = 0; i < 100; ++i) {
@@ -135,4 +136,37 @@ TEST_CASE("Pause stops the sweep's processes, Cancel ends them, and Resume folde
     CHECK(finished.at(0).at(1).toInt() == 0);
     REQUIRE(page.table().points.size() == 3);
     for (const auto& p : page.table().points) CHECK(p.status == "done");
+}
+
+TEST_CASE("The Sweep page runs successive halving as a Slurm job array on a real one-machine cluster", "[ui][sweep][slurm]") {
+    fx::TempDir dir;
+    fx::TestSlurm slurm;  // SLURM_CONF in this process's environment reaches the CLI the page starts
+    IrisSweepPage fixture;
+    auto& page = fixture.page;
+    fixture.document.setValue("baseline.student_scratch", false);
+    page.setBoards({});
+    page.setAxes({{QStringLiteral("distill.temperature"), QStringLiteral("2, 4")}});
+    page.setHalving(QStringLiteral("student.train.epochs"), QStringLiteral("10, 40"), 0.5);
+    page.setExecutor(true, QString::fromStdString(slurm.partition()));
+    const auto out = dir / "halving";
+    page.setOutputFolder(QString::fromStdString(out.string()));
+    QSignalSpy finished(&page, &ui::SweepPage::sweepFinished);
+    REQUIRE(page.start());
+    CHECK(page.processArguments().join(QLatin1Char(' ')).contains(QStringLiteral("--executor slurm --partition debug")));
+    REQUIRE(finished.wait(300000));
+    INFO(page.statusText().toStdString());
+    CHECK(finished.at(0).at(1).toInt() == 0);
+    const auto sweep = nlohmann::json::parse(fx::readText(page.sweepFile().toStdString()));
+    CHECK(sweep.at("strategy") == "halving");
+    CHECK(sweep.at("halving") == nlohmann::json::parse(R"({"key": "student.train.epochs", "values": [10, 40], "keep": 0.5})"));
+    // Two candidates at 10 epochs, the better one again at 40: three points, each a task of a job array.
+    const auto& table = page.table();
+    REQUIRE(table.points.size() == 3);
+    CHECK(table.axes.back() == "student.train.epochs");
+    CHECK(table.points[2].id.substr(4) == "-r1");
+    CHECK(table.points[2].values[1] == 40);
+    for (const auto& p : table.points) CHECK(p.status == "done");
+    const auto jobs = nlohmann::json::parse(fx::readText(out / "slurm" / "jobs.json"));
+    CHECK(jobs.at("points") == 1);  // the last submission: the second rung's single point
+    CHECK_FALSE(page.isRunning());
 }

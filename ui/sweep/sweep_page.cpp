@@ -1,6 +1,8 @@
 #include "ui/sweep/sweep_page.h"
 
 #include <QDateTime>
+#include <QDoubleSpinBox>
+#include <QProcess>
 #include <QDir>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -22,6 +24,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/io/json_text.h"
 #include "core/resources.h"
 #include "devices/boards/board.h"
 #include "report/report_stats.h"
@@ -115,7 +118,29 @@ SweepPage::SweepPage(RecipeDocument* document, QWidget* parent)
     m_budget = new QSpinBox;
     m_budget->setRange(1, 10000);
     m_budget->setValue(8);
-    m_budget->setToolTip(tr("random: points drawn; grid: the most points allowed"));
+    m_budget->setToolTip(tr("random: points drawn; grid: the most points allowed; halving: candidates at the first rung"));
+    m_strategy->addItem(tr("halving: brief runs first, the best go on"), QStringLiteral("halving"));
+    m_strategy->setToolTip(tr("Successive halving runs every candidate at the first rung's fidelity, then the best fraction by validation "
+                              "accuracy at the next, and so on"));
+    m_fidelity = new QComboBox;
+    m_fidelity->setEditable(true);
+    m_fidelity->addItems({QStringLiteral("student.train.epochs"), QStringLiteral("prune.train.epochs"), QStringLiteral("cluster.train.epochs"),
+                          QStringLiteral("quantize.train.epochs"), QStringLiteral("train.epochs")});
+    m_fidelity->setToolTip(tr("halving: the recipe key raised rung by rung"));
+    m_rungs = new QLineEdit(QStringLiteral("20, 80"));
+    m_rungs->setToolTip(tr("halving: the fidelity key's value at each rung, lowest first, separated by commas"));
+    m_keep = new QDoubleSpinBox;
+    m_keep->setRange(0.05, 0.95);
+    m_keep->setSingleStep(0.05);
+    m_keep->setValue(0.5);
+    m_keep->setToolTip(tr("halving: the fraction of a rung's points that run at the next rung"));
+    m_executor = new QComboBox;
+    m_executor->addItem(tr("this machine"), QStringLiteral("local"));
+    m_executor->addItem(tr("Slurm cluster (a job array)"), QStringLiteral("slurm"));
+    m_executor->setToolTip(tr("Slurm: every point is a task of one sbatch job array; the sweep folder must be on a filesystem the nodes share"));
+    m_partition = new QLineEdit;
+    m_partition->setPlaceholderText(tr("the cluster's default"));
+    m_partition->setToolTip(tr("Slurm partition (sbatch --partition)"));
     m_jobs = new QSpinBox;
     m_jobs->setRange(0, 64);
     m_jobs->setSpecialValueText(tr("auto (cores / threads)"));
@@ -139,6 +164,11 @@ SweepPage::SweepPage(RecipeDocument* document, QWidget* parent)
     outRow->addWidget(browse);
     options->addRow(tr("Strategy"), m_strategy);
     options->addRow(tr("Budget"), m_budget);
+    options->addRow(tr("Fidelity"), m_fidelity);
+    options->addRow(tr("Rungs"), m_rungs);
+    options->addRow(tr("Kept per rung"), m_keep);
+    options->addRow(tr("Run on"), m_executor);
+    options->addRow(tr("Partition"), m_partition);
     options->addRow(tr("Points at once"), m_jobs);
     options->addRow(tr("Boards"), m_boards);
     options->addRow(tr("Sweep folder"), outRow);
@@ -193,6 +223,16 @@ SweepPage::SweepPage(RecipeDocument* document, QWidget* parent)
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Sweep folder"), m_out->text());
         if (!dir.isEmpty()) setOutputFolder(dir);
     });
+    const auto showOptions = [this] {
+        const bool halving = m_strategy->currentData().toString() == QLatin1String("halving");
+        for (QWidget* w : {static_cast<QWidget*>(m_fidelity), static_cast<QWidget*>(m_rungs), static_cast<QWidget*>(m_keep)}) w->setEnabled(halving);
+        const bool slurm = m_executor->currentData().toString() == QLatin1String("slurm");
+        m_partition->setEnabled(slurm);
+        m_jobs->setEnabled(!slurm);
+    };
+    connect(m_strategy, &QComboBox::currentIndexChanged, this, showOptions);
+    connect(m_executor, &QComboBox::currentIndexChanged, this, showOptions);
+    showOptions();
     connect(m_start, &QPushButton::clicked, this, &SweepPage::start);
     connect(m_resume, &QPushButton::clicked, this, &SweepPage::resumeFolder);
     connect(m_pause, &QPushButton::clicked, this, &SweepPage::togglePause);
@@ -254,6 +294,20 @@ void SweepPage::setBoards(const QStringList& ids) {
 
 void SweepPage::setOutputFolder(const QString& dir) { m_out->setText(dir); }
 
+void SweepPage::setHalving(const QString& key, const QString& rungs, double keep) {
+    m_strategy->setCurrentIndex(m_strategy->findData(QStringLiteral("halving")));
+    m_fidelity->setCurrentText(key);
+    m_rungs->setText(rungs);
+    m_keep->setValue(keep);
+}
+
+void SweepPage::setExecutor(bool slurm, const QString& partition) {
+    m_executor->setCurrentIndex(m_executor->findData(slurm ? QStringLiteral("slurm") : QStringLiteral("local")));
+    m_partition->setText(partition);
+}
+
+QStringList SweepPage::processArguments() const { return m_process->arguments(); }
+
 bool SweepPage::isRunning() const { return m_process->running(); }
 bool SweepPage::isPaused() const { return m_process->paused(); }
 qint64 SweepPage::processId() const { return isRunning() ? m_process->pid() : 0; }
@@ -285,6 +339,14 @@ bool SweepPage::writeSweepFile(QString* error) {
     json sweep{{"name", name}, {"recipe", "base.json"}, {"axes", axes}, {"strategy", m_strategy->currentData().toString().toStdString()},
                {"budget", m_budget->value()}};
     if (!boards.empty()) sweep["boards"] = boards;
+    if (m_strategy->currentData().toString() == QLatin1String("halving")) {
+        const auto rungs = axisValues(m_rungs->text());
+        if (rungs.size() < 2) {
+            *error = tr("Halving needs the fidelity at two or more rungs, lowest first (20, 80).");
+            return false;
+        }
+        sweep["halving"] = {{"key", m_fidelity->currentText().trimmed().toStdString()}, {"values", rungs}, {"keep", m_keep->value()}};
+    }
     const auto write = [&](const QString& file, const json& content) {
         QFile out(file);
         if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate)) return false;
@@ -321,7 +383,13 @@ bool SweepPage::launch(bool resume) {
     const QString file = resume ? m_out->text() : m_sweepFile;
     m_log->clear();
     m_table = {};
-    if (!m_process->start(file, m_out->text(), resume, m_jobs->value())) return false;
+    m_onSlurm = m_executor->currentData().toString() == QLatin1String("slurm");
+    QStringList extra;
+    if (m_onSlurm) {
+        extra << QStringLiteral("--executor") << QStringLiteral("slurm");
+        if (!m_partition->text().trimmed().isEmpty()) extra << QStringLiteral("--partition") << m_partition->text().trimmed();
+    }
+    if (!m_process->start(file, m_out->text(), resume, m_onSlurm ? 0 : m_jobs->value(), extra)) return false;
     m_status->setText(tr("Running into %1").arg(m_out->text()));
     m_poll->start();
     updateButtons();
@@ -342,7 +410,27 @@ void SweepPage::togglePause() {
     updateButtons();
 }
 
-void SweepPage::cancel() { m_process->cancel(); }
+void SweepPage::cancel() {
+    m_process->cancel();
+    if (!m_onSlurm) return;
+    // The CLI only watches a Slurm sweep: its points are the cluster's jobs, cancelled there (the folder stays
+    // resumable). The latest submission's jobs are in slurm/jobs.json.
+    try {
+        const auto jobs = core::io::readJsonFile((std::filesystem::path(m_out->text().toStdString()) / "slurm" / "jobs.json"));
+        QStringList ids;
+        for (const char* key : {"array", "collect"}) {
+            if (jobs.contains(key) && jobs.at(key).is_string()) ids << QString::fromStdString(jobs.at(key).get<std::string>());
+        }
+        if (!ids.isEmpty()) {
+            QProcess scancel;
+            scancel.start(QStringLiteral("scancel"), ids);
+            scancel.waitForFinished(10000);
+            m_log->appendPlainText(tr("scancel %1: exit %2").arg(ids.join(QLatin1Char(' '))).arg(scancel.exitCode()));
+        }
+    } catch (const Error& e) {
+        m_log->appendPlainText(tr("No Slurm jobs to cancel: %1").arg(QString::fromStdString(e.what())));
+    }
+}
 
 void SweepPage::refresh() {
     if (!report::isSweepFolder(m_out->text().toStdString())) return;
@@ -418,7 +506,7 @@ void SweepPage::updateButtons() {
     const bool running = isRunning();
     m_start->setEnabled(!running);
     m_resume->setEnabled(!running);
-    m_pause->setEnabled(running);
+    m_pause->setEnabled(running && !m_onSlurm);  // SIGSTOP reaches this machine's processes, not the cluster's jobs
     m_pause->setText(isPaused() ? tr("Resume") : tr("Pause"));
     m_cancel->setEnabled(running);
 }

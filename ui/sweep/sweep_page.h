@@ -1,7 +1,7 @@
 #pragma once
-// The Sweep page: the project's recipe explored over axes of recipe keys (grid or a random draw), every point run
-// and profiled on the chosen boards by tinyforge-cli sweep (the same executor as the command line), with Start,
-// Pause and Cancel. While it runs, a scatter of accuracy against deployed bytes and one against on-device latency
+// The Sweep page: the project's recipe explored over axes of recipe keys (grid, a random draw or successive halving),
+// every point run and profiled on the chosen boards by tinyforge-cli sweep (the same executor as the command line),
+// on this machine or as a Slurm job array, with Start, Pause and Cancel. While it runs, a scatter of accuracy against deployed bytes and one against on-device latency
 // fill in as points finish, each with its Pareto front drawn, beside a table of the points; a click on a point opens
 // its run in Compare, and "Export report..." gives the sweep's report.
 
@@ -14,6 +14,7 @@
 #include "report/sweep_table.h"
 
 class QComboBox;
+class QDoubleSpinBox;
 class QCustomPlot;
 class QLabel;
 class QLineEdit;
@@ -40,6 +41,13 @@ public:
     /// The boards every point is profiled on (microcontroller ids of resources/boards).
     void setBoards(const QStringList& ids);
     void setOutputFolder(const QString& dir);
+    /// Successive halving: the fidelity key, its value at each rung typed as in the axes table ("20, 80"), and the
+    /// fraction of each rung kept. Selects the halving strategy.
+    void setHalving(const QString& key, const QString& rungs, double keep);
+    /// Where the points run: on this machine, or as a Slurm job array (an empty partition: the cluster's default).
+    void setExecutor(bool slurm, const QString& partition = {});
+    /// The running (or last) tinyforge-cli's arguments.
+    QStringList processArguments() const;
     /// Writes the sweep file of the project's recipe and the axes, and starts it into the output folder (a new,
     /// empty folder); false with the reason sent as failed().
     bool start();
@@ -88,6 +96,12 @@ private:
     QTableWidget* m_axes;
     QComboBox* m_strategy;
     QSpinBox* m_budget;
+    QComboBox* m_fidelity;
+    QLineEdit* m_rungs;
+    QDoubleSpinBox* m_keep;
+    QComboBox* m_executor;
+    QLineEdit* m_partition;
+    bool m_onSlurm = false;  ///< the running sweep is a Slurm one: Cancel also cancels its jobs
     QSpinBox* m_jobs;
     QListWidget* m_boards;
     QLineEdit* m_out;

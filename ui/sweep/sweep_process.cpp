@@ -52,13 +52,14 @@ SweepProcess::~SweepProcess() {
     }
 }
 
-bool SweepProcess::start(const QString& sweepFile, const QString& outDir, bool resumeFolder, int jobs) {
+bool SweepProcess::start(const QString& sweepFile, const QString& outDir, bool resumeFolder, int jobs, const QStringList& extra) {
     if (running()) return false;
     m_cancelled = false;
     m_paused = false;
     QStringList args{QStringLiteral("sweep"), sweepFile, QStringLiteral("--out"), outDir};
     if (resumeFolder) args << QStringLiteral("--resume");
     if (jobs > 0) args << QStringLiteral("--jobs") << QString::number(jobs);
+    args << extra;
     m_process.start(cliProgram(), args);
     return m_process.waitForStarted(10000);
 }

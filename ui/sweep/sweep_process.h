@@ -18,8 +18,10 @@ public:
     explicit SweepProcess(QObject* parent = nullptr);
     ~SweepProcess() override;
 
-    /// Starts `tinyforge-cli sweep sweepFile --out outDir [--resume] [--jobs N]`; false (and `failed`) if it cannot.
-    bool start(const QString& sweepFile, const QString& outDir, bool resume, int jobs);
+    /// Starts `tinyforge-cli sweep sweepFile --out outDir [--resume] [--jobs N] [extra...]`; false (and `failed`) if
+    /// it cannot. `extra` carries the executor's flags (`--executor slurm --partition P`).
+    bool start(const QString& sweepFile, const QString& outDir, bool resume, int jobs, const QStringList& extra = {});
+    QStringList arguments() const { return m_process.arguments(); }
     void pause();
     void resume();
     void cancel();

@@ -100,7 +100,7 @@ TEST_CASE("A bad sweep file is refused naming the file, the field or the point",
     refused({{"axes", {{{"key", "distill.temprature"}, {"values", {2}}}}}}, "'distill.temprature' is not a recipe key");
     refused({{"axes", {good, good}}}, "is varied twice");
     refused({{"axes", json::array()}}, "axes: is empty");
-    refused({{"axes", {good}}, {"strategy", "bayes"}}, "'bayes' is not grid or random");
+    refused({{"axes", {good}}, {"strategy", "bayes"}}, "'bayes' is not grid, random or halving");
     refused({{"axes", {good}}, {"strategy", "random"}}, "needs a budget");
     refused({{"axes", {{{"key", "cluster.clusters"}, {"range", {2, 64}}, {"step", 1}}, {{"key", "quantize.weight_bits"}, {"range", {2, 8}}, {"step", 1}}}},
              {"budget", 100}},
@@ -108,4 +108,75 @@ TEST_CASE("A bad sweep file is refused naming the file, the field or the point",
     refused({{"axes", {{{"key", "prune.final_sparsity"}, {"values", {0.5, 1.5}}}}}}, "point p001 (prune.final_sparsity=1.5)");
     refused({{"axes", {good}}, {"recipe", "missing.json"}}, "missing.json");
     refused({{"axes", "all"}}, "axes");
+}
+
+TEST_CASE("Successive halving starts every candidate at the lowest fidelity and promotes the best by validation accuracy",
+          "[core][sweep]") {
+    test::TempDir dir;
+    auto plan = planSweep(writeSweep(dir, {{"strategy", "halving"},
+                                           {"axes", {{{"key", "prune.final_sparsity"}, {"values", {0.5, 0.6, 0.7, 0.8, 0.9}}}}},
+                                           {"halving", {{"key", "student.train.epochs"}, {"values", {5, 15, 45}}, {"keep", 0.4}}}}));
+    REQUIRE(plan.points.size() == 5);
+    CHECK(rungCount(plan) == 3);
+    // The fidelity is the last setting of every point, at rung 0's value.
+    CHECK(plan.axisKeys == std::vector<std::string>{"prune.final_sparsity", "student.train.epochs"});
+    CHECK(plan.points[2].values == std::vector<json>{0.7, 5});
+    CHECK(plan.points[2].overrides == std::vector<std::string>{"prune.final_sparsity=0.7", "student.train.epochs=5"});
+    CHECK(plan.points[2].rung == 0);
+
+    // ceil(5 x 0.4) = 2 promoted: the two best validation accuracies, ties broken by id; p004 has no score.
+    const std::map<std::string, double> first{{"p000", 0.80}, {"p001", 0.95}, {"p002", 0.90}, {"p003", 0.90}};
+    const auto second = promotePoints(plan, 0, first);
+    REQUIRE(second.size() == 2);
+    CHECK(second[0].id == "p001-r1");
+    CHECK(second[1].id == "p002-r1");  // p002 and p003 tie at 0.90: the lower id goes on
+    CHECK(second[0].rung == 1);
+    CHECK(second[0].values == std::vector<json>{0.6, 15});
+    CHECK(second[0].overrides == std::vector<std::string>{"prune.final_sparsity=0.6", "student.train.epochs=15"});
+
+    // The promoted points join the plan (plan.json records each point's rung); the next rung keeps ceil(2 x 0.4) = 1.
+    plan.points.insert(plan.points.end(), second.begin(), second.end());
+    const auto written = planJson(plan);
+    CHECK(written.at("points")[5].at("rung") == 1);
+    CHECK(written.at("points")[5].at("id") == "p001-r1");
+    const auto third = promotePoints(plan, 1, {{"p001-r1", 0.91}, {"p002-r1", 0.93}});
+    REQUIRE(third.size() == 1);
+    CHECK(third[0].id == "p002-r2");
+    CHECK(third[0].values == std::vector<json>{0.7, 45});
+    CHECK_THROWS_WITH(promotePoints(plan, 2, {}), Contains("no rung after rung 2"));
+
+    // Written and read back, the rungs survive (a resumed sweep knows which points are which rung's).
+    test::writeText(dir / "plan.json", written.dump());
+    const auto read = readPlan(dir.path());
+    REQUIRE(read.points.size() == 7);
+    CHECK(read.points[6].rung == 1);
+    CHECK(read.points[0].rung == 0);
+    CHECK(rungCount(read) == 3);
+}
+
+TEST_CASE("Halving's budget draws the first rung's candidates, and a bad halving is refused naming the field", "[core][sweep]") {
+    test::TempDir dir;
+    const json axes = {{{"key", "prune.final_sparsity"}, {"values", {0.5, 0.6, 0.7, 0.8}}}, {{"key", "cluster.clusters"}, {"values", {4, 8, 16}}}};
+    const json halving = {{"key", "student.train.epochs"}, {"values", {2, 8}}};
+    const auto plan = planSweep(writeSweep(dir, {{"strategy", "halving"}, {"budget", 5}, {"seed", 3}, {"axes", axes}, {"halving", halving}}));
+    CHECK(plan.points.size() == 5);
+    std::set<std::vector<json>> distinct;
+    for (const auto& p : plan.points) distinct.insert(p.values);
+    CHECK(distinct.size() == 5);
+    // No keep: half, rounded up.
+    CHECK(promotePoints(plan, 0, {{"p000", 0.1}, {"p001", 0.2}, {"p002", 0.3}, {"p003", 0.4}, {"p004", 0.5}}).size() == 3);
+
+    const auto refused = [&](json sweep, const std::string& message) {
+        sweep["axes"] = axes;
+        CHECK_THROWS_WITH(planSweep(writeSweep(dir, sweep)), Contains(message));
+    };
+    refused({{"strategy", "halving"}}, "halving: strategy halving needs halving");
+    refused({{"halving", halving}}, "halving: is given but strategy is not halving");
+    refused({{"strategy", "halving"}, {"halving", {{"key", "student.nope"}, {"values", {1, 2}}}}}, "halving.key: 'student.nope' is not a recipe key");
+    refused({{"strategy", "halving"}, {"halving", {{"key", "cluster.clusters"}, {"values", {1, 2}}}}}, "is also an axis");
+    refused({{"strategy", "halving"}, {"halving", {{"key", "student.train.epochs"}, {"values", {4}}}}}, "two or more rungs");
+    refused({{"strategy", "halving"}, {"halving", {{"key", "student.train.epochs"}, {"values", {2, 4}}, {"keep", 1.0}}}}, "halving.keep: must be above 0");
+    refused({{"strategy", "halving"}, {"halving", {{"key", "student.train.epochs"}, {"values", {2, 4}}, {"rungs", 3}}}}, "halving.rungs: unknown key");
+    // A later rung's fidelity that no recipe takes is refused before the first rung runs.
+    refused({{"strategy", "halving"}, {"halving", {{"key", "student.train.epochs"}, {"values", {2, -4}}}}}, "halving.values[1]");
 }
