@@ -73,6 +73,7 @@ std::vector<ReportRun> loadRuns(const std::vector<fs::path>& dirs) {
             givenLabels.push_back(label);
             run.summary = core::results::readSummary(dir);
             if (fs::exists(dir / "predictions.csv")) run.predictions = core::results::readPredictions(dir);
+            if (core::results::hasScores(dir)) run.scores = core::results::readScores(dir);
             if (fs::exists(dir / "recipe.json")) run.recipe = core::io::readJsonFile(dir / "recipe.json");
             if (fs::exists(dir / "history.csv")) run.history = parseHistory(core::io::readTextFile(dir / "history.csv"), dir / "history.csv");
             runs.push_back(std::move(run));

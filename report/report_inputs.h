@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/results/predictions_file.h"
+#include "core/results/scores_file.h"
 #include "core/results/run_summary.h"
 
 namespace tinyforge::report {
@@ -29,6 +30,7 @@ struct ReportRun {
     std::string label;  ///< the folder's name, or parent/name where two runs share a name
     core::results::RunSummary summary;
     std::optional<core::results::Predictions> predictions;  ///< absent for runs written before predictions.csv
+    std::optional<core::results::Scores> scores;            ///< scores.csv: identity datasets only
     nlohmann::json recipe = nlohmann::json::object();      ///< recipe.json as run; {} when missing
     std::vector<HistoryRow> history;
 };

@@ -242,6 +242,28 @@ std::optional<ClassView> classView(std::size_t rowIndex, const ModelRow& row, co
     return view;
 }
 
+std::optional<VerificationView> verificationView(std::size_t rowIndex, const ModelRow& row, const ReportRun& run) {
+    if (!run.scores || row.model == "device") return std::nullopt;
+    const auto found = run.scores->byModel.find(row.model);
+    if (found == run.scores->byModel.end() || found->second.scores.empty()) return std::nullopt;
+    const auto& s = found->second;
+    VerificationView view;
+    view.row = rowIndex;
+    auto [genuine, impostor] = genuineAndImpostor(s.scores, s.label);
+    if (genuine.empty() || impostor.empty()) return std::nullopt;
+    view.curve = verificationCurve(std::move(genuine), std::move(impostor));
+    double sum = 0;
+    for (int c = 0; c < run.scores->classes; ++c) {
+        auto [g, i] = genuineAndImpostor(s.scores, s.label, c);
+        if (g.empty() || i.empty()) continue;
+        sum += verificationCurve(std::move(g), std::move(i)).eer;
+        ++view.classesScored;
+    }
+    view.meanClassEer = view.classesScored > 0 ? sum / view.classesScored : 0;
+    view.scoredAs = row.model == "compressed" ? "float model with its weights on the integer grid (softmax)" : "softmax of the model's outputs";
+    return view;
+}
+
 }  // namespace
 
 std::string predictionColumn(const ModelRow& row, const ReportRun& run) {
@@ -275,12 +297,14 @@ Report buildReport(std::vector<ReportRun> runs, const ReportOptions& options) {
     report.pareto = paretoViews(report.models);
     report.layers = layerRows(report.runs);
     if (auto view = classView(*report.baseline, base, report.runs[baseRun])) report.classes.push_back(std::move(*view));
+    if (auto view = verificationView(*report.baseline, base, report.runs[baseRun])) report.verification.push_back(std::move(*view));
     for (std::size_t i = 0; i < report.models.size(); ++i) {
         const auto& row = report.models[i];
         const auto& s = report.runs[row.run].summary;
         const bool handedOn = row.model == "compressed" || (!s.compressed && row.model == (s.student ? "student" : "student_scratch"));
         if (i == *report.baseline || !handedOn) continue;
         if (auto view = classView(i, row, report.runs[row.run])) report.classes.push_back(std::move(*view));
+        if (auto view = verificationView(i, row, report.runs[row.run])) report.verification.push_back(std::move(*view));
     }
     return report;
 }

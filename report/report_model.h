@@ -66,6 +66,16 @@ struct ClassView {
     std::vector<ClassFigures> figures;
 };
 
+/// A model's class scores seen as verification (identity datasets): the pooled one-vs-rest curve and its operating
+/// points, and the mean of the per-class equal error rates.
+struct VerificationView {
+    std::size_t row = 0;  ///< into Report::models
+    VerificationCurve curve;
+    double meanClassEer = 0;  ///< over the classes with both genuine and impostor scores
+    int classesScored = 0;
+    std::string scoredAs;  ///< what produced the scores ("float model, weights on the integer grid" for compressed)
+};
+
 /// A recipe setting that is not the same in every run.
 struct SettingDiff {
     std::string key;
@@ -95,6 +105,7 @@ struct Report {
     std::vector<ParetoView> pareto;
     std::vector<LayerRow> layers;
     std::vector<ClassView> classes;  ///< the baseline, then each run's compressed model (or final student)
+    std::vector<VerificationView> verification;  ///< the same models, where their runs kept class scores
 };
 
 /// Builds the report of `runs`. Throws Error when there are no runs, or the baseline is not one of them or has no

@@ -254,6 +254,46 @@ void perClass(const Report& r, std::vector<ReportBlock>& out) {
     }
 }
 
+std::string percentText(double share) { return fixed(100.0 * share, 2) + "%"; }
+
+// Identity datasets: how each model verifies (a person's own class against every other), the figures a biometric
+// user asks for first, and the curve they come from.
+void verification(const Report& r, std::vector<ReportBlock>& out) {
+    if (r.verification.empty()) return;
+    out.push_back({ReportBlock::Kind::Heading, 2, "Verification (identities)"});
+    std::string rows;
+    ChartSpec chart{"False rejections against false acceptances (one-vs-rest, pooled)", "false accept rate (FAR, log scale)",
+                    "false reject rate (FRR, fraction)", {}, true, std::pair{0.0, 1.0}, {}};
+    for (const auto& v : r.verification) {
+        const auto& m = r.models[v.row];
+        const auto& c = v.curve;
+        rows += "<tr>" + td(esc(rowName(r, m))) + td(groupedNumber(c.genuine), true) + td(groupedNumber(c.impostor), true) + td(percentText(c.eer), true) +
+                td(fixed(c.eerThreshold, 4), true) + td(percentText(c.farAtFrr1), true) + td(percentText(c.frrAtFar01), true) +
+                td(percentText(v.meanClassEer) + " (" + std::to_string(v.classesScored) + ")", true) + td(esc(v.scoredAs)) + "</tr>";
+        // At most about 400 points per curve, and none at FAR 0, which a log axis cannot show.
+        ChartSeries s{rowName(r, m), colourOf(m.model), {}, {}, true, false, {}};
+        const std::size_t step = std::max<std::size_t>(1, c.far.size() / 400);
+        for (std::size_t i = 0; i < c.far.size(); i += step) {
+            if (c.far[i] <= 0) continue;
+            s.x.push_back(c.far[i]);
+            s.y.push_back(c.frr[i]);
+        }
+        chart.series.push_back(std::move(s));
+    }
+    std::string html =
+        "<p>Each test sample's score for its own class is a genuine attempt, its score for every other class an impostor "
+        "attempt; a threshold accepts scores at or above it. EER: the equal error rate, where false accepts and false "
+        "rejects are (nearest to) equal. FAR at FRR 1%: false accepts at the highest threshold that rejects at most 1% of "
+        "genuine attempts; FRR at FAR 0.1%: false rejects at the lowest threshold that accepts at most 0.1% of impostors. "
+        "With few test samples per person these rates move in large steps: a few hundred genuine attempts cannot measure "
+        "a rate below about 1%.</p>";
+    html += table({"model", "genuine attempts", "impostor attempts", "EER", "EER threshold", "FAR at FRR 1%", "FRR at FAR 0.1%",
+                   "mean per-class EER (classes)", "scores"},
+                  rows);
+    out.push_back({ReportBlock::Kind::Html, 0, html});
+    out.push_back({ReportBlock::Kind::Chart, 0, svgChart(chart)});
+}
+
 void training(const Report& r, std::vector<ReportBlock>& out) {
     bool any = false;
     for (const auto& run : r.runs) any = any || !run.history.empty();
@@ -315,6 +355,7 @@ std::vector<ReportBlock> reportBlocks(const Report& report) {
     pareto(report, out);
     layers(report, out);
     perClass(report, out);
+    verification(report, out);
     training(report, out);
     recipes(report, out);
     return out;

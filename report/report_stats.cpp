@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <iterator>
 #include <stdexcept>
 
 #include "core/results/aggregate.h"
@@ -76,6 +78,59 @@ std::vector<ClassFigures> classFigures(const std::vector<std::vector<std::int64_
         f.precision = predictedAs > 0 ? hit / static_cast<double>(predictedAs) : 0;
         f.recall = present > 0 ? hit / static_cast<double>(present) : 0;
         f.f1 = f.precision + f.recall > 0 ? 2 * f.precision * f.recall / (f.precision + f.recall) : 0;
+    }
+    return out;
+}
+
+VerificationCurve verificationCurve(std::vector<double> genuine, std::vector<double> impostor) {
+    if (genuine.empty() || impostor.empty()) throw std::invalid_argument("verification curve: needs genuine and impostor scores");
+    std::sort(genuine.begin(), genuine.end(), std::greater<>());
+    std::sort(impostor.begin(), impostor.end(), std::greater<>());
+    VerificationCurve out;
+    out.genuine = static_cast<std::int64_t>(genuine.size());
+    out.impostor = static_cast<std::int64_t>(impostor.size());
+    const double g = static_cast<double>(genuine.size()), im = static_cast<double>(impostor.size());
+    std::vector<double> thresholds;
+    thresholds.reserve(genuine.size() + impostor.size());
+    std::merge(genuine.begin(), genuine.end(), impostor.begin(), impostor.end(), std::back_inserter(thresholds), std::greater<>());
+    thresholds.erase(std::unique(thresholds.begin(), thresholds.end()), thresholds.end());
+    // Walking the thresholds downwards, each list's accepted count only grows: two pointers, one pass.
+    std::size_t genuineAccepted = 0, impostorAccepted = 0;
+    double closest = 2;
+    bool frrReached = false;
+    out.frrAtFar01 = 1;
+    for (const double t : thresholds) {
+        while (genuineAccepted < genuine.size() && genuine[genuineAccepted] >= t) ++genuineAccepted;
+        while (impostorAccepted < impostor.size() && impostor[impostorAccepted] >= t) ++impostorAccepted;
+        const double far = static_cast<double>(impostorAccepted) / im;
+        const double frr = 1.0 - static_cast<double>(genuineAccepted) / g;
+        out.far.push_back(far);
+        out.frr.push_back(frr);
+        if (std::abs(far - frr) < closest) {
+            closest = std::abs(far - frr);
+            out.eer = (far + frr) / 2;
+            out.eerThreshold = t;
+        }
+        if (far <= 0.001) out.frrAtFar01 = frr;  // thresholds fall, so the last one within 0.1% FAR is the lowest
+        if (!frrReached && frr <= 0.01) {
+            frrReached = true;
+            out.farAtFrr1 = far;
+        }
+    }
+    return out;
+}
+
+std::pair<std::vector<double>, std::vector<double>> genuineAndImpostor(const std::vector<std::vector<float>>& scores,
+                                                                        const std::vector<std::int64_t>& labels, int onlyClass) {
+    if (scores.size() != labels.size()) throw std::invalid_argument("verification scores: the lists differ in length");
+    std::pair<std::vector<double>, std::vector<double>> out;
+    for (std::size_t i = 0; i < scores.size(); ++i) {
+        const auto classes = static_cast<std::int64_t>(scores[i].size());
+        if (labels[i] < 0 || labels[i] >= classes) throw std::invalid_argument("verification scores: label " + std::to_string(labels[i]) + " outside the scores' classes");
+        for (std::int64_t c = 0; c < classes; ++c) {
+            if (onlyClass >= 0 && c != onlyClass) continue;
+            (c == labels[i] ? out.first : out.second).push_back(scores[i][static_cast<std::size_t>(c)]);
+        }
     }
     return out;
 }

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace tinyforge::report {
@@ -46,5 +47,26 @@ struct ClassFigures {
 };
 /// Precision, recall and F1 of each class from counts[truth][predicted].
 std::vector<ClassFigures> classFigures(const std::vector<std::vector<std::int64_t>>& counts);
+
+/// Identification scores seen as verification, as biometric users judge a model: for each test sample, its score
+/// for its own class is a genuine attempt and its score for every other class an impostor attempt (one-vs-rest over
+/// every class, pooled). A threshold t accepts scores >= t: FAR(t) is the share of impostor scores accepted, FRR(t)
+/// the share of genuine scores rejected.
+struct VerificationCurve {
+    std::vector<double> far, frr;  ///< one point per distinct score taken as the threshold, highest first
+    double eer = 0;                ///< equal error rate: (FAR + FRR) / 2 at the threshold where they are closest
+    double eerThreshold = 0;
+    double farAtFrr1 = 0;          ///< FAR at the highest threshold whose FRR is at most 1%
+    double frrAtFar01 = 0;         ///< FRR at the lowest threshold whose FAR is at most 0.1%
+    std::int64_t genuine = 0, impostor = 0;
+};
+/// Throws std::invalid_argument when either list is empty.
+VerificationCurve verificationCurve(std::vector<double> genuine, std::vector<double> impostor);
+
+/// Splits per-sample class scores (`scores[i]` has one score per class) into genuine and impostor scores by
+/// `labels`; `onlyClass` >= 0 keeps only that class's column (one-vs-rest for one class). Throws
+/// std::invalid_argument for a label outside the scores' classes or lists of different lengths.
+std::pair<std::vector<double>, std::vector<double>> genuineAndImpostor(const std::vector<std::vector<float>>& scores,
+                                                                        const std::vector<std::int64_t>& labels, int onlyClass = -1);
 
 }  // namespace tinyforge::report

@@ -160,6 +160,7 @@ results::CompressedResult compressStudent(const recipe::Recipe& recipe, const Ru
     out.test_accuracy = measured.test;
     out.val_accuracy = measured.val;
     stage.recordPredictions("compressed", measured.testPredicted);
+    stage.recordScores("compressed", measured.testScores);
     recordSize(deployedSize(model, sizes.options_), out);
     out.params = model.stats().params;
     out.weight_bits = c.quantize.enabled ? c.quantize.weightBits : 32;

@@ -17,7 +17,11 @@ double accuracyOfPredictions(const std::vector<std::int64_t>& predicted, const d
 
 ModelStage::Accuracies ModelStage::accuracies(const models::Model& model) const {
     Accuracies out;
-    if (!dataset_.splits.test.empty()) out.testPredicted = train::predictedClasses(train::predictLogits(model, dataset_, dataset_.splits.test));
+    if (!dataset_.splits.test.empty()) {
+        const auto logits = train::predictLogits(model, dataset_, dataset_.splits.test);
+        out.testPredicted = train::predictedClasses(logits);
+        if (wantsScores()) out.testScores = train::classScores(logits);
+    }
     out.test = accuracyOfPredictions(out.testPredicted, dataset_);
     if (!dataset_.splits.val.empty()) out.val = train::accuracy(model, dataset_, dataset_.splits.val);
     return out;
@@ -45,6 +49,7 @@ results::ModelResult ModelStage::run(const std::string& name, models::Model& mod
     summary.test_accuracy = measured.test;
     summary.val_accuracy = measured.val;
     recordPredictions(name, measured.testPredicted);
+    recordScores(name, measured.testScores);
     summary.epochs = static_cast<int>(result.history.size());
     summary.best_epoch = result.bestEpoch + 1;
     summary.stopped_early = result.stoppedEarly;
@@ -79,6 +84,7 @@ results::ModelResult ModelStage::runCached(const std::string& key, const nlohman
                 if (observer_) observer_->onEpoch(row);
             }
             recordPredictions(name, hit->testPredicted);
+            recordScores(name, hit->testScores);
             writeText(options_.outDir / "history.csv", historyCsv(history_));
             recordStage(true, hit->result);
             return hit->result;
@@ -91,6 +97,7 @@ results::ModelResult ModelStage::runCached(const std::string& key, const nlohman
     entry.result = result;
     entry.history.assign(history_.begin() + static_cast<std::ptrdiff_t>(firstRow), history_.end());
     entry.testPredicted = predictions_[name];
+    if (const auto s = scores_.find(name); s != scores_.end()) entry.testScores = s->second;
     entry.material = material;
     cache.store(key, entry, options_.outDir / (name + ".pt"));
     recordStage(false, result);

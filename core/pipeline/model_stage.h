@@ -35,6 +35,7 @@ public:
         double test = 0;
         std::optional<double> val;                ///< none without a validation split
         std::vector<std::int64_t> testPredicted;  ///< the class predicted for each test sample
+        std::vector<std::vector<float>> testScores;  ///< identity datasets (wantsScores): each test sample's class probabilities
     };
     /// Test and validation accuracy of `model` as it is now.
     Accuracies accuracies(const models::Model& model) const;
@@ -42,6 +43,14 @@ public:
     /// Keeps `name`'s predicted class for each test sample, for predictions.csv (run() does it for its model).
     void recordPredictions(const std::string& name, std::vector<std::int64_t> predicted) { predictions_[name] = std::move(predicted); }
     const std::map<std::string, std::vector<std::int64_t>>& predictions() const { return predictions_; }
+    /// Keeps `name`'s class scores for each test sample, for scores.csv (empty: none kept).
+    void recordScores(const std::string& name, std::vector<std::vector<float>> scores) {
+        if (!scores.empty()) scores_[name] = std::move(scores);
+    }
+    const std::map<std::string, std::vector<std::vector<float>>>& scores() const { return scores_; }
+    /// Whether the run keeps class scores: for datasets of identities (image folders), whose users judge a model by
+    /// its verification errors (ROC, EER); kept out of other runs' folders, where they would only take space.
+    bool wantsScores() const { return dataset_.format == "folder"; }
 
     const data::Dataset& dataset() const { return dataset_; }
     RunObserver* observer() const { return observer_; }
@@ -53,6 +62,7 @@ private:
     std::vector<train::EpochMetrics>& history_;
     RunObserver* observer_;
     std::map<std::string, std::vector<std::int64_t>> predictions_;
+    std::map<std::string, std::vector<std::vector<float>>> scores_;
     nlohmann::json stages_ = nlohmann::json::array();  ///< stages.json: each cached stage, reused or stored
 };
 

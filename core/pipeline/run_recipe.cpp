@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 
@@ -14,6 +15,7 @@
 #include "core/pipeline/model_stage.h"
 #include "core/pipeline/run_files.h"
 #include "core/results/predictions_file.h"
+#include "core/results/scores_file.h"
 #include "core/results/summary_file.h"
 #include "core/runtime.h"
 #include "core/train/evaluate.h"
@@ -52,6 +54,7 @@ results::ModelResult ensembleSummary(const std::vector<models::Model>& teachers,
     out.members = members;
     const auto logits = train::ensembleLogits(teachers, dataset, dataset.splits.test);
     stage.recordPredictions("teacher", train::predictedClasses(logits));
+    if (stage.wantsScores()) stage.recordScores("teacher", train::classScores(logits));
     out.test_accuracy = accuracyOfPredictions(stage.predictions().at("teacher"), dataset);
     return out;
 }
@@ -107,6 +110,18 @@ void writeRunPredictions(const fs::path& outDir, const data::Dataset& dataset, c
         if (found != stage.predictions().end() && found->second.size() == p.index.size()) p.byModel[name] = found->second;
     }
     results::writePredictions(outDir, p);
+    if (stage.scores().empty()) return;
+    results::Scores scores;
+    scores.classes = static_cast<int>(dataset.classCount());
+    for (const auto& [name, perSample] : stage.scores()) {
+        const auto& models = results::predictionColumns();  // the run's models, not its compression phases
+        if (perSample.size() != p.index.size() || std::find(models.begin(), models.end(), name) == models.end()) continue;
+        auto& s = scores.byModel[name];
+        s.index = p.index;
+        s.label = p.label;
+        s.scores = perSample;
+    }
+    results::writeScores(outDir, scores);
 }
 
 }  // namespace

@@ -170,6 +170,7 @@ std::optional<CachedStage> StageCache::find(const std::string& key) const {
         contract::fromJson(entry->at("result"), out.result, "result");
         for (const auto& row : entry->at("history")) out.history.push_back(epochFromJson(row));
         out.testPredicted = entry->at("test_predicted").get<std::vector<std::int64_t>>();
+        if (entry->contains("test_scores")) out.testScores = entry->at("test_scores").get<std::vector<std::vector<float>>>();
         out.material = entry->value("material", json::object());
         fs::last_write_time(dir / kEntryFile, fs::file_time_type::clock::now(), ec);  // the LRU clock
         return out;
@@ -187,8 +188,9 @@ bool StageCache::store(const std::string& key, const CachedStage& stage, const f
         fs::copy_file(modelFile, tmp / kModelFile, fs::copy_options::overwrite_existing);
         json history = json::array();
         for (const auto& m : stage.history) history.push_back(epochToJson(m));
-        const json entry{{"stage", stage.stage}, {"result", contract::toJson(stage.result)}, {"history", history},
-                         {"test_predicted", stage.testPredicted}, {"material", stage.material}};
+        json entry{{"stage", stage.stage}, {"result", contract::toJson(stage.result)}, {"history", history},
+                   {"test_predicted", stage.testPredicted}, {"material", stage.material}};
+        if (!stage.testScores.empty()) entry["test_scores"] = stage.testScores;
         const std::string text = entry.dump() + "\n";
         io::writeFileAtomically(tmp / kEntryFile, text.data(), text.size());
         const auto target = settings_.dir / key;

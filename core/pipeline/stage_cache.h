@@ -41,6 +41,7 @@ struct CachedStage {
     results::ModelResult result;
     std::vector<train::EpochMetrics> history;
     std::vector<std::int64_t> testPredicted;  ///< the class predicted for each test sample
+    std::vector<std::vector<float>> testScores;  ///< identity datasets: each test sample's class probabilities
     nlohmann::json material;                  ///< what the key was computed from, for `cache ls` and for people
 };
 

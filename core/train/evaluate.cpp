@@ -43,6 +43,15 @@ std::vector<std::int64_t> predictedClasses(const at::Tensor& logits) {
     return {classes.data_ptr<std::int64_t>(), classes.data_ptr<std::int64_t>() + classes.numel()};
 }
 
+std::vector<std::vector<float>> classScores(const at::Tensor& logits) {
+    const auto p = logits.to(torch::kFloat).softmax(1).contiguous();
+    const auto rows = p.size(0), classes = p.size(1);
+    const float* data = p.data_ptr<float>();
+    std::vector<std::vector<float>> out(static_cast<std::size_t>(rows));
+    for (std::int64_t r = 0; r < rows; ++r) out[static_cast<std::size_t>(r)].assign(data + r * classes, data + (r + 1) * classes);
+    return out;
+}
+
 double accuracy(const models::Model& model, const data::Dataset& dataset, const std::vector<std::int64_t>& indices) {
     return accuracyOf(predictLogits(model, dataset, indices), data::labelsTensor(dataset, indices));
 }

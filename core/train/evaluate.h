@@ -23,6 +23,9 @@ double accuracy(const models::Model& model, const data::Dataset& dataset, const 
 /// The arg-max class of each row of `logits` [N, classes].
 std::vector<std::int64_t> predictedClasses(const at::Tensor& logits);
 
+/// The softmax of each row of `logits` [N, classes]: per sample, one probability per class.
+std::vector<std::vector<float>> classScores(const at::Tensor& logits);
+
 /// Fraction of rows of `logits` whose arg-max equals `labels`.
 double accuracyOf(const at::Tensor& logits, const at::Tensor& labels);
 

@@ -146,6 +146,7 @@ TEST_CASE("Successive halving runs every candidate briefly, then the best half b
     }
     const auto plan = fx::readText(out / "plan.json");
     CHECK(readJson(out / "plan.json").at("points")[4].at("rung") == 1);
+    CHECK_FALSE(fs::exists(out / "points" / "p000" / "scores.csv"));  // class scores are kept for identity sets only
 
     // A second-rung point lost: resuming the folder runs only it, and does not choose the rung again.
     const auto lost = out / "points" / (ranked[1].second + "-r1");
@@ -339,6 +340,14 @@ TEST_CASE("The bundled iris-recognition recipe runs on a folder of grayscale eye
     const auto summary = readJson(dir / "run" / "summary.json");
     CHECK(summary.at("dataset").at("format") == "folder");
     CHECK(summary.at("dataset").at("classes") == 4);
+    // An identity set keeps every model's class scores, and its report judges the models as verification does.
+    const auto scores = fx::readText(dir / "run" / "scores.csv");
+    CHECK_THAT(scores, Contains("model,index,label,class_0,class_1,class_2,class_3\n") && Contains("\nteacher,") && Contains("\ncompressed,"));
+    const auto reported = cli({"report", (dir / "run").string(), "--out", (dir / "report.html").string()});
+    INFO(failure(reported));
+    REQUIRE(reported.exitCode == 0);
+    const auto html = fx::readText(dir / "report.html");
+    CHECK_THAT(html, Contains("Verification (identities)") && Contains("FAR at FRR 1%") && Contains("run: teacher") && Contains("run: compressed"));
     const auto deployed = cli({"deploy", (dir / "run").string(), "--board", "stm32f405", "--samples", "4"});
     INFO(failure(deployed));
     CHECK(deployed.exitCode == 0);

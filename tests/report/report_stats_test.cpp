@@ -81,3 +81,37 @@ TEST_CASE("Confusion matrix and per-class precision, recall and F1 by hand; bad 
     CHECK_THROWS_AS(confusionMatrix({0, 3}, {0, 1}, 3), std::invalid_argument);
     CHECK_THROWS_AS(confusionMatrix({0, -1}, {0, 1}, 3), std::invalid_argument);
 }
+
+TEST_CASE("Verification curve, equal error rate and operating points by hand; genuine and impostor scores split by label",
+          "[report][stats]") {
+    // Genuine 0.9, 0.8, 0.4; impostor 0.7, 0.3, 0.2, 0.1. Accepting scores >= t, from the highest threshold down:
+    // t      0.9  0.8  0.7  0.4  0.3  0.2  0.1
+    // FAR    0    0    1/4  1/4  1/2  3/4  1
+    // FRR    2/3  1/3  1/3  0    0    0    0
+    const auto curve = verificationCurve({0.4, 0.9, 0.8}, {0.1, 0.7, 0.3, 0.2});
+    CHECK(curve.genuine == 3);
+    CHECK(curve.impostor == 4);
+    REQUIRE(curve.far.size() == 7);
+    CHECK(curve.far == std::vector<double>{0, 0, 0.25, 0.25, 0.5, 0.75, 1});
+    CHECK(curve.frr[0] == Approx(2.0 / 3));
+    CHECK(curve.frr[2] == Approx(1.0 / 3));
+    CHECK(curve.frr[3] == Approx(0.0));
+    // FAR and FRR are closest at t = 0.7 (1/4 against 1/3): EER (1/4 + 1/3) / 2 = 7/24.
+    CHECK(curve.eer == Approx(7.0 / 24));
+    CHECK(curve.eerThreshold == 0.7);
+    CHECK(curve.farAtFrr1 == 0.25);             // the first threshold with FRR <= 1% is 0.4
+    CHECK(curve.frrAtFar01 == Approx(1.0 / 3));  // the last with FAR <= 0.1% is 0.8
+    // Perfect separation: an EER of 0.
+    CHECK(verificationCurve({0.9, 0.8}, {0.2, 0.1}).eer == 0);
+    CHECK_THROWS_AS(verificationCurve({}, {0.1}), std::invalid_argument);
+
+    const std::vector<std::vector<float>> scores{{0.7f, 0.2f, 0.1f}, {0.3f, 0.6f, 0.1f}};
+    const auto [genuine, impostor] = genuineAndImpostor(scores, {0, 2});
+    CHECK(genuine == std::vector<double>{0.7f, 0.1f});
+    CHECK(impostor == std::vector<double>{0.2f, 0.1f, 0.3f, 0.6f});
+    const auto [g1, i1] = genuineAndImpostor(scores, {0, 2}, 1);  // class 1 alone: no sample of it
+    CHECK(g1.empty());
+    CHECK(i1 == std::vector<double>{0.2f, 0.6f});
+    CHECK_THROWS_AS(genuineAndImpostor(scores, {0, 3}), std::invalid_argument);
+    CHECK_THROWS_AS(genuineAndImpostor(scores, {0}), std::invalid_argument);
+}
