@@ -252,11 +252,18 @@ std::optional<VerificationView> verificationView(std::size_t rowIndex, const Mod
     auto [genuine, impostor] = genuineAndImpostor(s.scores, s.label);
     if (genuine.empty() || impostor.empty()) return std::nullopt;
     view.curve = verificationCurve(std::move(genuine), std::move(impostor));
+    // Each class's own genuine and impostor scores, gathered in one pass (an identity set can have a thousand classes).
+    const auto classes = static_cast<std::size_t>(run.scores->classes);
+    std::vector<std::vector<double>> classGenuine(classes), classImpostor(classes);
+    for (std::size_t i = 0; i < s.scores.size(); ++i) {
+        for (std::size_t c = 0; c < s.scores[i].size() && c < classes; ++c) {
+            (static_cast<std::int64_t>(c) == s.label[i] ? classGenuine : classImpostor)[c].push_back(s.scores[i][c]);
+        }
+    }
     double sum = 0;
-    for (int c = 0; c < run.scores->classes; ++c) {
-        auto [g, i] = genuineAndImpostor(s.scores, s.label, c);
-        if (g.empty() || i.empty()) continue;
-        sum += verificationCurve(std::move(g), std::move(i)).eer;
+    for (std::size_t c = 0; c < classes; ++c) {
+        if (classGenuine[c].empty() || classImpostor[c].empty()) continue;
+        sum += verificationCurve(std::move(classGenuine[c]), std::move(classImpostor[c])).eer;
         ++view.classesScored;
     }
     view.meanClassEer = view.classesScored > 0 ? sum / view.classesScored : 0;

@@ -1,8 +1,11 @@
 #include "core/pipeline/model_stage.h"
 
+#include <algorithm>
+
 #include "core/error.h"
 #include "core/pipeline/run_files.h"
 #include "core/pipeline/stage_cache.h"
+#include "core/results/predictions_file.h"
 #include "core/train/evaluate.h"
 
 namespace tinyforge::core::pipeline {
@@ -13,6 +16,12 @@ double accuracyOfPredictions(const std::vector<std::int64_t>& predicted, const d
     std::int64_t correct = 0;
     for (std::size_t i = 0; i < test.size(); ++i) correct += predicted[i] == dataset.samples.labels[static_cast<std::size_t>(test[i])];
     return static_cast<double>(correct) / static_cast<double>(test.size());
+}
+
+void ModelStage::recordScores(const std::string& name, std::vector<std::vector<float>> scores) {
+    const auto& models = results::predictionColumns();
+    if (scores.empty() || std::find(models.begin(), models.end(), name) == models.end()) return;
+    scores_[name] = std::move(scores);
 }
 
 ModelStage::Accuracies ModelStage::accuracies(const models::Model& model) const {

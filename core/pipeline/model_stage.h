@@ -43,10 +43,9 @@ public:
     /// Keeps `name`'s predicted class for each test sample, for predictions.csv (run() does it for its model).
     void recordPredictions(const std::string& name, std::vector<std::int64_t> predicted) { predictions_[name] = std::move(predicted); }
     const std::map<std::string, std::vector<std::int64_t>>& predictions() const { return predictions_; }
-    /// Keeps `name`'s class scores for each test sample, for scores.csv (empty: none kept).
-    void recordScores(const std::string& name, std::vector<std::vector<float>> scores) {
-        if (!scores.empty()) scores_[name] = std::move(scores);
-    }
+    /// Keeps `name`'s class scores for each test sample, for scores.csv; only the run's models (predictionColumns),
+    /// not its compression phases, and nothing for an empty list.
+    void recordScores(const std::string& name, std::vector<std::vector<float>> scores);
     const std::map<std::string, std::vector<std::vector<float>>>& scores() const { return scores_; }
     /// Whether the run keeps class scores: for datasets of identities (image folders), whose users judge a model by
     /// its verification errors (ROC, EER); kept out of other runs' folders, where they would only take space.

@@ -114,8 +114,7 @@ void writeRunPredictions(const fs::path& outDir, const data::Dataset& dataset, c
     results::Scores scores;
     scores.classes = static_cast<int>(dataset.classCount());
     for (const auto& [name, perSample] : stage.scores()) {
-        const auto& models = results::predictionColumns();  // the run's models, not its compression phases
-        if (perSample.size() != p.index.size() || std::find(models.begin(), models.end(), name) == models.end()) continue;
+        if (perSample.size() != p.index.size()) continue;
         auto& s = scores.byModel[name];
         s.index = p.index;
         s.label = p.label;
