@@ -26,3 +26,11 @@ target_include_directories(tinyforge_flags INTERFACE ${PROJECT_SOURCE_DIR})
 target_compile_options(tinyforge_flags INTERFACE
   $<$<CXX_COMPILER_ID:GNU,Clang>:-Wall -Wextra -Wpedantic -Wshadow>
   $<$<COMPILE_LANG_AND_ID:CXX,GNU,Clang>:-Wnon-virtual-dtor>)
+
+# AddressSanitizer + UndefinedBehaviorSanitizer for the studio's own code (scripts/sanitize.sh builds and runs the
+# core and devices tests this way). LibTorch and Qt are not instrumented; their own code is not checked.
+option(TINYFORGE_SANITIZE "Build with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
+if(TINYFORGE_SANITIZE)
+  target_compile_options(tinyforge_flags INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(tinyforge_flags INTERFACE -fsanitize=address,undefined)
+endif()

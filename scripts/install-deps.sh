@@ -7,6 +7,7 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake ninja-build ccache pkg-config git
+  clang libclang-rt-14-dev
   # core
   libtorch-dev libopencv-dev nlohmann-json3-dev libcli11-dev zlib1g-dev
   # devices

@@ -18,6 +18,7 @@ pid_t startSeed(const RepeatPlan& plan, std::uint64_t seed, int threads, const f
     std::vector<std::string> args{"tinyforge-cli", "run", plan.recipeFile.string(), "--out", runDir.string()};
     for (const auto& o : plan.overrides) args.insert(args.end(), {"--set", o});
     if (plan.resume) args.push_back("--resume");
+    if (plan.force) args.push_back("--force");
     args.insert(args.end(), plan.extraArguments.begin(), plan.extraArguments.end());
     // After the user's overrides, so that these win: one seed each, the machine's cores shared.
     args.insert(args.end(), {"--set", "seed=" + std::to_string(seed), "--set", "seeds=1", "--set", "threads=" + std::to_string(threads)});
@@ -27,6 +28,14 @@ pid_t startSeed(const RepeatPlan& plan, std::uint64_t seed, int threads, const f
 }  // namespace
 
 core::results::Aggregate runRepeats(const RepeatPlan& plan) {
+    std::error_code ec;
+    if (!plan.resume && fs::is_directory(plan.outDir, ec) && !fs::is_empty(plan.outDir, ec)) {
+        if (!plan.force) {
+            throw SettingsError(plan.outDir.string() + ": the folder is not empty; --resume continues the repeats it holds, --force clears "
+                                      "their run folders first, or choose another --out");
+        }
+        fs::remove(plan.outDir / "aggregate.json", ec);  // the seeds' own folders are cleared by their runs
+    }
     const auto schedule = scheduleChildren(plan.seeds, plan.threads, 0, static_cast<int>(std::thread::hardware_concurrency()));
     std::fprintf(stderr, "%d seeds from %llu, %d at a time with %d thread(s) each; logs in %s/seed-*/run.log\n", plan.seeds,
                  static_cast<unsigned long long>(plan.firstSeed), schedule.parallel, schedule.threadsEach, plan.outDir.string().c_str());

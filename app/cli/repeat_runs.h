@@ -19,6 +19,7 @@ struct RepeatPlan {
     int seeds = 1;
     int threads = 0;  ///< the recipe's (0 = share the machine's cores among the parallel runs)
     bool resume = false;  ///< each seed continues from its folder's checkpoints
+    bool force = false;   ///< each seed's folder is cleared first (a non-empty OUT is refused without resume or force)
     std::vector<std::string> extraArguments;  ///< passed on to every seed's `run` (--cache DIR, --no-cache)
 };
 
@@ -29,7 +30,7 @@ struct RepeatsFailed : Error {
 };
 
 /// Runs every seed (its output in OUT/seed-S/run.log), then aggregates; prints a line per finished seed to stderr.
-/// Throws RepeatsFailed naming the seeds that failed and their logs, or as aggregateRuns does.
+/// Throws SettingsError when OUT is not empty and neither resume nor force is set, RepeatsFailed naming the seeds that failed and their logs, or as aggregateRuns does.
 core::results::Aggregate runRepeats(const RepeatPlan& plan);
 
 }  // namespace tinyforge::cli

@@ -21,6 +21,7 @@ struct RunArguments {
     std::string out;
     std::vector<std::string> overrides;
     bool resume = false;
+    bool force = false;
     std::optional<int> seeds;
     StageCacheFlags cache;
 };
@@ -100,7 +101,9 @@ void addRunCommand(CLI::App& app, CommandAction& selected) {
     command->add_option("--set", args->overrides, "Override a recipe field: key.path=value (repeatable)")
         ->take_all()
         ->allow_extra_args(false);
-    command->add_flag("--resume", args->resume, "Continue an interrupted run from the checkpoints in the run folder");
+    auto* resume = command->add_flag("--resume", args->resume, "Continue an interrupted run of the same recipe from the checkpoints in the run folder");
+    command->add_flag("--force", args->force, "Clear the run folder first when it holds an earlier run (without it, a non-empty folder is refused)")
+        ->excludes(resume);
     command->add_option("--seeds", args->seeds, "Repeat under this many seeds (seed, seed + 1, ...) and write aggregate.json (default: the recipe's seeds)")
         ->check(CLI::Range(1, 100));
     args->cache.addTo(*command);
@@ -110,7 +113,8 @@ void addRunCommand(CLI::App& app, CommandAction& selected) {
             const std::string out = args->out.empty() ? "runs/" + recipe.name : args->out;
             const int seeds = args->seeds.value_or(recipe.seeds);
             if (seeds > 1) {
-                RepeatPlan plan{args->recipe, args->overrides, out, recipe.seed, seeds, recipe.threads, args->resume, args->cache.arguments()};
+                RepeatPlan plan{args->recipe, args->overrides, out, recipe.seed, seeds, recipe.threads, args->resume, args->force,
+                                 args->cache.arguments()};
                 try {
                     printAggregate(runRepeats(plan), out);
                 } catch (const RepeatsFailed& e) {
@@ -121,7 +125,7 @@ void addRunCommand(CLI::App& app, CommandAction& selected) {
             }
             RunProgress::catchInterrupt();
             RunProgress progress(isatty(STDERR_FILENO) != 0);
-            const auto summary = core::pipeline::runRecipe(recipe, {out, args->resume, args->cache.settings()}, &progress);
+            const auto summary = core::pipeline::runRecipe(recipe, {out, args->resume, args->cache.settings(), args->force}, &progress);
             printSummary(summary, out);
             return 0;
         };

@@ -53,8 +53,9 @@ void runPointRecipe(const PointToRun& point, const fs::path& folder, int threads
     const auto recipe = core::recipe::loadRecipe(point.recipe, overrides);
     RunProgress progress(false);
     std::error_code ec;
+    // The sweep owns its point folders: one with checkpoints continues, anything else left there is cleared.
     const bool resume = fs::exists(folder / "checkpoints", ec);
-    core::pipeline::runRecipe(recipe, {folder, resume, cache}, &progress);
+    core::pipeline::runRecipe(recipe, {folder, resume, cache, !resume}, &progress);
 }
 
 std::string profilePoint(const fs::path& folder, const std::vector<core::sweep::SweepBoard>& boards) {

@@ -16,6 +16,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::int64_t kImageBytes = 3 * 32 * 32;  // R, G and B planes of 32x32, already in C, H, W order
+constexpr std::uint64_t kMaxMemberBytes = 256ull << 20;
 
 std::string lowerFileName(const fs::path& path) {
     std::string name = path.filename().string();
@@ -31,8 +32,15 @@ bool isTarball(const fs::path& path) {
 // The dataset's files, whether they sit in a folder (or the folder the tarball unpacks to) or in the tarball.
 class CifarFiles {
 public:
-    CifarFiles(const fs::path& path, const std::string& unpackedFolder) : root_(path) {
-        if (isTarball(path)) archive_.emplace(path);
+    /// `wanted`: the file names the format reads; a tarball's other members are skipped without being kept.
+    CifarFiles(const fs::path& path, const std::string& unpackedFolder, const std::vector<std::string>& wanted) : root_(path) {
+        if (isTarball(path)) archive_.emplace(path, [&](const std::string& member, std::uint64_t size) {
+            const auto name = fs::path(member).filename().string();
+            if (std::find(wanted.begin(), wanted.end(), name) == wanted.end()) return false;
+            // CIFAR-100's train.bin, the largest, is 153.7 MB.
+            if (size > kMaxMemberBytes) throw DataError(path.string() + ":" + member, "", "declares " + std::to_string(size) + " bytes, more than a CIFAR file holds");
+            return true;
+        });
         else if (!fs::is_directory(path)) throw DataError(path, "", "neither a folder nor a .tar.gz archive");
         else if (fs::is_directory(path / unpackedFolder)) root_ = path / unpackedFolder;
     }
@@ -47,7 +55,7 @@ public:
     }
     std::vector<std::uint8_t> read(const std::string& name) const {
         if (!has(name)) throw DataError(root_, "", "missing " + name);
-        return archive_ ? archive_->read(*archive_->findByFileName(name)) : io::readFileBytes(root_ / name);
+        return archive_ ? archive_->read(*archive_->findByFileName(name)) : io::readFileBytes(root_ / name, kMaxMemberBytes);
     }
     std::vector<std::string> names(const std::string& name) const {
         return has(name) ? readNameList(bytesToText(read(name))) : std::vector<std::string>{};
@@ -113,7 +121,9 @@ public:
     }
     std::string datasetName(const fs::path&) const override { return "cifar10"; }
     LoadedSamples load(const LoadOptions& options, ProgressObserver* observer) const override {
-        const CifarFiles files(options.path, "cifar-10-batches-bin");
+        const CifarFiles files(options.path, "cifar-10-batches-bin",
+                               {"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin",
+                                "batches.meta.txt"});
         const RecordLayout layout{1, 0, 10};
         LoadedSamples out = emptyImageSamples();
         for (int batch = 1; batch <= 5; ++batch) {
@@ -143,7 +153,7 @@ public:
     std::string datasetName(const fs::path&) const override { return "cifar100"; }
     LoadedSamples load(const LoadOptions& options, ProgressObserver* observer) const override {
         const bool coarse = options.cifar100Labels == "coarse";
-        const CifarFiles files(options.path, "cifar-100-binary");
+        const CifarFiles files(options.path, "cifar-100-binary", {"train.bin", "test.bin", "coarse_label_names.txt", "fine_label_names.txt"});
         const RecordLayout layout{2, coarse ? 0 : 1, coarse ? 20 : 100};
         LoadedSamples out = emptyImageSamples();
         reportProgress(observer, {"reading CIFAR-100", 0, 2, ""});

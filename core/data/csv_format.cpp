@@ -17,18 +17,18 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::size_t labelColumnIndex(const CsvTable& table, const std::string& wanted, const fs::path& file) {
-    if (table.header.size() < 2) {
+std::size_t labelColumnIndex(const std::vector<std::string>& header, const std::string& wanted, const fs::path& file) {
+    if (header.size() < 2) {
         throw DataError(file, "line 1", "needs at least one feature column besides the label column");
     }
-    if (wanted.empty()) return table.header.size() - 1;
-    const auto it = std::find(table.header.begin(), table.header.end(), wanted);
-    if (it == table.header.end()) {
+    if (wanted.empty()) return header.size() - 1;
+    const auto it = std::find(header.begin(), header.end(), wanted);
+    if (it == header.end()) {
         std::string known;
-        for (const auto& name : table.header) known += (known.empty() ? "" : ", ") + name;
+        for (const auto& name : header) known += (known.empty() ? "" : ", ") + name;
         throw DataError(file, "line 1", "no column named '" + wanted + "' (columns: " + known + ")");
     }
-    return static_cast<std::size_t>(it - table.header.begin());
+    return static_cast<std::size_t>(it - header.begin());
 }
 
 float parseFeature(const std::string& text, const fs::path& file, std::size_t line, const std::string& column) {
@@ -49,23 +49,21 @@ bool parsesAsInteger(const std::string& text, long long& value) {
 }
 
 // Integer labels sort numerically ("2" before "10"); names sort alphabetically.
-std::vector<std::string> sortedClassNames(const CsvTable& table, std::size_t labelColumn) {
+std::vector<std::string> sortedClassNames(const std::vector<std::string>& labels) {
     std::map<long long, std::string> integers;
-    std::vector<std::string> names;
     bool allIntegers = true;
-    for (const auto& row : table.rows) {
+    for (const auto& label : labels) {
         long long value = 0;
-        if (allIntegers && parsesAsInteger(row[labelColumn], value)) integers.emplace(value, row[labelColumn]);
+        if (allIntegers && parsesAsInteger(label, value)) integers.emplace(value, label);
         else allIntegers = false;
-        names.push_back(row[labelColumn]);
     }
-    if (allIntegers) {
+    if (allIntegers && integers.size() == labels.size()) {
         std::vector<std::string> ordered;
         for (const auto& [value, name] : integers) ordered.push_back(name);
         return ordered;
     }
+    auto names = labels;
     std::sort(names.begin(), names.end());
-    names.erase(std::unique(names.begin(), names.end()), names.end());
     return names;
 }
 
@@ -84,36 +82,44 @@ public:
     LoadedSamples load(const LoadOptions& options, ProgressObserver* observer) const override;
 };
 
+// Read record by record: each feature becomes a float as it is read and each label an index into the labels seen
+// so far, so memory holds numbers, never the file's text.
 LoadedSamples CsvFormat::load(const LoadOptions& options, ProgressObserver* observer) const {
     const auto& file = options.path;
-    const auto bytes = io::readFileBytes(file, 2ull << 30);
-    const CsvTable table = parseCsv(std::string(bytes.begin(), bytes.end()), file);
-    const std::size_t labelColumn = labelColumnIndex(table, options.labelColumn, file);
+    CsvRecords records(file);
+    const auto& header = records.header();
+    const std::size_t labelColumn = labelColumnIndex(header, options.labelColumn, file);
 
     LoadedSamples out;
     out.kind = SampleKind::Table;
-    out.classNames = sortedClassNames(table, labelColumn);
+    const auto features = static_cast<std::int64_t>(header.size() - 1);
+    out.sampleShape = {features};
+    for (std::size_t c = 0; c < header.size(); ++c) {
+        if (c != labelColumn) out.featureNames.push_back(header[c]);
+    }
+    std::unordered_map<std::string, std::int64_t> seenIndex;
+    std::vector<std::string> seen;
+    std::vector<std::string> row;
+    std::size_t line = 0;
+    std::int64_t rows = 0;
+    while (records.next(row, line)) {
+        for (std::size_t c = 0; c < row.size(); ++c) {
+            if (c != labelColumn) out.values.push_back(parseFeature(row[c], file, line, header[c]));
+        }
+        const auto [it, added] = seenIndex.emplace(row[labelColumn], static_cast<std::int64_t>(seen.size()));
+        if (added) seen.push_back(row[labelColumn]);
+        out.labels.push_back(it->second);
+        if (++rows % 4096 == 0) reportProgress(observer, {"reading " + file.filename().string(), rows, 0, ""});
+    }
+    if (rows == 0) throw DataError(file, "", "has a header but no data rows");
+    out.classNames = sortedClassNames(seen);
     if (out.classNames.size() < 2) {
-        throw DataError(file, "column '" + table.header[labelColumn] + "'",
+        throw DataError(file, "column '" + header[labelColumn] + "'",
                         "has a single class ('" + out.classNames.front() + "'); a classifier needs two or more");
     }
-    const auto features = static_cast<std::int64_t>(table.header.size() - 1);
-    out.sampleShape = {features};
-    for (std::size_t c = 0; c < table.header.size(); ++c) {
-        if (c != labelColumn) out.featureNames.push_back(table.header[c]);
-    }
-    std::unordered_map<std::string, std::int64_t> classIndex;
-    for (std::size_t k = 0; k < out.classNames.size(); ++k) classIndex[out.classNames[k]] = static_cast<std::int64_t>(k);
-    out.values.reserve(table.rows.size() * static_cast<std::size_t>(features));
-    for (std::size_t r = 0; r < table.rows.size(); ++r) {
-        const auto& row = table.rows[r];
-        for (std::size_t c = 0; c < row.size(); ++c) {
-            if (c != labelColumn) out.values.push_back(parseFeature(row[c], file, table.lineNumbers[r], table.header[c]));
-        }
-        out.labels.push_back(classIndex.at(row[labelColumn]));
-        if (r % 4096 == 0) reportProgress(observer, {"reading " + file.filename().string(), static_cast<std::int64_t>(r),
-                                                     static_cast<std::int64_t>(table.rows.size()), ""});
-    }
+    std::vector<std::int64_t> sortedIndex(seen.size());
+    for (std::size_t k = 0; k < out.classNames.size(); ++k) sortedIndex[static_cast<std::size_t>(seenIndex.at(out.classNames[k]))] = static_cast<std::int64_t>(k);
+    for (auto& label : out.labels) label = sortedIndex[static_cast<std::size_t>(label)];
     return out;
 }
 

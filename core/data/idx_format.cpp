@@ -7,6 +7,7 @@
 #include "core/data/builtin_formats.h"
 #include "core/data/class_names.h"
 #include "core/error.h"
+#include "core/io/byte_stream.h"
 #include "core/io/file_bytes.h"
 
 namespace tinyforge::core::data {
@@ -32,15 +33,17 @@ std::optional<fs::path> findIdxFile(const fs::path& folder, const std::string& s
 
 struct IdxImages {
     std::uint32_t count = 0, rows = 0, cols = 0;
-    std::vector<std::uint8_t> bytes;  // header included; pixels start at offset 16
+    std::vector<std::uint8_t> pixels;
 };
 
-std::uint32_t readMagic(const std::vector<std::uint8_t>& bytes, const fs::path& file, std::size_t headerSize) {
-    if (bytes.size() < headerSize) {
-        throw DataError(file, "", "truncated header: " + std::to_string(bytes.size()) + " bytes, expected at least " +
-                                      std::to_string(headerSize));
+// The header is read and checked before any data: the sizes it declares bound every later read.
+std::vector<std::uint8_t> readHeader(io::ByteStream& in, std::size_t size) {
+    std::vector<std::uint8_t> header(size);
+    const auto got = in.read(header.data(), size);
+    if (got < size) {
+        throw DataError(in.path(), "", "truncated header: " + std::to_string(got) + " bytes, expected at least " + std::to_string(size));
     }
-    return io::readBigEndian32(bytes, 0);
+    return header;
 }
 
 std::string hex(std::uint32_t value) {
@@ -50,45 +53,61 @@ std::string hex(std::uint32_t value) {
     return out;
 }
 
-IdxImages readImages(const fs::path& file) {
-    IdxImages images;
-    images.bytes = io::readFileBytes(file);
-    const auto magic = readMagic(images.bytes, file, 16);
-    if (magic != kImagesMagic) {
-        throw DataError(file, "offset 0", "wrong magic number " + hex(magic) + ", expected " + hex(kImagesMagic) +
-                                              " (IDX unsigned-byte images)");
+void requireMagic(const io::ByteStream& in, std::uint32_t magic, std::uint32_t expected, const char* kind) {
+    if (magic != expected) {
+        throw DataError(in.path(), "offset 0", "wrong magic number " + hex(magic) + ", expected " + hex(expected) + " (IDX unsigned-byte " + kind + ")");
     }
-    images.count = io::readBigEndian32(images.bytes, 4);
-    images.rows = io::readBigEndian32(images.bytes, 8);
-    images.cols = io::readBigEndian32(images.bytes, 12);
+}
+
+// The data the header declares, then nothing more: a file that runs short or long is refused.
+std::vector<std::uint8_t> readDeclared(io::ByteStream& in, std::uint64_t bytes, const std::string& declared) {
+    if (bytes > io::kDefaultReadLimit) {
+        throw DataError(in.path(), "", "header declares " + declared + " (" + std::to_string(bytes) + " bytes), more than the " +
+                                           std::to_string(io::kDefaultReadLimit >> 30) + " GiB limit");
+    }
+    const auto headerBytes = in.position();
+    std::vector<std::uint8_t> data;
+    try {
+        data = in.readExactly(bytes, declared);
+    } catch (const DataError& e) {
+        if (e.problem().rfind("truncated:", 0) != 0) throw;
+        throw DataError(in.path(), "", "header declares " + declared + " (" + std::to_string(headerBytes + bytes) + " bytes) but the file holds " +
+                                           std::to_string(in.position()));
+    }
+    if (!in.atEnd()) throw DataError(in.path(), "", "header declares " + declared + " but the file holds more bytes than that");
+    return data;
+}
+
+IdxImages readImages(const fs::path& file) {
+    io::ByteStream in(file);
+    const auto header = readHeader(in, 16);
+    requireMagic(in, io::readBigEndian32(header, 0), kImagesMagic, "images");
+    IdxImages images;
+    images.count = io::readBigEndian32(header, 4);
+    images.rows = io::readBigEndian32(header, 8);
+    images.cols = io::readBigEndian32(header, 12);
     if (images.rows == 0 || images.cols == 0 || images.rows > 4096 || images.cols > 4096) {
         throw DataError(file, "offset 8", "image size " + std::to_string(images.rows) + "x" +
                                               std::to_string(images.cols) + " is outside 1..4096");
     }
     // 64-bit arithmetic cannot overflow here: count < 2^32 and rows * cols <= 2^24.
-    const std::uint64_t expected = 16 + std::uint64_t{images.count} * images.rows * images.cols;
-    if (expected != images.bytes.size()) {
-        throw DataError(file, "", "header declares " + std::to_string(images.count) + " images of " +
-                                      std::to_string(images.rows) + "x" + std::to_string(images.cols) + " (" +
-                                      std::to_string(expected) + " bytes) but the file holds " +
-                                      std::to_string(images.bytes.size()) + " bytes");
-    }
+    const std::uint64_t bytes = std::uint64_t{images.count} * images.rows * images.cols;
+    images.pixels = readDeclared(in, bytes, std::to_string(images.count) + " images of " + std::to_string(images.rows) + "x" + std::to_string(images.cols));
     return images;
 }
 
 std::vector<std::uint8_t> readLabels(const fs::path& file) {
-    auto bytes = io::readFileBytes(file);
-    const auto magic = readMagic(bytes, file, 8);
-    if (magic != kLabelsMagic) {
-        throw DataError(file, "offset 0", "wrong magic number " + hex(magic) + ", expected " + hex(kLabelsMagic) +
-                                              " (IDX unsigned-byte labels)");
+    io::ByteStream in(file);
+    const auto header = readHeader(in, 8);
+    requireMagic(in, io::readBigEndian32(header, 0), kLabelsMagic, "labels");
+    const std::uint64_t count = io::readBigEndian32(header, 4);
+    try {
+        return readDeclared(in, count, std::to_string(count) + " labels");
+    } catch (const DataError& e) {
+        // Said in labels, not bytes, for a short file: how many labels are missing is what the user can check.
+        if (e.problem().find("but the file holds ") == std::string::npos || e.problem().find("more bytes") != std::string::npos) throw;
+        throw DataError(file, "", "header declares " + std::to_string(count) + " labels but the file holds " + std::to_string(in.position() - 8));
     }
-    const std::uint64_t count = io::readBigEndian32(bytes, 4);
-    if (8 + count != bytes.size()) {
-        throw DataError(file, "", "header declares " + std::to_string(count) + " labels but the file holds " +
-                                      std::to_string(bytes.size() - 8) + " label bytes");
-    }
-    return std::vector<std::uint8_t>(bytes.begin() + 8, bytes.end());
 }
 
 class IdxFormat final : public DatasetFormat {
@@ -131,7 +150,7 @@ void IdxFormat::appendSplit(LoadedSamples& out, const fs::path& folder, const st
                                                      std::to_string(images.cols) + ", unlike the training images");
     }
     out.sampleShape = shape;
-    out.pixels.insert(out.pixels.end(), images.bytes.begin() + 16, images.bytes.end());
+    out.pixels.insert(out.pixels.end(), images.pixels.begin(), images.pixels.end());
     out.labels.insert(out.labels.end(), labels.begin(), labels.end());
 }
 

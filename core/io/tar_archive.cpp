@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "core/io/byte_stream.h"
 #include "core/io/file_bytes.h"
 
 namespace tinyforge::core::io {
@@ -48,37 +49,51 @@ bool isZeroBlock(const std::uint8_t* header) {
 
 }  // namespace
 
-TarArchive::TarArchive(const std::filesystem::path& path) : path_(path), bytes_(readFileBytes(path)) {
+TarArchive::TarArchive(const std::filesystem::path& path, const KeepMember& keep) : path_(path) {
+    ByteStream in(path);
     std::string longName;  // GNU 'L' records carry the next member's name when it exceeds 100 bytes
-    std::size_t offset = 0;
-    while (offset + kBlock <= bytes_.size()) {
-        const std::uint8_t* header = bytes_.data() + offset;
-        if (isZeroBlock(header)) break;
+    std::uint8_t header[kBlock];
+    for (;;) {
+        const std::size_t offset = in.position();
+        if (in.read(header, kBlock) < kBlock || isZeroBlock(header)) break;
         const std::string where = "header at byte " + std::to_string(offset);
         if (!checksumMatches(header)) throw DataError(path_, where, "not a tar archive (bad header checksum)");
         const auto size = octalField(header, 124, 12);
         if (!size) throw DataError(path_, where, "malformed member size");
         const std::size_t dataOffset = offset + kBlock;
-        if (*size > bytes_.size() - dataOffset) {
-            throw DataError(path_, where, "member '" + field(header, 0, 100) + "' is truncated (" +
-                                              std::to_string(*size) + " bytes declared, " +
-                                              std::to_string(bytes_.size() - dataOffset) + " present)");
-        }
+        const std::uint64_t padded = ((*size + kBlock - 1) / kBlock) * kBlock;
+        const auto truncated = [&](const DataError& e) {
+            if (e.problem().rfind("truncated:", 0) != 0) throw e;
+            throw DataError(path_, where, "member '" + field(header, 0, 100) + "' is truncated (" + std::to_string(*size) + " bytes declared, " +
+                                              std::to_string(in.position() - dataOffset) + " present)");
+        };
         const char type = static_cast<char>(header[156]);
-        if (type == 'L') {
-            longName = std::string(reinterpret_cast<const char*>(bytes_.data() + dataOffset), *size);
-            longName.erase(std::find(longName.begin(), longName.end(), '\0'), longName.end());
-        } else {
+        try {
+            if (type == 'L') {
+                if (*size > 4096) throw DataError(path_, where, "a long name of " + std::to_string(*size) + " bytes");
+                const auto bytes = in.readExactly(*size, "a long name");
+                longName.assign(bytes.begin(), std::find(bytes.begin(), bytes.end(), '\0'));
+                in.skip(padded - *size, "padding");
+                continue;
+            }
             if (type == '0' || type == '\0') {
                 std::string name = field(header, 0, 100);
                 const std::string prefix = field(header, 345, 155);
                 if (!longName.empty()) name = longName;
                 else if (!prefix.empty()) name = prefix + "/" + name;
+                const bool keepIt = !keep || keep(name, *size);
                 members_.push_back({name, dataOffset, static_cast<std::size_t>(*size)});
+                isKept_.push_back(keepIt);
+                kept_.push_back(keepIt ? in.readExactly(*size, "member '" + name + "'") : std::vector<std::uint8_t>{});
+                if (!keepIt) in.skip(*size, "member '" + name + "'");
+                in.skip(padded - *size, "padding");
+            } else {
+                in.skip(padded, "member '" + field(header, 0, 100) + "'");
             }
-            longName.clear();
+        } catch (const DataError& e) {
+            truncated(e);
         }
-        offset = dataOffset + ((*size + kBlock - 1) / kBlock) * kBlock;
+        longName.clear();
     }
     if (members_.empty()) throw DataError(path_, "", "tar archive holds no files");
 }
@@ -91,8 +106,12 @@ std::optional<TarMember> TarArchive::findByFileName(const std::string& fileName)
 }
 
 std::vector<std::uint8_t> TarArchive::read(const TarMember& member) const {
-    const auto begin = bytes_.begin() + static_cast<std::ptrdiff_t>(member.offset);
-    return std::vector<std::uint8_t>(begin, begin + static_cast<std::ptrdiff_t>(member.size));
+    for (std::size_t i = 0; i < members_.size(); ++i) {
+        if (members_[i].offset != member.offset) continue;
+        if (!isKept_[i]) throw DataError(path_, member.name, "this member was not read (not one the dataset uses)");
+        return kept_[i];
+    }
+    throw DataError(path_, member.name, "no such member");
 }
 
 }  // namespace tinyforge::core::io

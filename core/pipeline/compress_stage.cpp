@@ -154,8 +154,10 @@ results::CompressedResult compressStudent(const recipe::Recipe& recipe, const Ru
         quantizer->finalize(clusterer.get());
         writeText(options.outDir / "compressed.json", contract::toJson(quantizationFile(*quantizer, c.quantize)).dump(2) + "\n");
     }
+    // A quantization file left by an earlier attempt would describe another model.
+    if (!quantizer) std::filesystem::remove(options.outDir / "compressed.json");
     freezeBatchNorms(model);
-    model.save(options.outDir / "compressed.pt");
+    stage.saveModel(model, "compressed");
     const auto measured = stage.accuracies(model);
     out.test_accuracy = measured.test;
     out.val_accuracy = measured.val;

@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "core/pipeline/run_files.h"
+#include "core/pipeline/run_folder_guard.h"
 #include "core/pipeline/stage_cache.h"
 #include "core/results/predictions_file.h"
 #include "core/train/evaluate.h"
@@ -36,9 +37,14 @@ ModelStage::Accuracies ModelStage::accuracies(const models::Model& model) const 
     return out;
 }
 
+void ModelStage::saveModel(const models::Model& model, const std::string& name) const {
+    model.save(options_.outDir / (name + ".pt"));
+    recordModelSource(options_.outDir, name, recipeKey(recipe_.resolved));
+}
+
 results::ModelResult ModelStage::run(const std::string& name, models::Model& model, const train::TrainSettings& settings,
                      const std::vector<models::Model>* teachers, const std::vector<train::TrainHook*>& hooks,
-                     bool checkpointed, bool keepLastWeights) {
+                     bool checkpointed, bool keepLastWeights, const std::string& source) {
     if (observer_) observer_->onStage(name, model.arch());
     train::TrainJob job;
     job.name = name;
@@ -50,9 +56,10 @@ results::ModelResult ModelStage::run(const std::string& name, models::Model& mod
     job.keepLastWeights = keepLastWeights;
     if (checkpointed) job.checkpoint = options_.outDir / "checkpoints" / (name + ".ckpt");
     job.resume = options_.resume && checkpointed;
+    job.source = source;
     const auto result = train::trainModel(model, dataset_, job, observer_);
     history_.insert(history_.end(), result.history.begin(), result.history.end());
-    model.save(options_.outDir / (name + ".pt"));
+    saveModel(model, name);
     auto summary = modelSummary(model);
     const auto measured = accuracies(model);
     summary.test_accuracy = measured.test;
@@ -70,7 +77,7 @@ results::ModelResult ModelStage::run(const std::string& name, models::Model& mod
 results::ModelResult ModelStage::runCached(const std::string& key, const nlohmann::json& material, const std::string& name,
                                           models::Model& model, const train::TrainSettings& settings,
                                           const std::vector<models::Model>* teachers) {
-    if (!options_.cache) return run(name, model, settings, teachers);
+    if (!options_.cache) return run(name, model, settings, teachers, {}, true, false, key);
     const StageCache cache(*options_.cache);
     const auto held = cache.lock(key, observer_);  // a parallel run training the same stage finishes it first
     const auto recordStage = [&](bool reused, const results::ModelResult& result) {
@@ -87,7 +94,7 @@ results::ModelResult ModelStage::runCached(const std::string& key, const nlohman
         }
         if (loaded) {
             if (observer_) observer_->onStage("reuse", name + " from the stage cache (" + key.substr(0, 12) + ")");
-            model.save(options_.outDir / (name + ".pt"));
+            saveModel(model, name);
             for (const auto& row : hit->history) {
                 history_.push_back(row);
                 if (observer_) observer_->onEpoch(row);
@@ -100,7 +107,7 @@ results::ModelResult ModelStage::runCached(const std::string& key, const nlohman
         }
     }
     const auto firstRow = history_.size();
-    auto result = run(name, model, settings, teachers);
+    auto result = run(name, model, settings, teachers, {}, true, false, key);
     CachedStage entry;
     entry.stage = name;
     entry.result = result;

@@ -21,9 +21,10 @@ public:
 
     /// Trains `model` as `name` ("teacher", "compress_prune", ...), distilling from `teachers` when given, with
     /// `hooks` around every step; checkpointed when `checkpointed`. Returns the model's summary entry.
+    /// `source` (a stage key) goes into the checkpoint, so that resuming refuses one made from other settings or data.
     results::ModelResult run(const std::string& name, models::Model& model, const train::TrainSettings& settings,
                        const std::vector<models::Model>* teachers, const std::vector<train::TrainHook*>& hooks = {},
-                       bool checkpointed = true, bool keepLastWeights = false);
+                       bool checkpointed = true, bool keepLastWeights = false, const std::string& source = {});
 
     /// Like run(), through the run's stage cache when it has one: the entry under `key` (see stageKey) is loaded
     /// instead of trained, its history replayed to the observer; a model trained here is stored under `key`, with
@@ -53,6 +54,9 @@ public:
 
     const data::Dataset& dataset() const { return dataset_; }
     RunObserver* observer() const { return observer_; }
+
+    /// Saves `model` as DIR/NAME.pt and records in models.json that this run's recipe wrote it.
+    void saveModel(const models::Model& model, const std::string& name) const;
 
 private:
     const recipe::Recipe& recipe_;

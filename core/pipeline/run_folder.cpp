@@ -3,6 +3,7 @@
 #include "core/data/load_dataset.h"
 #include "core/error.h"
 #include "core/io/json_text.h"
+#include "core/pipeline/run_folder_guard.h"
 #include "core/results/quantization_file.h"
 #include "core/quantized/lower_model.h"
 
@@ -21,6 +22,7 @@ RunFolder::RunFolder(const fs::path& dir) : dir_(dir) {
 models::Model RunFolder::model(const std::string& name) const {
     const fs::path file = dir_ / (name + ".pt");
     if (!fs::is_regular_file(file)) throw DataError(file, "", "no such model in this run");
+    checkModelSource(dir_, name, recipeKey(recipe_.resolved));
     const bool isTeacher = name.starts_with("teacher");
     std::size_t index = 0;
     if (isTeacher && name.size() > 7) index = std::stoul(name.substr(7)) - 1;  // teacher2 -> the second

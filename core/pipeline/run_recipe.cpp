@@ -9,6 +9,7 @@
 #include "core/data/load_dataset.h"
 #include "core/pipeline/export_run.h"
 #include "core/pipeline/run_folder.h"
+#include "core/pipeline/run_folder_guard.h"
 #include "core/data/tensors.h"
 #include "core/error.h"
 #include "core/pipeline/compress_stage.h"
@@ -128,6 +129,8 @@ void writeRunPredictions(const fs::path& outDir, const data::Dataset& dataset, c
 results::RunSummary runRecipe(const recipe::Recipe& recipe, const RunOptions& options, RunObserver* observer) {
     const auto start = Clock::now();
     const int threads = configureThreads(recipe.threads);
+    prepareRunFolder(options.outDir, recipe.resolved,
+                     options.resume ? FolderUse::Resume : options.force ? FolderUse::Force : FolderUse::Fresh);
     fs::create_directories(options.outDir / "checkpoints");
     writeText(options.outDir / "recipe.json", recipe.resolved.dump(2) + "\n");
 

@@ -19,6 +19,8 @@ struct RunOptions {
     /// Where the teacher(s) and the students are looked up before training and stored after (stages.json in the
     /// run folder says which were reused); none trains everything.
     std::optional<StageCacheSettings> cache;
+    /// Clear outDir first when it holds a run; without it (or resume) a non-empty outDir is refused.
+    bool force = false;
 };
 
 /// Observes a whole run: stage changes as well as each model's training events.
@@ -29,7 +31,8 @@ public:
     virtual void onStage(const std::string& stage, const std::string& detail) { (void)stage, (void)detail; }
 };
 
-/// Runs `recipe` and returns its summary (also written to outDir/summary.json). Throws DataError / RecipeError /
+/// Runs `recipe` and returns its summary (also written to outDir/summary.json). The folder must be empty unless
+/// resuming the same recipe or forced (see prepareRunFolder). Throws DataError / RecipeError /
 /// SettingsError for bad input, Cancelled when the observer asks to stop (checkpoints of finished epochs remain,
 /// so a run with resume = true continues where this one stopped).
 results::RunSummary runRecipe(const recipe::Recipe& recipe, const RunOptions& options, RunObserver* observer = nullptr);

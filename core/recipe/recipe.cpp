@@ -1,5 +1,7 @@
 #include "core/recipe/recipe.h"
 
+#include <algorithm>
+
 #include "core/error.h"
 #include "core/io/json_text.h"
 #include "core/models/architecture.h"
@@ -105,6 +107,13 @@ Recipe parseRecipe(const json& input, const fs::path& file, const fs::path& base
     r.resolved = input;
     JsonFields top(input, "", fileName, "");
     r.name = top.text("name");
+    // The name becomes the default run folder (runs/<name>): a path separator or "..", or a name a shell mangles, would
+    // put the run somewhere else.
+    const bool nameOk = !r.name.empty() && r.name.size() <= 100 && r.name.front() != '.' && r.name.front() != '-' &&
+                        std::all_of(r.name.begin(), r.name.end(), [](char c) {
+                            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+                        });
+    if (!nameOk) top.fail("name", "'" + r.name.substr(0, 100) + "' must be 1 to 100 letters, digits, '-', '_' or '.', not starting with '.' or '-' (it names the run folder)");
     r.seed = static_cast<std::uint64_t>(top.integer("seed"));
     r.threads = static_cast<int>(top.integer("threads"));
     r.seeds = static_cast<int>(top.integer("seeds"));

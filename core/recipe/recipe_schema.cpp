@@ -32,7 +32,7 @@ std::vector<SectionSpec> buildSections() {
     const std::string phaseTrain = "fine-tuning of this phase: the run's train section with its own epochs and a smaller lr";
     return {
         {"", "A recipe: everything a run needs, read by the window and by tinyforge-cli run",
-         {{.key = "name", .kind = K::Text, .fallback = "run", .doc = "run name; the default run folder is runs/<name>"},
+         {{.key = "name", .kind = K::Text, .fallback = "run", .doc = "run name: letters, digits, -, _ and . (not first); the default run folder is runs/<name>"},
           {.key = "seed", .kind = K::Integer, .fallback = 42, .min = 0, .max = kBig, .doc = "seed of weight initialisation and shuffling"},
           {.key = "threads", .kind = K::Integer, .fallback = 0, .min = 0, .max = 1024, .unit = "threads",
            .doc = "LibTorch intra-op threads; 0 = the machine's cores"},

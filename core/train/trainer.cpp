@@ -81,7 +81,7 @@ std::vector<at::Tensor> readTensors(torch::serialize::InputArchive& archive, con
 }
 
 void saveCheckpoint(const std::filesystem::path& file, const models::Model& model,
-                    torch::optim::Optimizer& optimizer, const Progress& p) {
+                    torch::optim::Optimizer& optimizer, const Progress& p, const std::string& source) {
     torch::serialize::OutputArchive archive;
     writeTensors(archive, "model/", model.state());
     writeTensors(archive, "best/", p.bestState);
@@ -90,7 +90,7 @@ void saveCheckpoint(const std::filesystem::path& file, const models::Model& mode
     archive.write("optimizer", optimizerArchive);
     nlohmann::json meta{{"next_epoch", p.nextEpoch}, {"best_epoch", p.bestEpoch},
                         {"best_val_accuracy", p.bestValAccuracy}, {"epochs_without_gain", p.epochsWithoutGain},
-                        {"stopped_early", p.stoppedEarly}, {"history", nlohmann::json::array()}};
+                        {"stopped_early", p.stoppedEarly}, {"history", nlohmann::json::array()}, {"source", source}};
     for (const auto& m : p.history) meta["history"].push_back(toJson(m));
     archive.write("meta", c10::IValue(meta.dump()));
     std::ostringstream bytes;
@@ -99,20 +99,30 @@ void saveCheckpoint(const std::filesystem::path& file, const models::Model& mode
     io::writeFileAtomically(file, data.data(), data.size());
 }
 
-Progress loadCheckpoint(const std::filesystem::path& file, models::Model& model, torch::optim::Optimizer& optimizer) {
+// The checkpoint's metadata first: a checkpoint of other settings or data is refused before any weight is loaded.
+void checkSource(const nlohmann::json& meta, const std::filesystem::path& file, const std::string& source) {
+    const std::string stored = meta.contains("source") && meta.at("source").is_string() ? meta.at("source").get<std::string>() : "";
+    if (source.empty() || stored.empty() || stored == source) return;
+    throw DataError(file, "source", "was made from other settings or data than this run's (checkpoint " + stored.substr(0, 12) + ", run " +
+                                        source.substr(0, 12) + "); run again with --force to start over");
+}
+
+Progress loadCheckpoint(const std::filesystem::path& file, models::Model& model, torch::optim::Optimizer& optimizer,
+                        const std::string& source) {
     Progress p;
     try {
         torch::serialize::InputArchive archive;
         archive.load_from(file.string());
+        c10::IValue metaValue;
+        archive.read("meta", metaValue);
+        const auto meta = nlohmann::json::parse(metaValue.toStringRef());
+        checkSource(meta, file, source);
         const auto state = model.state();
         model.loadState(readTensors(archive, "model/", state.size()));
         p.bestState = readTensors(archive, "best/", state.size());
         torch::serialize::InputArchive optimizerArchive;
         archive.read("optimizer", optimizerArchive);
         optimizer.load(optimizerArchive);
-        c10::IValue metaValue;
-        archive.read("meta", metaValue);
-        const auto meta = nlohmann::json::parse(metaValue.toStringRef());
         p.nextEpoch = meta.at("next_epoch");
         p.bestEpoch = meta.at("best_epoch");
         p.bestValAccuracy = meta.at("best_val_accuracy");
@@ -235,7 +245,7 @@ TrainResult trainModel(models::Model& model, const data::Dataset& dataset, const
     auto optimizer = makeOptimizer(model, job);
     Progress progress;
     if (job.resume && !job.checkpoint.empty() && std::filesystem::exists(job.checkpoint)) {
-        progress = loadCheckpoint(job.checkpoint, model, *optimizer);
+        progress = loadCheckpoint(job.checkpoint, model, *optimizer, job.source);
     }
     const TeacherSignal teacher(job, dataset);
     for (int epoch = progress.nextEpoch; epoch < job.settings.epochs && !progress.stoppedEarly; ++epoch) {
@@ -254,7 +264,7 @@ TrainResult trainModel(models::Model& model, const data::Dataset& dataset, const
         const int patience = job.settings.earlyStopPatience;
         if (patience > 0 && progress.epochsWithoutGain >= patience) progress.stoppedEarly = true;
         progress.nextEpoch = epoch + 1;
-        if (!job.checkpoint.empty()) saveCheckpoint(job.checkpoint, model, *optimizer, progress);
+        if (!job.checkpoint.empty()) saveCheckpoint(job.checkpoint, model, *optimizer, progress, job.source);
         if (observer) observer->onEpoch(m);
     }
     if (!progress.bestState.empty() && !job.keepLastWeights) model.loadState(progress.bestState);

@@ -22,6 +22,9 @@ struct TrainJob {
     DistillSettings distill;
     std::filesystem::path checkpoint;  ///< written atomically after every epoch when not empty
     bool resume = false;               ///< continue from `checkpoint` when it exists
+    /// What the model is trained from (a stage key: settings, data, seed), stored in the checkpoint; resuming from a
+    /// checkpoint with another source is refused. Empty: not recorded, not checked.
+    std::string source;
     std::vector<TrainHook*> hooks;     ///< compression hooks, called in order around every step
     /// Keep the last epoch's weights instead of the best validation epoch's: compression phases must end with
     /// their final structure (an earlier epoch of a pruning phase is less sparse).

@@ -37,10 +37,19 @@ namespace fs = std::filesystem;
 namespace {
 
 // The pty QEMU put the board's first serial port on ("char device redirected to /dev/pts/3 (label serial0)").
-std::string waitForPty(ChildProcess& qemu) {
+// The caller's progress, answering false as well once the caller has cancelled.
+FlashProgressFn withCancel(const DeployOptions& options) {
+    if (!options.cancelled) return options.progress;
+    return [progress = options.progress, cancelled = options.cancelled](const FlashProgress& p) {
+        return !cancelled() && (!progress || progress(p));
+    };
+}
+
+std::string waitForPty(ChildProcess& qemu, const CancelRequested& cancelled) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     std::smatch m;
     while (std::chrono::steady_clock::now() < deadline) {
+        if (cancelled && cancelled()) throw Cancelled();
         const std::string& output = qemu.readAvailable(200);
         if (std::regex_search(output, m, std::regex("redirected to (/dev/pts/\\d+)"))) return m[1];
     }
@@ -56,7 +65,7 @@ bool isLastProfileLine(const std::string& line) {
 // through the GDB remote protocol, as a debug probe loads a real board. Firmware with a UART reports on QEMU's serial
 // port, a pty the studio reads as it reads a real serial port; a stand-in's firmware reports over semihosting.
 std::string runOnQemu(const Board& board, const std::vector<LoadSegment>& segments, const FlashProgressFn& progress,
-                      bool (*isLastLine)(const std::string&)) {
+                      const CancelRequested& cancelled, bool (*isLastLine)(const std::string&)) {
     static std::atomic<int> counter{0};
     const fs::path socket = fs::temp_directory_path() / ("tinyforge-gdb-" + std::to_string(getpid()) + "-" + std::to_string(counter++) + ".sock");
     fs::remove(socket);
@@ -66,13 +75,13 @@ std::string runOnQemu(const Board& board, const std::vector<LoadSegment>& segmen
     command.insert(command.end(), {"-S", "-chardev", "socket,path=" + socket.string() + ",server=on,wait=off,id=gdb0", "-gdb", "chardev:gdb0"});
     ChildProcess qemu(command);
     std::unique_ptr<SerialPort> port;
-    if (uart) port = std::make_unique<SerialPort>(waitForPty(qemu));  // open before the firmware starts talking
+    if (uart) port = std::make_unique<SerialPort>(waitForPty(qemu, cancelled));  // open before the firmware starts talking
     GdbFlasher(socket, target).flash(segments, progress);
     fs::remove(socket);
     // Firmware that reports on a UART parks after its last line, as on a real board, and QEMU is closed once that line
     // is read (an emulator that exits first closes the pty and the lines not yet read are lost with it).
-    if (port) return port->readUntil(isLastLine, 600) + qemu.readAvailable(0);  // QEMU's own messages, if it failed
-    if (!qemu.wait(600)) throw DeviceError(target + ": no result within 600 s");
+    if (port) return port->readUntil(isLastLine, 600, cancelled) + qemu.readAvailable(0);  // QEMU's own messages, if it failed
+    if (!qemu.wait(600, cancelled)) throw DeviceError(target + ": no result within 600 s");
     return qemu.output();
 }
 
@@ -93,8 +102,8 @@ std::string runOnBoard(const Board& board, const std::string& backend, const Dep
     } else {
         flasher = std::make_unique<StLinkFlasher>(board, work / "flash", options.device);
     }
-    flasher->flash(segments, options.progress);
-    return port.readUntil(isLastLine, 600);
+    flasher->flash(segments, withCancel(options));
+    return port.readUntil(isLastLine, 600, options.cancelled);
 }
 
 // Adds the entry to summary.json, replacing an earlier one for the same board and backend.
@@ -148,10 +157,11 @@ PreparedDeploy prepareDeploy(const core::pipeline::RunFolder& run, const DeployO
     return p;
 }
 
-FirmwareImage buildFittingFirmware(const PreparedDeploy& p, const fs::path& projectDir, const FirmwareTarget& target) {
+FirmwareImage buildFittingFirmware(const PreparedDeploy& p, const fs::path& projectDir, const FirmwareTarget& target,
+                                   const CancelRequested& cancelled) {
     const Board& board = p.board;
     writeFirmwareProject(board, p.work / "model", projectDir, target);
-    FirmwareImage image = buildFirmware(board, projectDir);
+    FirmwareImage image = buildFirmware(board, projectDir, cancelled);
     if (static_cast<std::uint64_t>(image.flashBytes()) > board.flashBytes) {
         throw DeviceError("firmware for " + board.id + " needs " + std::to_string(image.flashBytes()) + " bytes of flash; the part has " +
                           std::to_string(board.flashBytes));
@@ -161,7 +171,7 @@ FirmwareImage buildFittingFirmware(const PreparedDeploy& p, const fs::path& proj
 
 std::string runFirmware(const PreparedDeploy& p, const DeployOptions& options, const FirmwareImage& image, bool (*isLastLine)(const std::string&)) {
     const auto segments = elfLoadSegments(image.elf);
-    if (p.emulated()) return runOnQemu(firmwareBoard(p.board, {true, {}}), segments, options.progress, isLastLine);
+    if (p.emulated()) return runOnQemu(firmwareBoard(p.board, {true, {}}), segments, withCancel(options), options.cancelled, isLastLine);
     return runOnBoard(p.board, p.backend, options, p.work, segments, isLastLine);
 }
 
@@ -183,13 +193,13 @@ core::results::DeviceResult deployRun(const fs::path& runDir, const DeployOption
         const LinuxRunner runner = buildLinuxRunner(board, p.work / "model", p.work / "runner");
         const SshTarget target = SshTarget::parse(options.host);
         SshSession ssh(target, options.ssh);
-        const auto entry = profileOverSsh(board, runner, ssh, options.progress);
+        const auto entry = profileOverSsh(board, runner, ssh, withCancel(options));
         recordDevice(runDir, entry);  // only a complete result reaches summary.json
         return entry;
     }
 
     const bool emulated = p.emulated();
-    const FirmwareImage image = buildFittingFirmware(p, p.work / "firmware", {emulated, {}});
+    const FirmwareImage image = buildFittingFirmware(p, p.work / "firmware", {emulated, {}}, options.cancelled);
     const std::string output = runFirmware(p, options, image, isLastProfileLine);
     const DeviceProfile profile = parseProfile(output, p.source());
 

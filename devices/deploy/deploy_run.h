@@ -9,6 +9,7 @@
 
 #include "core/results/run_summary.h"
 #include "devices/flash/flasher.h"
+#include "devices/toolchain/child_process.h"
 #include "devices/transport/ssh_session.h"
 
 namespace tinyforge::devices {
@@ -22,6 +23,9 @@ struct DeployOptions {
     std::string device;              ///< dfu: "BUS:ADDRESS" of the bootloader; stlink: the probe's serial ("" = the only one)
     std::string serialPort;          ///< dfu/stlink: the board's UART ("" = the only ST-Link virtual COM port)
     FlashProgressFn progress;        ///< flashing (or upload) progress; returning false cancels
+    /// Asked while building, emulating, flashing and reading the board: true cancels within about 200 ms (the
+    /// build's or emulator's process group killed), throwing Cancelled.
+    CancelRequested cancelled;
     // Linux boards (backend "ssh"):
     std::string host;                ///< USER@HOST[:PORT]
     SshOptions ssh;                  ///< identity, known_hosts, and what to do about an unknown host or a password

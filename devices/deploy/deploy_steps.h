@@ -30,7 +30,8 @@ struct PreparedDeploy {
 PreparedDeploy prepareDeploy(const core::pipeline::RunFolder& run, const DeployOptions& options, bool buildOnly);
 
 /// Writes and builds the firmware project in `projectDir`; throws DeviceError when it does not build or fit the part.
-FirmwareImage buildFittingFirmware(const PreparedDeploy& p, const std::filesystem::path& projectDir, const FirmwareTarget& target);
+FirmwareImage buildFittingFirmware(const PreparedDeploy& p, const std::filesystem::path& projectDir, const FirmwareTarget& target,
+                                   const CancelRequested& cancelled = {});
 
 /// Runs the image through the prepared backend (QEMU, DFU or ST-Link) and returns everything the firmware printed up
 /// to its last line. Throws DeviceError (or a subclass) when it cannot be run or read.

@@ -43,7 +43,7 @@ DriftReport findDrift(const fs::path& runDir, DeployOptions options, std::int64_
     options.samples = sample + 1;  // the firmware embeds samples 0..sample and dumps the last
     if (options.workDir.empty()) options.workDir = runDir / "diff" / options.board;
     const PreparedDeploy p = prepareDeploy(run, options, false);
-    const FirmwareImage image = buildFittingFirmware(p, p.work / "firmware", {p.emulated(), sample});
+    const FirmwareImage image = buildFittingFirmware(p, p.work / "firmware", {p.emulated(), sample}, options.cancelled);
     const std::string source = p.source();
     const auto device = parseTensorDump(runFirmware(p, options, image, isLastDumpLine), source);
     const auto reference = referenceLayers(run, sample);

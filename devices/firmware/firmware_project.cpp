@@ -150,8 +150,8 @@ void writeFirmwareProject(const Board& target, const fs::path& modelDir, const f
               "\tarm-none-eabi-size $@\n");
 }
 
-FirmwareImage buildFirmware(const Board& board, const fs::path& projectDir) {
-    const auto result = runCommand({"make", "-s", "-C", projectDir.string(), "firmware.elf"}, 600);
+FirmwareImage buildFirmware(const Board& board, const fs::path& projectDir, const CancelRequested& cancelled) {
+    const auto result = runCommand({"make", "-s", "-C", projectDir.string(), "firmware.elf"}, 600, cancelled);
     if (result.exitCode != 0) {
         throw ToolError("make", result.exitCode, tailOf(result.output), "firmware for " + board.id + " did not build:\n" + result.output);
     }

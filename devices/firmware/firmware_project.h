@@ -3,6 +3,7 @@
 // table, a linker script from the board's data, the profiling harness (resources/firmware/profile/), a Makefile;
 // built with arm-none-eabi-gcc.
 
+#include "devices/toolchain/child_process.h"
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -54,6 +55,6 @@ struct FirmwareImage {
 
 /// Builds the project with `make`; throws DeviceError with the compiler's messages when it fails, or when the image
 /// does not fit the board.
-FirmwareImage buildFirmware(const Board& board, const std::filesystem::path& projectDir);
+FirmwareImage buildFirmware(const Board& board, const std::filesystem::path& projectDir, const CancelRequested& cancelled = {});
 
 }  // namespace tinyforge::devices

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <optional>
 #include <chrono>
+#include <functional>
 #include <cstdio>
 #include <thread>
 
@@ -20,6 +21,10 @@ constexpr std::uint8_t kSetAddressPointer = 0x21;
 constexpr std::uint8_t kErasePage = 0x41;
 // Data blocks start at 2: block n lands at address pointer + (n - 2) * wTransferSize.
 constexpr std::uint16_t kFirstDataBlock = 2;
+// A sector erase takes 1-2 s on an F4; a device busy longer than this is stuck.
+constexpr std::uint64_t kMaxBusyMs = 60'000;
+constexpr std::uint32_t kMaxPollMs = 5'000;
+constexpr std::uint32_t kSliceMs = 50;
 
 std::string hex32(std::uint32_t v) {
     char text[16];
@@ -31,12 +36,14 @@ std::string hex32(std::uint32_t v) {
 // becomes a ProtocolError naming the device, the status, the address and what was being done.
 class DfuseSession {
 public:
-    DfuseSession(UsbDevice& device, int interfaceNumber, std::uint64_t& polledMs)
-        : m_dfu(device, interfaceNumber), m_polledMs(polledMs) {}
+    /// `keepGoing` is asked while the device is busy: false cancels within 50 ms, whatever poll time it asked for.
+    DfuseSession(UsbDevice& device, int interfaceNumber, std::uint64_t& polledMs, std::function<bool()> keepGoing)
+        : m_dfu(device, interfaceNumber), m_polledMs(polledMs), m_keepGoing(std::move(keepGoing)) {}
 
     /// `address` is the memory the request touched, when it touched one.
     DfuStatus waitWhileBusy(const std::string& what, std::optional<std::uint32_t> address = {}) {
-        for (int attempt = 0; attempt < 10000; ++attempt) {
+        std::uint64_t waitedMs = 0;
+        while (waitedMs <= kMaxBusyMs) {
             const DfuStatus s = m_dfu.getStatus(what);
             if (s.status != 0 || s.state == DfuState::error) {
                 try {
@@ -49,10 +56,23 @@ public:
                                     s.status, address);
             }
             if (s.state != DfuState::dnBusy && s.state != DfuState::dnloadSync) return s;
-            std::this_thread::sleep_for(std::chrono::milliseconds(s.pollTimeoutMs));
-            m_polledMs += s.pollTimeoutMs;
+            // The device names its own poll time (up to 4.6 hours in 24 bits): waited in slices, at most kMaxPollMs.
+            const std::uint32_t poll = std::min<std::uint32_t>(std::max<std::uint32_t>(s.pollTimeoutMs, 1), kMaxPollMs);
+            for (std::uint32_t slept = 0; slept < poll; slept += kSliceMs) {
+                if (m_keepGoing && !m_keepGoing()) {
+                    try {
+                        m_dfu.abort();
+                    } catch (const DeviceError&) {
+                    }
+                    throw Cancelled();
+                }
+                std::this_thread::sleep_for(std::chrono::milliseconds(std::min(kSliceMs, poll - slept)));
+            }
+            m_polledMs += poll;
+            waitedMs += poll;
         }
-        throw ProtocolError(m_dfu.device().id().describe(), m_dfu.device().id().describe() + " stayed busy while " + what);
+        throw ProtocolError(m_dfu.device().id().describe(), m_dfu.device().id().describe() + " stayed busy for over " +
+                                                                std::to_string(kMaxBusyMs / 1000) + " s while " + what);
     }
 
     // dfuIDLE, from wherever an earlier session left the bootloader (an error, a half-done download or upload).
@@ -83,6 +103,7 @@ public:
 private:
     DfuInterface m_dfu;
     std::uint64_t& m_polledMs;
+    std::function<bool()> m_keepGoing;
 };
 
 struct DfuTarget {
@@ -102,17 +123,14 @@ DfuTarget chooseTarget(UsbDevice& device, const std::vector<LoadSegment>& segmen
         if (t.layout.sectorAt(segments.front().address)) {
             for (const auto& segment : segments) {
                 const auto sectors = t.layout.sectorsCovering(segment.address, static_cast<std::uint32_t>(segment.bytes.size()));
-                std::uint64_t covered = 0;
                 for (const auto& s : sectors) {
                     if (!s.writable || !s.erasable) {
                         throw DeviceError(device.id().describe() + ": the sector at " + hex32(s.address) + " of \"" + t.layout.name + "\" is not " +
                                           (s.writable ? "erasable" : "writable"));
                     }
-                    covered += s.size;
                 }
-                const std::uint64_t end = segment.address + segment.bytes.size();
-                if (sectors.empty() || sectors.front().address > segment.address || sectors.back().address + std::uint64_t{sectors.back().size} < end ||
-                    covered < segment.bytes.size()) {
+                // Every byte in a sector: summing sector sizes would let a segment across a gap between regions pass.
+                if (!t.layout.covers(segment.address, segment.bytes.size())) {
                     throw DeviceError(device.id().describe() + ": " + std::to_string(segment.bytes.size()) + " bytes at " + hex32(segment.address) +
                                       " do not fit \"" + t.layout.name + "\"");
                 }
@@ -125,7 +143,8 @@ DfuTarget chooseTarget(UsbDevice& device, const std::vector<LoadSegment>& segmen
     throw DeviceError(device.id().describe() + " has no memory at " + hex32(segments.front().address) + " (it offers " + names + ")");
 }
 
-void report(const FlashProgressFn& progress, DfuseSession& session, const FlashProgress& p) {
+void report(const FlashProgressFn& progress, DfuseSession& session, const FlashProgress& p, FlashProgress& last) {
+    last = p;
     if (!progress || progress(p)) return;
     try {
         session.dfu().abort();
@@ -145,7 +164,8 @@ void DfuseFlasher::flash(const std::vector<LoadSegment>& segments, const FlashPr
     for (const auto& alt : device.altSettings()) transfer = std::max(transfer, dfuTransferSize(alt.extra));
     if (transfer == 0) throw DeviceError(m_id.describe() + " has no DFU functional descriptor (wTransferSize)");
     device.select(target.setting.interfaceNumber, target.setting.alternate);
-    DfuseSession session(device, target.setting.interfaceNumber, m_polledMs);
+    FlashProgress last{"erase", 0, 0};
+    DfuseSession session(device, target.setting.interfaceNumber, m_polledMs, [&] { return !progress || progress(last); });
     session.enterIdle();
 
     // Erase every sector the image touches, once.
@@ -158,22 +178,27 @@ void DfuseFlasher::flash(const std::vector<LoadSegment>& segments, const FlashPr
         }
     }
     for (std::size_t i = 0; i < sectors.size(); ++i) {
-        report(progress, session, {"erase", i, sectors.size()});
+        report(progress, session, {"erase", i, sectors.size()}, last);
         session.command(kErasePage, sectors[i].address, "erasing the sector at " + hex32(sectors[i].address));
     }
-    report(progress, session, {"erase", sectors.size(), sectors.size()});
+    report(progress, session, {"erase", sectors.size(), sectors.size()}, last);
 
     std::uint64_t done = 0;
     for (const auto& segment : segments) {
-        session.command(kSetAddressPointer, segment.address, "setting the address to " + hex32(segment.address));
-        for (std::size_t at = 0, block = kFirstDataBlock; at < segment.bytes.size(); at += transfer, ++block) {
+        std::uint32_t block = m_lastBlock + 1;  // the address pointer is set before the first block
+        for (std::size_t at = 0; at < segment.bytes.size(); at += transfer, ++block) {
             const std::size_t n = std::min<std::size_t>(transfer, segment.bytes.size() - at);
             const std::uint32_t address = segment.address + static_cast<std::uint32_t>(at);
+            // Block numbers are 16-bit: past the last one, the address pointer moves here and numbering restarts.
+            if (block > m_lastBlock) {
+                session.command(kSetAddressPointer, address, "setting the address to " + hex32(address));
+                block = kFirstDataBlock;
+            }
             const std::string what = "writing " + std::to_string(n) + " bytes at " + hex32(address);
             session.dfu().download(static_cast<std::uint16_t>(block), {reinterpret_cast<const std::uint8_t*>(segment.bytes.data()) + at, n}, what);
             session.waitWhileBusy(what, address);
             done += n;
-            report(progress, session, {"download", done, totalBytes});
+            report(progress, session, {"download", done, totalBytes}, last);
         }
     }
 
@@ -181,12 +206,16 @@ void DfuseFlasher::flash(const std::vector<LoadSegment>& segments, const FlashPr
     done = 0;
     std::vector<std::uint8_t> buffer(transfer);
     for (const auto& segment : segments) {
-        session.dfu().abort();
-        session.command(kSetAddressPointer, segment.address, "setting the address to " + hex32(segment.address) + " to verify");
-        session.dfu().abort();
-        for (std::size_t at = 0, block = kFirstDataBlock; at < segment.bytes.size(); at += transfer, ++block) {
+        std::uint32_t block = m_lastBlock + 1;
+        for (std::size_t at = 0; at < segment.bytes.size(); at += transfer, ++block) {
             const std::size_t n = std::min<std::size_t>(transfer, segment.bytes.size() - at);
             const std::uint32_t address = segment.address + static_cast<std::uint32_t>(at);
+            if (block > m_lastBlock) {
+                session.dfu().abort();
+                session.command(kSetAddressPointer, address, "setting the address to " + hex32(address) + " to verify");
+                session.dfu().abort();
+                block = kFirstDataBlock;
+            }
             const std::size_t got = session.dfu().upload(static_cast<std::uint16_t>(block), {buffer.data(), n}, "reading back " + hex32(address));
             for (std::size_t k = 0; k < n; ++k) {
                 if (k >= got || buffer[k] != static_cast<std::uint8_t>(segment.bytes[at + k])) {
@@ -195,7 +224,7 @@ void DfuseFlasher::flash(const std::vector<LoadSegment>& segments, const FlashPr
                 }
             }
             done += n;
-            report(progress, session, {"verify", done, totalBytes});
+            report(progress, session, {"verify", done, totalBytes}, last);
         }
     }
     session.dfu().abort();

@@ -3,6 +3,8 @@
 // from the interface string, erase of the sectors the image touches, download in wTransferSize blocks, verify by
 // upload, then leave DFU so the firmware starts.
 
+#include <algorithm>
+
 #include "devices/flash/flasher.h"
 #include "devices/transport/usb_device.h"
 
@@ -22,7 +24,12 @@ public:
     /// Milliseconds spent waiting on the device's bwPollTimeout in the last flash (erase and programming time).
     std::uint64_t polledMs() const { return m_polledMs; }
 
+    /// The last block number used before the address pointer is moved and numbering restarts (0xFFFF; DFU block
+    /// numbers are 16-bit). Lowered by tests, which cannot write 128 MB to see it happen.
+    void setLastBlock(std::uint16_t last) { m_lastBlock = std::max<std::uint16_t>(last, 3); }
+
 private:
+    std::uint16_t m_lastBlock = 0xFFFF;
     UsbContext& m_context;
     UsbDeviceId m_id;
     std::uint64_t m_polledMs = 0;

@@ -1,4 +1,5 @@
 #include "devices/flash/stlink_flasher.h"
+#include "devices/transport/usb_device.h"
 
 #include "core/error.h"
 #include "core/io/file_bytes.h"
@@ -42,6 +43,9 @@ std::string rawImage(const std::vector<LoadSegment>& segments, std::uint32_t& st
 
 StLinkFlasher::StLinkFlasher(const Board& board, fs::path workDir, std::string probeSerial)
     : m_board(board), m_workDir(std::move(workDir)), m_probeSerial(std::move(probeSerial)) {
+    if (!m_probeSerial.empty() && !isPlainSerial(m_probeSerial)) {
+        throw DeviceError("probe serial '" + m_probeSerial.substr(0, 64) + "' is not letters and digits only; an ST-Link's serial is (see tinyforge-cli devices)");
+    }
     if (!findOnPath("st-flash").empty()) {
         m_tool = "st-flash";
     } else if (!findOnPath("openocd").empty()) {

@@ -14,6 +14,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kRunnerName = "tf-runner";
+constexpr int kRunnerSeconds = 600;
 
 // Removes the remote work folder when the deployment ends, however it ends; a connection that is gone leaves it.
 class RemoteFolder {
@@ -93,6 +94,9 @@ RunnerReport parseRunnerSummary(const std::string& output, const std::string& so
 core::results::DeviceResult profileOverSsh(const Board& board, const LinuxRunner& runner, SshSession& ssh, const FlashProgressFn& progress) {
     const std::string host = ssh.target().describe();
     // In the board's $TMPDIR (else /tmp), as mktemp -t does.
+    // Work folders left by a connection that dropped during an upload (older than a day) go first.
+    ssh.run({"sh", "-c", "find \"${TMPDIR:-/tmp}\" -maxdepth 1 -name 'tinyforge.*' -user \"$(id -u)\" -mmin +1440 -exec rm -rf -- {} + 2>/dev/null; true"},
+            std::chrono::seconds(30));
     const auto made = ssh.run({"mktemp", "-d", "-t", "tinyforge.XXXXXXXX"}, std::chrono::seconds(30));
     const std::string folder = lastLineOf(made.out);
     if (made.exitCode != 0 || folder.empty() || folder.front() != '/' || folder.find("/tinyforge.") == std::string::npos) {
@@ -103,7 +107,11 @@ core::results::DeviceResult profileOverSsh(const Board& board, const LinuxRunner
     ssh.upload(runner.binary, remote, 0755, [&](std::uint64_t done, std::uint64_t total) {
         return !progress || progress({"upload", done, total});
     });
-    const auto ran = ssh.run({remote}, std::chrono::seconds(600));
+    // On the board, the runner is bounded by its own time limit (a local time-out cannot stop it there) and the work
+    // folder is removed by the board's shell when the runner ends, even when this connection has dropped by then.
+    const std::string script = "trap 'rm -rf -- \"$1\"' EXIT HUP TERM; timeout -s KILL " + std::to_string(kRunnerSeconds) + " \"$1/" + kRunnerName + "\"";
+    const auto ran = ssh.run({"sh", "-c", script, "tinyforge-runner", work.path()}, std::chrono::seconds(kRunnerSeconds + 30));
+    if (ran.exitCode == 137) throw DeviceError(host + ": the runner did not finish within " + std::to_string(kRunnerSeconds) + " s on the board (killed there)");
     if (ran.exitCode != 0 && ran.exitCode != 1) {  // 1: it ran, and some outputs differ from the reference
         throw DeviceError(host + ": the runner did not run (exit " + std::to_string(ran.exitCode) + "): " + ran.err +
                           " (board " + board.id + " expects an " + board.arch + " Linux; `uname -m` on the board tells)");

@@ -1,5 +1,7 @@
 #include "devices/protocol/dfuse_layout.h"
 
+#include <algorithm>
+
 #include "devices/device_error.h"
 
 #include <cctype>
@@ -93,6 +95,19 @@ std::optional<DfuseSector> DfuseLayout::sectorAt(std::uint32_t address) const {
     return std::nullopt;
 }
 
+bool DfuseLayout::covers(std::uint32_t address, std::uint64_t length) const {
+    std::uint64_t next = address;  // the first byte not yet known to lie in a sector
+    const std::uint64_t end = std::uint64_t{address} + length;
+    for (const auto& s : sectors) {  // in address order
+        const std::uint64_t sectorEnd = std::uint64_t{s.address} + s.size;
+        if (sectorEnd <= next) continue;
+        if (s.address > next) return false;  // a gap before this sector
+        next = sectorEnd;
+        if (next >= end) return true;
+    }
+    return next >= end;
+}
+
 std::vector<DfuseSector> DfuseLayout::sectorsCovering(std::uint32_t address, std::uint32_t length) const {
     std::vector<DfuseSector> out;
     const std::uint64_t end = static_cast<std::uint64_t>(address) + length;
@@ -114,6 +129,8 @@ DfuseLayout parseDfuseLayout(const std::string& text, const std::string& source)
         std::uint64_t next = parser.address(fields[f]);
         for (const auto& g : split(fields[f + 1], ',')) parser.group(g, next, layout);
     }
+    // Regions may be listed in any order; covers() and sectorsCovering() walk sectors by address.
+    std::stable_sort(layout.sectors.begin(), layout.sectors.end(), [](const auto& a, const auto& b) { return a.address < b.address; });
     return layout;
 }
 

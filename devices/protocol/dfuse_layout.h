@@ -27,6 +27,8 @@ struct DfuseLayout {
     std::optional<DfuseSector> sectorAt(std::uint32_t address) const;
     /// The sectors that overlap [address, address + length), in order.
     std::vector<DfuseSector> sectorsCovering(std::uint32_t address, std::uint32_t length) const;
+    /// True when the sectors hold every byte of [address, address + length), with no gap between them.
+    bool covers(std::uint32_t address, std::uint64_t length) const;
 };
 
 /// Parses an interface string; `source` names the device for errors. Throws DeviceError naming the source, the

@@ -3,48 +3,106 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <thread>
 
+#include "core/error.h"
 #include "devices/device_error.h"
 
 extern char** environ;
 
 namespace tinyforge::devices {
 
+namespace {
+
+// argv[0] as execve needs it: resolved here, in the parent, since PATH search may allocate (not safe after fork).
+std::string resolveProgram(const std::string& name) {
+    if (name.find('/') != std::string::npos) return name;
+    const char* path = std::getenv("PATH");
+    std::string dirs = path ? path : "/usr/bin:/bin";
+    for (std::size_t start = 0; start <= dirs.size();) {
+        const auto end = std::min(dirs.find(':', start), dirs.size());
+        const std::string dir = dirs.substr(start, end - start);
+        const std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+        if (access(candidate.c_str(), X_OK) == 0) return candidate;
+        start = end + 1;
+    }
+    return {};
+}
+
+}  // namespace
+
 ChildProcess::ChildProcess(const std::vector<std::string>& argv) {
+    const std::string program = argv.empty() ? std::string() : resolveProgram(argv[0]);
+    if (program.empty()) {
+        throw ToolError(argv.empty() ? "" : argv[0], -1, "", "cannot run " + (argv.empty() ? std::string("nothing") : argv[0]) +
+                                                                  ": not found on PATH (is it installed? scripts/install-deps.sh installs the toolchain)");
+    }
     int fds[2];
-    if (pipe(fds) != 0) throw DeviceError(std::string("cannot create a pipe: ") + std::strerror(errno));
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
-    posix_spawn_file_actions_addclose(&actions, fds[0]);
+    if (pipe2(fds, O_CLOEXEC) != 0) throw DeviceError(std::string("cannot create a pipe: ") + std::strerror(errno));
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
-    const int spawned = posix_spawnp(&m_pid, args[0], &actions, nullptr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    close(fds[1]);
-    if (spawned != 0) {
+    int errorPipe[2];  // the child reports a failed exec here; closed unread (O_CLOEXEC) when exec succeeds
+    if (pipe2(errorPipe, O_CLOEXEC) != 0) {
         close(fds[0]);
-        throw ToolError(argv[0], -1, "", "cannot run " + argv[0] + ": " + std::strerror(spawned) +
+        close(fds[1]);
+        throw DeviceError(std::string("cannot create a pipe: ") + std::strerror(errno));
+    }
+    const pid_t parent = getpid();
+    const pid_t pid = fork();
+    if (pid == 0) {
+        // Only async-signal-safe calls from here to exec: the studio has other threads.
+        setpgid(0, 0);
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent) _exit(127);  // the parent died before prctl took effect
+        const int devNull = open("/dev/null", O_RDONLY);
+        if (devNull >= 0) dup2(devNull, 0);
+        dup2(fds[1], 1);
+        dup2(fds[1], 2);
+        execve(program.c_str(), args.data(), environ);
+        const int code = errno;
+        [[maybe_unused]] const auto wrote = write(errorPipe[1], &code, sizeof code);
+        _exit(127);
+    }
+    close(fds[1]);
+    close(errorPipe[1]);
+    if (pid < 0) {
+        const int code = errno;
+        close(fds[0]);
+        close(errorPipe[0]);
+        throw DeviceError("cannot start " + argv[0] + ": " + std::strerror(code));
+    }
+    setpgid(pid, pid);  // also from here, so that a kill of the group right after cannot miss it
+    int execError = 0;
+    const auto got = read(errorPipe[0], &execError, sizeof execError);
+    close(errorPipe[0]);
+    if (got == sizeof execError) {
+        waitpid(pid, nullptr, 0);
+        close(fds[0]);
+        throw ToolError(argv[0], -1, "", "cannot run " + argv[0] + ": " + std::strerror(execError) +
                                              " (is it installed? scripts/install-deps.sh installs the toolchain)");
     }
+    m_pid = pid;
     m_out = fds[0];
 }
 
+void ChildProcess::killGroup() {
+    if (m_pid <= 0) return;
+    kill(-m_pid, SIGKILL);
+    kill(m_pid, SIGKILL);
+    waitpid(m_pid, nullptr, 0);
+    m_pid = -1;
+}
+
 ChildProcess::~ChildProcess() {
-    if (m_pid > 0) {
-        kill(m_pid, SIGKILL);
-        waitpid(m_pid, nullptr, 0);
-    }
+    killGroup();
     if (m_out >= 0) close(m_out);
 }
 
@@ -59,29 +117,47 @@ const std::string& ChildProcess::readAvailable(int timeoutMs) {
     return m_output;
 }
 
-bool ChildProcess::wait(int timeoutSeconds) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeoutSeconds);
+bool ChildProcess::wait(int timeoutSeconds, const CancelRequested& cancelled) {
+    using Clock = std::chrono::steady_clock;
+    const auto deadline = Clock::now() + std::chrono::seconds(timeoutSeconds);
+    const auto leftMs = [&] { return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count(); };
     char buffer[4096];
-    while (m_out >= 0) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
-        if (left <= 0) {
-            kill(m_pid, SIGKILL);
-            waitpid(m_pid, nullptr, 0);
-            m_pid = -1;
-            return false;
-        }
+    // Reads what is there; false once the output is closed.
+    const auto readSome = [&](int timeoutMs) {
+        if (m_out < 0) return false;
         pollfd p{m_out, POLLIN, 0};
-        if (poll(&p, 1, static_cast<int>(std::min<long long>(left, 500))) <= 0) continue;
+        if (poll(&p, 1, timeoutMs) <= 0) return true;
         const ssize_t n = read(m_out, buffer, sizeof buffer);
         if (n <= 0) {
             close(m_out);
             m_out = -1;
-            break;
+            return false;
         }
         m_output.append(buffer, static_cast<std::size_t>(n));
-    }
+        return true;
+    };
     int status = 0;
-    waitpid(m_pid, &status, 0);
+    for (;;) {
+        if (cancelled && cancelled()) {
+            killGroup();
+            throw Cancelled();
+        }
+        if (leftMs() <= 0) {
+            killGroup();
+            return false;
+        }
+        // The program's end is its own exit, not the end of its output: something it started in the background
+        // (a daemon, a compiler's helper) may hold the output open long after.
+        const pid_t done = waitpid(m_pid, &status, WNOHANG);
+        if (done == m_pid || (done < 0 && errno != EINTR && errno != EAGAIN)) break;
+        if (!readSome(static_cast<int>(std::min<long long>(leftMs(), m_out < 0 ? 20 : 200)))) continue;
+    }
+    // What it printed before it ended (bounded: a process left behind could go on printing).
+    for (int piece = 0; piece < 4096 && m_out >= 0; ++piece) {
+        pollfd p{m_out, POLLIN, 0};
+        if (poll(&p, 1, 0) <= 0 || !readSome(0)) break;
+    }
+    kill(-m_pid, SIGKILL);  // anything it left behind in its group
     m_pid = -1;
     m_exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return true;

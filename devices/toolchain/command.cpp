@@ -4,10 +4,10 @@
 
 namespace tinyforge::devices {
 
-CommandResult runCommand(const std::vector<std::string>& argv, int timeoutSeconds) {
+CommandResult runCommand(const std::vector<std::string>& argv, int timeoutSeconds, const CancelRequested& cancelled) {
     ChildProcess child(argv);
     CommandResult result;
-    result.timedOut = !child.wait(timeoutSeconds);
+    result.timedOut = !child.wait(timeoutSeconds, cancelled);
     result.exitCode = result.timedOut ? -1 : child.exitCode();
     result.output = child.output();
     return result;

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "devices/toolchain/child_process.h"
+
 namespace tinyforge::devices {
 
 struct CommandResult {
@@ -12,8 +14,9 @@ struct CommandResult {
     std::string output;     ///< stdout and stderr together, in order
 };
 
-/// Runs argv[0] (looked up on PATH) with stdin from /dev/null. Throws DeviceError when it cannot be started (naming
-/// the program, e.g. a missing arm-none-eabi-gcc).
-CommandResult runCommand(const std::vector<std::string>& argv, int timeoutSeconds);
+/// Runs argv[0] (looked up on PATH) with stdin from /dev/null, in a process group of its own that is killed whole at
+/// the time limit. Throws DeviceError when it cannot be started (naming the program, e.g. a missing
+/// arm-none-eabi-gcc), Cancelled (the group killed) when `cancelled` says so.
+CommandResult runCommand(const std::vector<std::string>& argv, int timeoutSeconds, const CancelRequested& cancelled = {});
 
 }  // namespace tinyforge::devices

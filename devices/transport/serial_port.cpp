@@ -28,13 +28,15 @@ SerialPort::SerialPort(const std::string& device, int baud) : m_device(device) {
 
 SerialPort::~SerialPort() = default;
 
-std::string SerialPort::readUntil(const std::function<bool(const std::string& line)>& done, int timeoutSeconds) {
+std::string SerialPort::readUntil(const std::function<bool(const std::string& line)>& done, int timeoutSeconds,
+                                  const std::function<bool()>& cancelled) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeoutSeconds);
     std::string text, line;
     while (true) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+        if (cancelled && cancelled()) throw Cancelled();
         if (left <= 0) throw TransportError(m_device, m_device + ": no complete report within " + std::to_string(timeoutSeconds) + " s");
-        if (m_port->bytesAvailable() == 0 && !m_port->waitForReadyRead(static_cast<int>(std::min<long long>(left, 500)))) {
+        if (m_port->bytesAvailable() == 0 && !m_port->waitForReadyRead(static_cast<int>(std::min<long long>(left, 200)))) {
             // Anything but a quiet wait is the other end going away: an emulator's pty hangs up when it exits (a read
             // error), a board is unplugged (a resource error).
             const auto error = m_port->error();

@@ -26,7 +26,9 @@ public:
 
     /// Reads until a complete line makes `done` true, the other end closes, or `timeoutSeconds` pass; returns
     /// everything read. Throws DeviceError naming the port on a time-out.
-    std::string readUntil(const std::function<bool(const std::string& line)>& done, int timeoutSeconds);
+    /// `cancelled` is asked every 200 ms; true throws Cancelled.
+    std::string readUntil(const std::function<bool(const std::string& line)>& done, int timeoutSeconds,
+                          const std::function<bool()>& cancelled = {});
 
 private:
     std::unique_ptr<QSerialPort> m_port;

@@ -61,7 +61,12 @@ std::string readUsbSerialNumber(UsbContext& context, const UsbDeviceId& id) {
         break;
     }
     if (count >= 0) libusb_free_device_list(list, 1);
-    return serial;
+    return isPlainSerial(serial) ? serial : std::string();  // anything else counts as no serial
+}
+
+bool isPlainSerial(const std::string& serial) {
+    return !serial.empty() && serial.size() <= 64 &&
+           std::all_of(serial.begin(), serial.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); });
 }
 
 bool usbDeviceVanished(int code) { return code == LIBUSB_ERROR_NO_DEVICE; }

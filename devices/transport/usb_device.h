@@ -42,6 +42,10 @@ std::vector<UsbDeviceId> listUsbDevices(UsbContext& context);
 /// The device's serial number string; "" when it has none or cannot be opened (no udev rule yet). Never throws.
 std::string readUsbSerialNumber(UsbContext& context, const UsbDeviceId& id);
 
+/// True for a serial number of 1 to 64 letters and digits: the only kind passed on to other programs (OpenOCD reads
+/// its arguments as Tcl) or shown. A descriptor string is whatever the device says.
+bool isPlainSerial(const std::string& serial);
+
 /// One alternate setting of one interface of the active configuration.
 struct UsbAltSetting {
     int interfaceNumber = 0;

@@ -3,12 +3,14 @@
 #include "core/error.h"
 #include "devices/device_error.h"
 #include "devices/flash/dfuse_flasher.h"
+#include "devices/protocol/dfuse_layout.h"
 #include "support/dfuse_device.h"
 #include "support/mock_usb_bus.h"
 #include "tests/support/fixtures.h"
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <random>
 
 using namespace tinyforge;
@@ -144,6 +146,48 @@ TEST_CASE("DfuSe: cancel stops at the next block, and a new attempt rewrites the
     CHECK(device.erasedSectors.size() == 2);
     CHECK(flashHolds(device, image[0]));
     CHECK(device.left);
+}
+
+TEST_CASE("DfuSe: past the last 16-bit block number the address pointer moves and numbering restarts", "[usb][dfuse]") {
+    MockUsbBus bus;
+    DfuseDevice device;
+    bus.plug(5, device);
+    UsbContext usb;
+    DfuseFlasher flasher(usb, onlyDfuDevice(usb));
+    flasher.setLastBlock(4);  // blocks 2, 3, 4, then the pointer moves: as at 65535 with a 128 MB image
+    const auto image = firmwareImage();  // 11 blocks of 2048 bytes in the first segment
+    flasher.flash(image, {});
+    CHECK(flashHolds(device, image[0]));
+    CHECK(flashHolds(device, image[1]));
+    CHECK(device.left);
+}
+
+TEST_CASE("DfuSe: cancel reaches a device that asks to be left alone for hours", "[usb][dfuse]") {
+    MockUsbBus bus;
+    DfuseDevice device;
+    device.erasePollMs = 0xFFFFFF;  // 4.6 hours, the most bwPollTimeout can say
+    bus.plug(5, device);
+    UsbContext usb;
+    DfuseFlasher flasher(usb, onlyDfuDevice(usb));
+    const auto start = std::chrono::steady_clock::now();
+    int asked = 0;
+    CHECK_THROWS_AS(flasher.flash(firmwareImage(), [&](const FlashProgress&) { return ++asked < 5; }), Cancelled);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));  // asked every 50 ms while busy
+    CHECK(device.erasedSectors.size() <= 1);
+}
+
+TEST_CASE("DfuSe: a segment across a gap between sectors is refused, whatever the sectors' sizes sum to", "[dfuse]") {
+    // Two 16 KiB sectors with a 16 KiB hole between them: 32 KiB of sectors, but 0x08004000..0x08008000 is no memory.
+    const auto layout = parseDfuseLayout("@Gappy /0x08000000/01*016Kg/0x08008000/01*016Kg", "test");
+    REQUIRE(layout.sectors.size() == 2);
+    CHECK(layout.covers(0x08000000, 0x4000));
+    CHECK(layout.covers(0x08008000, 0x4000));
+    CHECK_FALSE(layout.covers(0x08002000, 0x4000));  // ends in the hole
+    CHECK_FALSE(layout.covers(0x08000000, 0x8000));  // the old check: 32 KiB of sectors touched, so it passed
+    CHECK_FALSE(layout.covers(0x07FFFFFF, 2));
+    const auto f4 = parseDfuseLayout("@Internal Flash  /0x08000000/04*016Kg,01*064Kg,07*128Kg", "test");
+    CHECK(f4.covers(0x08000000, 1024 * 1024));
+    CHECK_FALSE(f4.covers(0x08000000, 1024 * 1024 + 1));
 }
 
 TEST_CASE("DfuSe: an image outside the device's memories is refused before anything is erased", "[usb][dfuse]") {

@@ -2,6 +2,7 @@
 // when the probe is missing (st-flash itself, run against an empty emulated USB bus).
 #include "devices/device_error.h"
 #include "devices/flash/stlink_flasher.h"
+#include "devices/transport/usb_device.h"
 #include "support/mock_usb_bus.h"
 #include "tests/support/fixtures.h"
 
@@ -68,6 +69,20 @@ TEST_CASE("stlink: st-flash when installed, else OpenOCD with the board's target
         ToolsOnPath path({});
         CHECK_THROWS_WITH(StLinkFlasher(f411(), "/tmp/w"), Contains("neither st-flash nor openocd") && Contains("stlink-tools"));
     }
+}
+
+TEST_CASE("stlink: a serial that is not letters and digits never reaches OpenOCD's Tcl", "[stlink][bad-input]") {
+    ToolsOnPath path({"openocd"});
+    // A USB descriptor string is whatever the device says: this one would run a command inside OpenOCD.
+    CHECK_THROWS_WITH(StLinkFlasher(f411(), "/tmp/w", "0670; exec rm -rf ~"), Contains("not letters and digits"));
+    CHECK_THROWS_WITH(StLinkFlasher(f411(), "/tmp/w", "[exec id]"), Contains("not letters and digits"));
+    CHECK_THROWS_WITH(StLinkFlasher(f411(), "/tmp/w", std::string(65, 'A')), Contains("not letters and digits"));
+    CHECK(isPlainSerial("0670FF485550755187121723"));
+    CHECK_FALSE(isPlainSerial(""));
+    CHECK_FALSE(isPlainSerial("06 70"));
+    CHECK_FALSE(isPlainSerial("\xff\x06"));
+    const StLinkFlasher ok(f411(), "/tmp/w", "0670FF48");
+    CHECK(ok.command("/tmp/w/fw.bin", 0x08000000)[4] == "adapter serial 0670FF48");
 }
 
 TEST_CASE("stlink: with no probe connected, st-flash's own message reaches the user", "[usb][stlink]") {

@@ -168,6 +168,48 @@ TEST_CASE("run --resume finishes a run without training finished models again", 
     CHECK(again["teacher"]["epochs"] == 5);
 }
 
+TEST_CASE("A run folder never mixes two runs: refused when not empty, resumed only for the same recipe, cleared with --force",
+          "[e2e][cli][run][bad-input]") {
+    fx::TempDir dir;
+    const auto out = dir / "iris";
+    const auto run = [&](std::vector<std::string> extra) {
+        std::vector<std::string> args{"run", kIrisRecipe, "--out", out.string(), "--set", "export.formats=[]"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        return cli(args);
+    };
+    REQUIRE(run({"--set", "train.epochs=3"}).exitCode == 0);
+    const auto again = run({"--set", "train.epochs=3"});
+    CHECK(again.exitCode == 2);
+    CHECK_THAT(again.err, Contains(out.string()) && Contains("not empty") && Contains("--force"));
+
+    const auto otherRecipe = run({"--set", "train.epochs=4", "--resume"});
+    CHECK(otherRecipe.exitCode == 2);
+    CHECK_THAT(otherRecipe.err, Contains("different recipe") && Contains("train.epochs: 3 -> 4"));
+
+    // A stale compressed model (as an earlier studio left them) is refused by export, naming the file.
+    auto models = json::parse(fx::readText(out / "models.json"));
+    CHECK(models.contains("teacher"));
+    CHECK(models["compressed"] == models["student"]);
+    models["compressed"] = std::string(64, '0');
+    fx::writeText(out / "models.json", models.dump());
+    const auto stale = cli({"export", out.string(), "--format", "c"});
+    CHECK(stale.exitCode == 2);
+    CHECK_THAT(stale.err, Contains("compressed.pt") && Contains("another recipe"));
+
+    const auto forced = run({"--set", "train.epochs=4", "--force"});
+    INFO(forced.err);
+    REQUIRE(forced.exitCode == 0);
+    CHECK(json::parse(fx::readText(out / "summary.json"))["teacher"]["epochs"] == 4);
+    CHECK(cli({"export", out.string(), "--format", "c"}).exitCode == 0);
+    CHECK(run({"--resume", "--force"}).exitCode != 0);  // one or the other
+
+    fx::writeText(dir / "mine" / "thesis.tex", "years of work");
+    const auto notARun = cli({"run", kIrisRecipe, "--out", (dir / "mine").string(), "--force"});
+    CHECK(notARun.exitCode == 2);
+    CHECK_THAT(notARun.err, Contains("clears only run folders"));
+    CHECK(std::filesystem::exists(dir / "mine" / "thesis.tex"));
+}
+
 TEST_CASE("run refuses bad recipes with the field's path and exit status 2", "[e2e][cli][run][bad-input]") {
     const auto badT = cli({"run", kIrisRecipe, "--set", "distill.temperature=0"});
     CHECK(badT.exitCode == 2);
@@ -182,6 +224,9 @@ TEST_CASE("run refuses bad recipes with the field's path and exit status 2", "[e
     CHECK(missing.exitCode == 2);
     CHECK_THAT(missing.err, Contains("/no/such/recipe.json"));
     CHECK(cli({"run", "--help"}).exitCode == 0);
+    const auto escaping = cli({"run", kIrisRecipe, "--set", "name=../../escape"});
+    CHECK(escaping.exitCode == 2);
+    CHECK_THAT(escaping.err, Contains("name: '../../escape' must be"));
 }
 
 TEST_CASE("run --seeds 3 writes a run folder per seed and an aggregate that matches them", "[e2e][cli][run][seeds]") {

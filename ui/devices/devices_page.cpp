@@ -364,7 +364,8 @@ void DevicesPage::flashAndProfile() {
     if (!prepared) return;
     devices::DeployOptions options = std::move(*prepared);
     const QString run = m_run->currentRun();
-    // Progress crosses to the GUI thread as queued calls; Cancel is a flag the flasher reads between blocks.
+    // Progress crosses to the GUI thread as queued calls; Cancel is a flag the flasher reads between blocks and the
+    // build, the emulator and the serial read poll every 200 ms.
     auto cancelRequested = std::make_shared<std::atomic<bool>>(false);
     m_cancelRequested = cancelRequested;
     options.progress = [this, cancelRequested](const devices::FlashProgress& p) {
@@ -373,6 +374,7 @@ void DevicesPage::flashAndProfile() {
         QMetaObject::invokeMethod(this, [this, phase, done, total] { showFlashProgress(phase, done, total); }, Qt::QueuedConnection);
         return !*cancelRequested;
     };
+    options.cancelled = [cancelRequested] { return cancelRequested->load(); };
     m_go->setEnabled(false);
     m_cancel->setEnabled(true);
     m_flashProgress->setValue(0);

@@ -132,6 +132,18 @@ TEST_CASE("CIFAR loaders reject damaged batches with the file and record named",
         fx::writeGzip(dir / "cifar-10-binary.tar.gz", fx::truncated(tar, 3000));
         CHECK_THAT(errorFor(dir / "cifar-10-binary.tar.gz", "cifar10"), Contains("is truncated (6146 bytes declared"));
     }
+    SECTION("a member that declares more than any CIFAR file holds is refused before it is read") {
+        auto tar = fx::tarArchive({{"cifar-10-batches-bin/data_batch_1.bin", fx::cifarRecords(singleLabels({1, 2}))}});
+        const std::string size = "77777777777";  // octal: 8 GiB - 1
+        std::copy(size.begin(), size.end(), tar.begin() + 124);
+        unsigned sum = 0;  // the header checksum again, over the new size
+        for (std::size_t i = 0; i < 512; ++i) sum += (i >= 148 && i < 156) ? ' ' : tar[i];
+        char checksum[8];
+        std::snprintf(checksum, sizeof checksum, "%06o", sum);
+        std::copy(checksum, checksum + 7, tar.begin() + 148);
+        fx::writeGzip(dir / "cifar-10-binary.tar.gz", tar);
+        CHECK_THAT(errorFor(dir / "cifar-10-binary.tar.gz", "cifar10"), Contains("data_batch_1.bin") && Contains("more than a CIFAR file holds"));
+    }
     SECTION("CIFAR-100 fine label beyond 99") {
         fx::writeBytes(dir / "c100/train.bin", fx::cifarRecords({{1, 100}}));
         fx::writeBytes(dir / "c100/test.bin", fx::cifarRecords({{1, 1}}));

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "core/data/csv_table.h"
 #include "core/data/load_dataset.h"
 #include "core/error.h"
 #include "tests/support/fixtures.h"
@@ -80,6 +81,22 @@ TEST_CASE("CSV loader rejects bad tables with the file and the place named", "[c
     CHECK_THAT(csvErrorFor("a,b,label\n1,2,\"x\n"), Contains("line 2") && Contains("unterminated quoted field"));
     CHECK_THAT(csvErrorFor("a,a,label\n1,2,x\n"), Contains("'a' repeats"));
     CHECK_THAT(csvErrorFor("a,,label\n1,2,x\n"), Contains("column 2 has no name"));
+    // A file with no line ends: refused at the field bound, not read whole into one string.
+    CHECK_THAT(csvErrorFor("a,b,label\n1,2," + std::string(kMaxCsvFieldBytes + 10, 'x')), Contains("line 2") && Contains("longer than 1 MiB"));
+    CHECK_THAT(csvErrorFor("a,b,label\n" + std::string(kMaxCsvColumns + 5, ',')), Contains("line 2") && Contains("more than 100000 fields"));
+}
+
+TEST_CASE("CSV loader reads a gzipped table record by record", "[core][data][csv]") {
+    TempDir dir;
+    std::string text = "x,y,label\n";
+    for (int i = 0; i < 20000; ++i) text += std::to_string(i) + ".5," + std::to_string(-i) + "," + (i % 3 == 0 ? "10" : i % 3 == 1 ? "2" : "7") + "\n";
+    tinyforge::test::writeGzip(dir / "t.csv.gz", tinyforge::test::Bytes(text.begin(), text.end()));
+    const Dataset data = loadCsv(dir / "t.csv.gz");
+    CHECK(data.sampleCount() == 20000);
+    CHECK(data.samples.classNames == std::vector<std::string>{"2", "7", "10"});
+    CHECK(data.samples.values[2 * 19999] == 19999.5f);
+    CHECK(data.samples.labels[0] == 2);  // "10"
+    CHECK(data.samples.labels[1] == 0);  // "2"
 }
 
 TEST_CASE("CSV loader names a missing file", "[core][data][csv][bad-input]") {

@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <sys/resource.h>
+#include <zlib.h>
+
 #include "core/data/load_dataset.h"
 #include "core/error.h"
 #include "tests/support/fixtures.h"
@@ -166,4 +169,44 @@ TEST_CASE("IDX loader rejects damaged files with the file and the problem named"
         CHECK_THAT(idxErrorFor(dir.path()), Contains("no train-images-idx3-ubyte"));
         CHECK_THAT(idxErrorFor(dir / "absent"), Contains("not a folder"));
     }
+}
+
+namespace {
+// Peak resident memory of this process so far (each test case runs in a process of its own under ctest).
+long peakRssKiB() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_maxrss;
+}
+}  // namespace
+
+TEST_CASE("A gzip bomb is refused after the bytes its header declares, within a fixed memory bound", "[core][data][idx][bad-input][memory]") {
+    fx::TempDir dir;
+    fx::writeIdxDataset(dir.path(), fx::balancedLabels(2, 2), {}, 4, 4, true);
+    // train-images: a header that declares one 28x28 image, then 1 GiB of zeros: about 1 MB of gzip.
+    const auto bomb = dir / "train-images-idx3-ubyte.gz";
+    std::filesystem::remove(bomb);
+    gzFile gz = gzopen(bomb.c_str(), "wb9");
+    REQUIRE(gz != nullptr);
+    const auto header = fx::idxImages(1, 28, 28);
+    gzwrite(gz, header.data(), 16);
+    const std::vector<char> zeros(1 << 20, 0);
+    for (int i = 0; i < 1024; ++i) gzwrite(gz, zeros.data(), static_cast<unsigned>(zeros.size()));
+    gzclose(gz);
+    CHECK(std::filesystem::file_size(bomb) < (4 << 20));
+
+    const long before = peakRssKiB();
+    CHECK_THAT(idxErrorFor(dir.path()), Contains(bomb.string()) && Contains("declares 1 images of 28x28") && Contains("holds more bytes"));
+    const long grown = peakRssKiB() - before;
+    INFO("peak RSS grew by " << grown << " KiB");
+    CHECK(grown < 32 * 1024);  // the old reader inflated the whole gigabyte first
+}
+
+TEST_CASE("A header that declares more than the size limit is refused before anything is read", "[core][data][idx][bad-input][memory]") {
+    fx::TempDir dir;
+    fx::writeIdxDataset(dir.path(), fx::balancedLabels(2, 2), {}, 4, 4, false);
+    auto header = fx::idxImages(1, 4096, 4096);
+    header[4] = header[5] = 0x7f;  // about 2^30 images of 4096x4096
+    fx::writeBytes(dir / "train-images-idx3-ubyte", header);
+    CHECK_THAT(idxErrorFor(dir.path()), Contains("more than the 8 GiB limit"));
 }

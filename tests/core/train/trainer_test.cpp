@@ -13,6 +13,7 @@ using namespace tinyforge::core;
 namespace fx = tinyforge::test;
 
 using tinyforge::test::irisDataset;
+using Catch::Matchers::Contains;
 
 namespace {
 
@@ -110,6 +111,26 @@ TEST_CASE("A damaged checkpoint is reported, not trusted", "[core][train][bad-in
     j.checkpoint = dir / "model.ckpt";
     j.resume = true;
     CHECK_THROWS_AS(train::trainModel(model, irisDataset(), j), DataError);
+}
+
+TEST_CASE("A checkpoint of other settings or data is refused on resume, and its own source is accepted", "[core][train][bad-input]") {
+    fx::TempDir dir;
+    auto model = mlp({8});
+    train::TrainJob j = job(2);
+    j.checkpoint = dir / "model.ckpt";
+    j.source = "aaaaaaaaaaaaaaaa";
+    train::trainModel(model, irisDataset(), j);
+    REQUIRE(std::filesystem::exists(j.checkpoint));
+
+    auto again = mlp({8});
+    j.resume = true;
+    j.settings.epochs = 3;
+    j.source = "bbbbbbbbbbbbbbbb";
+    CHECK_THROWS_WITH(train::trainModel(again, irisDataset(), j), Contains("model.ckpt") && Contains("other settings or data") &&
+                                                                        Contains("aaaaaaaaaaaa") && Contains("--force"));
+    j.source = "aaaaaaaaaaaaaaaa";
+    const auto resumed = train::trainModel(again, irisDataset(), j);
+    CHECK(resumed.history.size() == 3);  // two epochs from the checkpoint, one trained now
 }
 
 TEST_CASE("Distillation with alpha = 0 is exactly training on the labels", "[core][train][distill]") {

@@ -160,7 +160,7 @@ UsbReply DfuseDevice::status() {
             m_status = result;
         } else {
             m_state = kDnBusy;
-            pollMs = m_pendingBlock == 0 && m_pending[0] == 0x41 ? 3 : 1;  // erasing takes longer than programming
+            pollMs = m_pendingBlock == 0 && m_pending[0] == 0x41 ? erasePollMs : 1;  // erasing takes longer than programming
         }
     } else if (m_state == kDnBusy) {
         m_state = kDnloadIdle;

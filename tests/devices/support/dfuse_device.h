@@ -26,6 +26,7 @@ public:
     // Faults.
     std::optional<std::uint32_t> failWriteAt;  ///< a data block covering this address ends in errWRITE
     int vanishAfterBlocks = -1;                ///< drop off the bus when this many data blocks have arrived
+    std::uint32_t erasePollMs = 3;             ///< bwPollTimeout asked for after an erase command (24 bits)
 
     /// Called with the whole flash when the host leaves DFU (the bootloader would jump to the firmware now).
     std::function<void(const std::vector<std::uint8_t>& flash)> onLeave;
