@@ -21,4 +21,4 @@ export LSAN_OPTIONS="suppressions=$root/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export QT_QPA_PLATFORM=offscreen
 cd "$build"
-ctest -j "${TINYFORGE_JOBS:-$(nproc)}" --output-on-failure -L "core|devices|usb" -LE "train" "$@"
+ctest -j "${TINYFORGE_JOBS:-$(nproc)}" --output-on-failure -R "^(core_tests|devices_tests|usb_tests):" "$@"

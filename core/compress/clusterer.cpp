@@ -49,6 +49,9 @@ void Clusterer::afterBackward() {
         if (!grad.defined()) continue;
         const auto memberGrads = grad.flatten().index_select(0, c.positions);
         c.centroids.mutable_grad() = torch::zeros_like(c.centroids).index_add_(0, c.labels, memberGrads);
+        // The weight is not among the optimiser's parameters, so zero_grad never clears it: without this, its
+        // gradient would accumulate over every step and each centroid would follow the sum of all past gradients.
+        c.layer.weight.mutable_grad().reset();
     }
 }
 
@@ -72,6 +75,12 @@ int Clusterer::clustersOf(const std::string& layerName) const {
         if (c.layer.name == layerName) return static_cast<int>(c.centroids.numel());
     }
     return 0;
+}
+
+std::vector<at::Tensor> Clusterer::stateTensors() {
+    std::vector<at::Tensor> out;
+    for (const auto& c : layers_) out.push_back(c.centroids);
+    return out;
 }
 
 }  // namespace tinyforge::core::compress

@@ -31,6 +31,7 @@ public:
     void replaceParameters(std::vector<at::Tensor>& parameters) override;  ///< weights out, centroids in
     void afterBackward() override;  ///< centroid gradient = sum of its members' gradients
     void afterStep() override;      ///< weights = their centroids again
+    std::vector<at::Tensor> stateTensors() override;  ///< the trained centroids, in layer order
 
     /// Writes the centroids back into the weights (zeros untouched).
     void project();

@@ -24,6 +24,12 @@ Pruner::Pruner(const models::Model& model, const PruneSettings& settings) : sett
     }
 }
 
+std::vector<at::Tensor> Pruner::stateTensors() {
+    std::vector<at::Tensor> out;
+    for (const auto& layer : layers_) out.push_back(masks_[layer.name]);
+    return out;
+}
+
 double Pruner::layerTarget(const std::string& name, double sparsity) const {
     const auto own = settings_.layerFinal.find(name);
     if (own == settings_.layerFinal.end() || settings_.schedule.final <= 0) return sparsity;

@@ -29,6 +29,9 @@ public:
     void afterStep() override;      ///< and stay exactly zero (Adam's moments would otherwise move them)
     void annotate(train::StepMetrics& m) const override { m.sparsity = sparsity(); }
     void annotate(train::EpochMetrics& m) const override { m.sparsity = sparsity(); }
+    std::vector<at::Tensor> stateTensors() override;  ///< the masks, in layer order
+    std::string stateText() const override { return scheduleActive_ ? "pruning" : "holding"; }
+    void restoreText(const std::string& text) override { scheduleActive_ = text != "holding"; }
 
     /// From now on only hold the masks (later phases): no more pruning steps.
     void holdMasks() { scheduleActive_ = false; }

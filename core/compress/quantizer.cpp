@@ -1,5 +1,7 @@
 #include "core/compress/quantizer.h"
 
+#include <sstream>
+
 #include <torch/torch.h>
 
 #include "core/data/tensors.h"
@@ -164,6 +166,18 @@ void Quantizer::finalize(Clusterer* clusterer) {
         layers_[i].weight.copy_(fakeQuantizeSymmetric(layers_[i].weight, scales_[i], settings_.weightBits));
     }
     quantizeActivations();
+}
+
+std::string Quantizer::stateText() const {
+    std::ostringstream out;
+    out << rng_;
+    return out.str();
+}
+
+void Quantizer::restoreText(const std::string& text) {
+    std::istringstream in(text);
+    in >> rng_;
+    if (!in) throw DataError("", "quantizer", "the checkpoint's random generator state is damaged");
 }
 
 }  // namespace tinyforge::core::compress

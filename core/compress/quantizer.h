@@ -54,6 +54,9 @@ public:
 
     void beforeStep(std::int64_t step) override;  ///< QAT: swap in fake-quantized weights
     void afterBackward() override;                ///< QAT: restore the float weights; their gradient passes straight through
+    /// The quantization-noise generator's state: a resumed QAT phase draws the same blocks.
+    std::string stateText() const override;
+    void restoreText(const std::string& text) override;
 
     const std::vector<ActivationRange>& activationRanges() const { return ranges_; }
     int weightBits() const { return settings_.weightBits; }

@@ -1,5 +1,7 @@
 #include "core/pipeline/compress_stage.h"
 
+#include "core/pipeline/run_folder_guard.h"
+
 #include <torch/torch.h>
 
 #include "core/compress/channel_pruner.h"
@@ -93,6 +95,10 @@ results::CompressedResult compressStudent(const recipe::Recipe& recipe, const Ru
     const auto& c = recipe.compression;
     const auto& dataset = stage.dataset();
     const std::vector<models::Model>* guide = recipe.distill.enabled && !teachers.empty() ? &teachers : nullptr;
+    // Each phase checkpoints every epoch like training, with the hooks' state; a resumed run continues the phase it
+    // was in, and replays finished ones from their last checkpoint. The source ties a checkpoint to this recipe.
+    const std::string recipeSource = recipeKey(recipe.resolved);
+    const auto phaseSource = [&](const std::string& name) { return recipeSource + ":" + name; };
     results::CompressedResult out;
     out.arch = fresh.arch();
     auto model = fresh;
@@ -100,7 +106,7 @@ results::CompressedResult compressStudent(const recipe::Recipe& recipe, const Ru
     if (c.prune.enabled && c.prune.jointWithDistillation) {
         // Pruning inside distillation: BatchNorm still trains and the full learning-rate schedule is there to recover.
         pruner = std::make_unique<Pruner>(model, c.prune);
-        out.phases.push_back(phaseResult("compress_joint", stage.run("compress_joint", model, recipe.student.train, guide, {pruner.get()}, false, true)));
+        out.phases.push_back(phaseResult("compress_joint", stage.run("compress_joint", model, recipe.student.train, guide, {pruner.get()}, true, true, phaseSource("compress_joint"))));
         pruner->holdMasks();
     } else {
         model.loadState(student.state());
@@ -112,7 +118,7 @@ results::CompressedResult compressStudent(const recipe::Recipe& recipe, const Ru
         auto& widths = out.channels.emplace();
         for (const auto& change : pruneChannels(model, c.channels)) widths[change.layer] = {change.before, change.after};
         SizeAnnotator denseSize(model, SizeOptions{32, false, c.huffman});
-        out.phases.push_back(phaseResult("compress_channels", stage.run("compress_channels", model, c.channels.train, guide, {&denseSize}, false, false)));
+        out.phases.push_back(phaseResult("compress_channels", stage.run("compress_channels", model, c.channels.train, guide, {&denseSize}, true, false, phaseSource("compress_channels"))));
     }
     out.bn_folded = foldBatchNorms(model);
 
@@ -121,7 +127,7 @@ results::CompressedResult compressStudent(const recipe::Recipe& recipe, const Ru
     std::vector<train::TrainHook*> hooks{&freezer, &sizes};
     auto phase = [&](const std::string& name, const train::TrainSettings& settings) {
         if (settings.epochs == 0) return;
-        out.phases.push_back(phaseResult(name, stage.run(name, model, settings, guide, hooks, false, true)));
+        out.phases.push_back(phaseResult(name, stage.run(name, model, settings, guide, hooks, true, true, phaseSource(name))));
     };
 
     if (c.prune.enabled) {

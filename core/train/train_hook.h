@@ -3,6 +3,7 @@
 // the one training loop instead of copying it. Every method has a do-nothing default.
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "core/train/train_events.h"
@@ -27,6 +28,13 @@ public:
     /// Adds what the hook measures (sparsity, deployed bytes) to a step's and an epoch's metrics.
     virtual void annotate(StepMetrics& metrics) const { (void)metrics; }
     virtual void annotate(EpochMetrics& metrics) const { (void)metrics; }
+
+    /// What the hook holds beyond the model's weights, saved in every epoch checkpoint so that a resumed phase
+    /// continues exactly: tensors (restored by copying into these same tensors, which the optimiser may hold) and
+    /// text (flags, a random generator's state). Hooks without state keep the defaults.
+    virtual std::vector<at::Tensor> stateTensors();  ///< defined in trainer.cpp, where at::Tensor is complete
+    virtual std::string stateText() const { return {}; }
+    virtual void restoreText(const std::string& text) { (void)text; }
 };
 
 }  // namespace tinyforge::core::train

@@ -15,6 +15,8 @@
 
 namespace tinyforge::core::train {
 
+std::vector<at::Tensor> TrainHook::stateTensors() { return {}; }
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -81,16 +83,24 @@ std::vector<at::Tensor> readTensors(torch::serialize::InputArchive& archive, con
 }
 
 void saveCheckpoint(const std::filesystem::path& file, const models::Model& model,
-                    torch::optim::Optimizer& optimizer, const Progress& p, const std::string& source) {
+                    torch::optim::Optimizer& optimizer, const Progress& p, const TrainJob& job) {
+    const std::string& source = job.source;
     torch::serialize::OutputArchive archive;
     writeTensors(archive, "model/", model.state());
     writeTensors(archive, "best/", p.bestState);
+    nlohmann::json hooks = nlohmann::json::array();
+    for (std::size_t h = 0; h < job.hooks.size(); ++h) {
+        const auto tensors = job.hooks[h]->stateTensors();
+        writeTensors(archive, "hook" + std::to_string(h) + "/", tensors);
+        hooks.push_back({{"tensors", tensors.size()}, {"text", job.hooks[h]->stateText()}});
+    }
     torch::serialize::OutputArchive optimizerArchive;
     optimizer.save(optimizerArchive);
     archive.write("optimizer", optimizerArchive);
     nlohmann::json meta{{"next_epoch", p.nextEpoch}, {"best_epoch", p.bestEpoch},
                         {"best_val_accuracy", p.bestValAccuracy}, {"epochs_without_gain", p.epochsWithoutGain},
-                        {"stopped_early", p.stoppedEarly}, {"history", nlohmann::json::array()}, {"source", source}};
+                        {"stopped_early", p.stoppedEarly}, {"history", nlohmann::json::array()}, {"source", source},
+                        {"hooks", hooks}};
     for (const auto& m : p.history) meta["history"].push_back(toJson(m));
     archive.write("meta", c10::IValue(meta.dump()));
     std::ostringstream bytes;
@@ -107,8 +117,29 @@ void checkSource(const nlohmann::json& meta, const std::filesystem::path& file, 
                                         source.substr(0, 12) + "); run again with --force to start over");
 }
 
+// The hooks' state, copied into the tensors the hooks (and the optimiser) already hold.
+void restoreHooks(torch::serialize::InputArchive& archive, const nlohmann::json& meta, const TrainJob& job, const std::filesystem::path& file) {
+    const auto& hooks = meta.contains("hooks") ? meta.at("hooks") : nlohmann::json::array();
+    if (hooks.size() != job.hooks.size()) {
+        throw DataError(file, "hooks", "holds the state of " + std::to_string(hooks.size()) + " compression hooks, this phase has " +
+                                           std::to_string(job.hooks.size()));
+    }
+    torch::NoGradGuard noGrad;
+    for (std::size_t h = 0; h < job.hooks.size(); ++h) {
+        auto tensors = job.hooks[h]->stateTensors();
+        if (hooks[h].at("tensors").get<std::size_t>() != tensors.size()) throw DataError(file, "hooks", "a hook's state does not match this phase");
+        const auto saved = readTensors(archive, "hook" + std::to_string(h) + "/", tensors.size());
+        for (std::size_t t = 0; t < tensors.size(); ++t) {
+            if (!saved[t].sizes().equals(tensors[t].sizes())) throw DataError(file, "hooks", "a hook's state has other shapes than this phase's");
+            tensors[t].copy_(saved[t]);
+        }
+        job.hooks[h]->restoreText(hooks[h].at("text").get<std::string>());
+    }
+}
+
 Progress loadCheckpoint(const std::filesystem::path& file, models::Model& model, torch::optim::Optimizer& optimizer,
-                        const std::string& source) {
+                        const TrainJob& job) {
+    const std::string& source = job.source;
     Progress p;
     try {
         torch::serialize::InputArchive archive;
@@ -123,6 +154,7 @@ Progress loadCheckpoint(const std::filesystem::path& file, models::Model& model,
         torch::serialize::InputArchive optimizerArchive;
         archive.read("optimizer", optimizerArchive);
         optimizer.load(optimizerArchive);
+        restoreHooks(archive, meta, job, file);
         p.nextEpoch = meta.at("next_epoch");
         p.bestEpoch = meta.at("best_epoch");
         p.bestValAccuracy = meta.at("best_val_accuracy");
@@ -245,7 +277,7 @@ TrainResult trainModel(models::Model& model, const data::Dataset& dataset, const
     auto optimizer = makeOptimizer(model, job);
     Progress progress;
     if (job.resume && !job.checkpoint.empty() && std::filesystem::exists(job.checkpoint)) {
-        progress = loadCheckpoint(job.checkpoint, model, *optimizer, job.source);
+        progress = loadCheckpoint(job.checkpoint, model, *optimizer, job);
     }
     const TeacherSignal teacher(job, dataset);
     for (int epoch = progress.nextEpoch; epoch < job.settings.epochs && !progress.stoppedEarly; ++epoch) {
@@ -264,7 +296,7 @@ TrainResult trainModel(models::Model& model, const data::Dataset& dataset, const
         const int patience = job.settings.earlyStopPatience;
         if (patience > 0 && progress.epochsWithoutGain >= patience) progress.stoppedEarly = true;
         progress.nextEpoch = epoch + 1;
-        if (!job.checkpoint.empty()) saveCheckpoint(job.checkpoint, model, *optimizer, progress, job.source);
+        if (!job.checkpoint.empty()) saveCheckpoint(job.checkpoint, model, *optimizer, progress, job);
         if (observer) observer->onEpoch(m);
     }
     if (!progress.bestState.empty() && !job.keepLastWeights) model.loadState(progress.bestState);

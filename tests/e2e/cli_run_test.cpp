@@ -1,7 +1,14 @@
 #include <catch2/catch.hpp>
 
 
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <sstream>
 #include <thread>
 
@@ -208,6 +215,85 @@ TEST_CASE("A run folder never mixes two runs: refused when not empty, resumed on
     CHECK(notARun.exitCode == 2);
     CHECK_THAT(notARun.err, Contains("clears only run folders"));
     CHECK(std::filesystem::exists(dir / "mine" / "thesis.tex"));
+}
+
+namespace {
+
+// Starts tinyforge-cli with `args`, waits for `file` to appear (a phase's first checkpoint), and kills it with
+// SIGKILL at once: no handler runs, nothing is flushed, as when the machine loses power or the OOM killer strikes.
+// Returns whether the file appeared before the run ended by itself.
+bool killWhenWritten(const std::vector<std::string>& args, const std::filesystem::path& file) {
+    std::vector<std::string> argv{TINYFORGE_CLI_PATH};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<char*> raw;
+    for (auto& a : argv) raw.push_back(a.data());
+    raw.push_back(nullptr);
+    const pid_t pid = fork();
+    if (pid == 0) {
+        const int devNull = open("/dev/null", O_WRONLY);
+        dup2(devNull, 1);
+        dup2(devNull, 2);
+        execv(raw[0], raw.data());
+        _exit(127);
+    }
+    bool appeared = false;
+    for (;;) {
+        if (std::filesystem::exists(file)) {
+            appeared = true;
+            kill(pid, SIGKILL);
+            break;
+        }
+        if (waitpid(pid, nullptr, WNOHANG) == pid) return false;
+        std::this_thread::sleep_for(std::chrono::microseconds(500));
+    }
+    waitpid(pid, nullptr, 0);
+    return appeared;
+}
+
+}  // namespace
+
+TEST_CASE("A run killed with SIGKILL in any compression phase resumes to the same compressed model as an uninterrupted run",
+          "[e2e][cli][run][resume]") {
+    fx::TempDir dir;
+    const std::vector<std::string> common{"--no-cache", "--set", "train.epochs=10", "--set", "baseline.student_scratch=false",
+                                          "--set", "export.formats=[]", "--set", "prune.train.epochs=40",
+                                          "--set", "cluster.train.epochs=40", "--set", "quantize.train.epochs=40"};
+    // Structured pruning then magnitude pruning, clustering and QAT; and pruning jointly with distillation.
+    const std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> pipelines{
+        {{"--set", "prune_channels.ratio=0.5", "--set", "prune_channels.train.epochs=40"},
+         {"compress_channels", "compress_prune", "compress_cluster", "compress_qat"}},
+        {{"--set", "prune.joint=true", "--set", "train.epochs=40"}, {"compress_joint"}}};
+    for (std::size_t p = 0; p < pipelines.size(); ++p) {
+        const auto& [extra, phases] = pipelines[p];
+        const auto runArgs = [&](const std::filesystem::path& out) {
+            std::vector<std::string> args{"run", kIrisRecipe, "--out", out.string()};
+            args.insert(args.end(), common.begin(), common.end());
+            args.insert(args.end(), extra.begin(), extra.end());
+            return args;
+        };
+        const auto straight = dir / ("straight" + std::to_string(p));
+        const auto uninterrupted = cli(runArgs(straight));
+        INFO(uninterrupted.err);
+        REQUIRE(uninterrupted.exitCode == 0);
+        const auto expected = fx::readText(straight / "compressed.pt");
+        const auto expectedSummary = json::parse(fx::readText(straight / "summary.json"))["compressed"];
+
+        for (const auto& phase : phases) {
+            INFO(phase);
+            const auto out = dir / phase;
+            CHECK(killWhenWritten(runArgs(out), out / "checkpoints" / (phase + ".ckpt")));
+            CHECK_FALSE(std::filesystem::exists(out / "summary.json"));
+            auto resumeArgs = runArgs(out);
+            resumeArgs.push_back("--resume");
+            const auto resumed = cli(resumeArgs);
+            INFO(resumed.err);
+            REQUIRE(resumed.exitCode == 0);
+            CHECK(fx::readText(out / "compressed.pt") == expected);
+            const auto summary = json::parse(fx::readText(out / "summary.json"))["compressed"];
+            CHECK(summary["test_accuracy"] == expectedSummary["test_accuracy"]);
+            CHECK(summary["bytes_deployed"] == expectedSummary["bytes_deployed"]);
+        }
+    }
 }
 
 TEST_CASE("run refuses bad recipes with the field's path and exit status 2", "[e2e][cli][run][bad-input]") {

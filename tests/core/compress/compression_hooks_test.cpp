@@ -10,7 +10,9 @@
 #include "core/compress/pruner.h"
 #include "core/compress/quantizer.h"
 #include "core/compress/size_accounting.h"
+#include "core/error.h"
 #include "core/train/trainer.h"
+#include "tests/support/fixtures.h"
 #include "tests/support/iris.h"
 
 using namespace tinyforge::core;
@@ -138,6 +140,11 @@ TEST_CASE("Clustering shares k values per layer, keeps pruned zeros, and trains 
     clusterer.afterBackward();
     const auto expected = torch::bincount(first.labels, {}, first.centroids.numel()).to(torch::kFloat);
     CHECK(torch::equal(first.centroids.grad(), expected));
+    // Only this step's gradients: the weight's own gradient is cleared (the optimiser does not hold the weight).
+    CHECK_FALSE(layers[0].weight.grad().defined());
+    layers[0].weight.mutable_grad() = torch::ones_like(layers[0].weight);
+    clusterer.afterBackward();
+    CHECK(torch::equal(first.centroids.grad(), expected));
     layers[0].weight.mutable_grad() = at::Tensor();
 
     train::trainModel(model, irisDataset(), fineTune({&pruner, &clusterer}, 3));
@@ -244,4 +251,96 @@ TEST_CASE("Deployed size picks each layer's smallest encoding and counts biases 
     CHECK(shared.layers[0].encoding.starts_with("codebook"));
     CHECK(shared.total < sparse.total);
     CHECK(shared.otherBytes == static_cast<std::int64_t>(model.activationPointCount()) * 8);
+}
+
+namespace {
+
+// Stops training after `steps` batches, as Ctrl-C or a kill between checkpoints would.
+class StopAfterSteps final : public train::TrainObserver {
+public:
+    explicit StopAfterSteps(std::int64_t steps) : steps_(steps) {}
+    void onStep(const train::StepMetrics&) override { ++seen_; }
+    bool stopRequested() const override { return seen_ >= steps_; }
+
+private:
+    std::int64_t steps_, seen_ = 0;
+};
+
+// A compression phase: the model it starts from and the hooks on it, built the same way every time.
+struct Phase {
+    models::Model model = hookedModel("mlp", {4}, {{"hidden", {16}}});
+    std::unique_ptr<Pruner> pruner;
+    std::unique_ptr<Clusterer> clusterer;
+    std::unique_ptr<Quantizer> quantizer;
+    std::vector<train::TrainHook*> hooks;
+
+    explicit Phase(const std::string& kind) {
+        PruneSettings p;
+        p.schedule = SparsitySchedule{0.0, 0.7, 0, 8, 8, 3.0};  // masks change during the phase
+        pruner = std::make_unique<Pruner>(model, p);
+        hooks.push_back(pruner.get());
+        if (kind == "prune") return;
+        pruner->prune(0.5);
+        pruner->holdMasks();
+        ClusterSettings c;
+        c.clusters = 6;
+        clusterer = std::make_unique<Clusterer>(model, c, 3);
+        hooks.push_back(clusterer.get());
+        if (kind == "cluster") return;
+        QuantizeSettings q;
+        q.weightBits = 4;
+        q.calibrationSamples = 64;
+        q.noise = 0.5;  // a random draw every step: the generator's state must come back too
+        quantizer = std::make_unique<Quantizer>(model, irisDataset(), q, clusterer.get(), 5);
+        quantizer->quantizeActivations();
+        hooks.push_back(quantizer.get());
+    }
+};
+
+bool sameState(const models::Model& a, const models::Model& b) {
+    const auto x = a.state(), y = b.state();
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        if (!torch::equal(x[i], y[i])) return false;
+    }
+    return x.size() == y.size();
+}
+
+}  // namespace
+
+TEST_CASE("A compression phase stopped between checkpoints resumes to the uninterrupted weights, hooks' state included",
+          "[core][compress][resume]") {
+    for (const std::string kind : {"prune", "cluster", "qat"}) {
+        INFO(kind);
+        tinyforge::test::TempDir dir;
+        Phase straight(kind);
+        auto job = fineTune(straight.hooks, 5);
+        job.settings.optimizer = "adam";
+        train::trainModel(straight.model, irisDataset(), job);
+
+        Phase interrupted(kind);
+        auto withCheckpoint = fineTune(interrupted.hooks, 5);
+        withCheckpoint.settings.optimizer = "adam";
+        withCheckpoint.checkpoint = dir / "phase.ckpt";
+        withCheckpoint.source = "recipe:" + kind;
+        StopAfterSteps stop(7 * 2 + 3);  // in the third epoch of 7 batches
+        CHECK_THROWS_AS(train::trainModel(interrupted.model, irisDataset(), withCheckpoint, &stop), tinyforge::Cancelled);
+
+        Phase resumed(kind);  // a new process: hooks rebuilt from the phase's starting model
+        auto again = withCheckpoint;
+        again.hooks = resumed.hooks;
+        again.resume = true;
+        const auto result = train::trainModel(resumed.model, irisDataset(), again);
+        CHECK(result.history.size() == 5);
+        CHECK(sameState(resumed.model, straight.model));
+        CHECK(resumed.pruner->sparsity() == straight.pruner->sparsity());
+        if (straight.clusterer) CHECK(torch::equal(resumed.clusterer->layers()[0].centroids, straight.clusterer->layers()[0].centroids));
+
+        // A checkpoint of another phase (other hooks) is refused, not half-applied.
+        auto other = again;
+        other.hooks.pop_back();
+        if (!other.hooks.empty()) {
+            Phase fresh(kind);
+            CHECK_THROWS_AS(train::trainModel(fresh.model, irisDataset(), other), tinyforge::DataError);
+        }
+    }
 }
