@@ -85,22 +85,40 @@ void GdbRemote::sendPacket(const std::string& payload) {
     throw ProtocolError(m_source, m_source + ": the target rejected a packet three times");
 }
 
+namespace {
+// A gdbstub's packets are a few KiB (QEMU's PacketSize is 4000); anything far longer is not one.
+constexpr std::size_t kMaxPacketBytes = 64 << 10;
+constexpr int kMaxResends = 8;
+
+int hexDigit(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+}  // namespace
+
 std::string GdbRemote::receivePacket() {
-    while (true) {
+    for (int attempt = 0; attempt <= kMaxResends; ++attempt) {
         while (readChar() != '$') {}
         std::string payload;
         char c;
-        while ((c = readChar()) != '#') payload += c;
-        const std::string sum{readChar(), readChar()};
+        while ((c = readChar()) != '#') {
+            payload += c;
+            if (payload.size() > kMaxPacketBytes) throw ProtocolError(m_source, m_source + ": a reply longer than 64 KiB (not a GDB remote packet)");
+        }
+        const int high = hexDigit(readChar()), low = hexDigit(readChar());
+        if (high < 0 || low < 0) throw ProtocolError(m_source, m_source + ": a reply's checksum is not two hex digits");
         unsigned expected = 0;
         for (const char ch : payload) expected += static_cast<unsigned char>(ch);
-        if (std::stoul(sum, nullptr, 16) == (expected & 0xFFu)) {
+        if (static_cast<unsigned>(high * 16 + low) == (expected & 0xFFu)) {
             // The target may already have closed the socket (it ends after a detach): no SIGPIPE for that.
             (void)!send(m_fd, "+", 1, MSG_NOSIGNAL);
             return payload;
         }
         (void)!send(m_fd, "-", 1, MSG_NOSIGNAL);  // ask for it again
     }
+    throw ProtocolError(m_source, m_source + ": " + std::to_string(kMaxResends + 1) + " replies in a row with a wrong checksum");
 }
 
 std::string GdbRemote::transact(const std::string& payload) {
@@ -125,7 +143,11 @@ std::string GdbRemote::readMemory(std::uint32_t address, std::uint32_t length) {
         const std::uint32_t n = std::min<std::uint32_t>(1024, length - offset);
         const std::string reply = transact("m" + hexNumber(address + offset) + "," + hexNumber(n));
         if (reply.size() != 2 * n) throw ProtocolError(m_source, m_source + ": reading at 0x" + hexNumber(address + offset) + " failed (" + reply.substr(0, 8) + ")");
-        for (std::size_t i = 0; i < reply.size(); i += 2) out += static_cast<char>(std::stoi(reply.substr(i, 2), nullptr, 16));
+        for (std::size_t i = 0; i < reply.size(); i += 2) {
+            const int high = hexDigit(reply[i]), low = hexDigit(reply[i + 1]);
+            if (high < 0 || low < 0) throw ProtocolError(m_source, m_source + ": reading at 0x" + hexNumber(address + offset) + ": the reply is not hex");
+            out += static_cast<char>(high * 16 + low);
+        }
     }
     return out;
 }
