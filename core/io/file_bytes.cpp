@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -37,14 +38,15 @@ std::vector<std::uint8_t> inflateGzip(const fs::path& path, std::uint64_t limit)
     gzbuffer(gz, 1 << 20);
 
     std::vector<std::uint8_t> out;
-    constexpr std::size_t kChunk = 4 << 20;
     for (;;) {
         const std::size_t used = out.size();
         if (used > limit) {
             throw DataError(path, "", "inflates to more than the " + humanBytes(limit) + " limit");
         }
-        out.resize(used + kChunk);
-        const int got = gzread(gz, out.data() + used, static_cast<unsigned>(kChunk));
+        // Pieces grow with what has been read (64 KiB to 4 MiB): a small file costs a small buffer.
+        const std::size_t piece = std::clamp<std::size_t>(used, 64 << 10, 4 << 20);
+        out.resize(used + piece);
+        const int got = gzread(gz, out.data() + used, static_cast<unsigned>(piece));
         if (got < 0) {
             int code = 0;
             const char* message = gzerror(gz, &code);
