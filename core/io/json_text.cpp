@@ -27,6 +27,9 @@ nlohmann::json parseJson(std::string_view text, const std::filesystem::path& fil
                                       "): refused");
     } catch (const nlohmann::json::parse_error& e) {
         throw DataError(file, "byte " + std::to_string(e.byte), std::string("not valid JSON: ") + e.what());
+    } catch (const nlohmann::json::exception& e) {
+        // Not only syntax: a number too large for a double is out_of_range (found by fuzz/json_fuzz.cpp).
+        throw DataError(file, "", std::string("not valid JSON: ") + e.what());
     }
 }
 

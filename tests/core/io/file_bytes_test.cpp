@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "core/io/file_bytes.h"
+#include "core/io/json_text.h"
 #include "core/io/tar_archive.h"
 #include "tests/support/fixtures.h"
 
@@ -58,4 +59,14 @@ TEST_CASE("Tar archives reject empty files", "[core][io][tar][bad-input]") {
     fx::TempDir dir;
     fx::writeBytes(dir / "empty.tar", {});
     CHECK_THROWS_WITH(TarArchive(dir / "empty.tar"), Contains("holds no files"));
+}
+
+TEST_CASE("JSON from users' files is refused with a DataError for every kind of bad input", "[core][io][json][bad-input]") {
+    // Found by fuzz/json_fuzz.cpp: a number too large for a double is not a syntax error but out_of_range, which
+    // escaped every handler and ended the program.
+    CHECK_THROWS_WITH(parseJson("{\"epochs\": 222222222222222222222222222e2222222222222222222}", "recipe.json"),
+                      Contains("recipe.json") && Contains("not valid JSON") && Contains("number overflow"));
+    CHECK_THROWS_WITH(parseJson("{\"a\": [1, 2", "r.json"), Contains("r.json: byte") && Contains("not valid JSON"));
+    CHECK_THROWS_WITH(parseJson(std::string(100, '[') + std::string(100, ']'), "deep.json"), Contains("nested deeper than 64"));
+    CHECK(parseJson("{\"lr\": 1e-3}", "ok.json")["lr"].get<double>() == 1e-3);
 }
