@@ -44,17 +44,21 @@ CsvRecords::CsvRecords(std::string text, const std::filesystem::path& file) : fi
 
 CsvRecords::~CsvRecords() = default;
 
+bool CsvRecords::fill() {
+    if (streamDone_) return false;
+    const auto used = buffer_.size();
+    buffer_.resize(used + kRefill);
+    const auto got = stream_->read(buffer_.data() + used, kRefill);
+    buffer_.resize(used + got);
+    if (got == 0) streamDone_ = true;
+    return got > 0;
+}
+
 int CsvRecords::peek() {
     if (pos_ >= buffer_.size()) {
-        if (streamDone_) return -1;
-        buffer_.erase(0, pos_);
+        buffer_.erase(0, pos_);  // what was read goes: the buffer holds at most a refill's worth
         pos_ = 0;
-        const auto used = buffer_.size();
-        buffer_.resize(used + kRefill);
-        const auto got = stream_->read(buffer_.data() + used, kRefill);
-        buffer_.resize(used + got);
-        if (got == 0) streamDone_ = true;
-        if (pos_ >= buffer_.size()) return -1;
+        if (!fill()) return -1;
     }
     return static_cast<unsigned char>(buffer_[pos_]);
 }
@@ -73,14 +77,8 @@ void CsvRecords::start() {
     // The separator is guessed from the first line: at most the first field's bound is looked at.
     std::string firstLine;
     for (std::size_t i = pos_; firstLine.size() < kMaxCsvFieldBytes; ++i) {
-        while (i >= buffer_.size() && !streamDone_) {
-            const auto used = buffer_.size();
-            buffer_.resize(used + kRefill);
-            const auto got = stream_->read(buffer_.data() + used, kRefill);
-            buffer_.resize(used + got);
-            if (got == 0) streamDone_ = true;
-        }
-        if (i >= buffer_.size() || buffer_[i] == '\n') break;
+        if (i >= buffer_.size() && !fill()) break;
+        if (buffer_[i] == '\n') break;
         firstLine += buffer_[i];
     }
     separator_ = ',';

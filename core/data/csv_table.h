@@ -38,6 +38,7 @@ public:
 private:
     int get();
     int peek();
+    bool fill();  ///< appends the next piece of the stream to the buffer; false at its end
     bool readRecord(std::vector<std::string>& fields);
     void start();
 

@@ -15,18 +15,6 @@ namespace tinyforge::devices {
 
 namespace fs = std::filesystem;
 
-std::string findOnPath(const std::string& program) {
-    const char* path = std::getenv("PATH");
-    std::string dirs = path ? path : "/usr/bin:/bin";
-    for (std::size_t start = 0; start <= dirs.size();) {
-        const auto end = std::min(dirs.find(':', start), dirs.size());
-        const fs::path candidate = fs::path(dirs.substr(start, end - start)) / program;
-        if (end > start && access(candidate.c_str(), X_OK) == 0) return candidate.string();
-        start = end + 1;
-    }
-    return "";
-}
-
 std::string rawImage(const std::vector<LoadSegment>& segments, std::uint32_t& startAddress) {
     if (segments.empty()) throw DeviceError("nothing to flash");
     std::uint64_t low = UINT64_MAX, high = 0;

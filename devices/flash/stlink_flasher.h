@@ -4,6 +4,7 @@
 
 #include "devices/boards/board.h"
 #include "devices/flash/flasher.h"
+#include "devices/toolchain/child_process.h"  // findOnPath
 
 #include <filesystem>
 
@@ -28,9 +29,6 @@ private:
     std::string m_probeSerial;
     std::string m_tool;  // "st-flash" or "openocd"
 };
-
-/// The full path of `program` on PATH, or "" when it is not there.
-std::string findOnPath(const std::string& program);
 
 /// The segments as one raw image from the lowest address, gaps filled with 0xFF (erased flash). Throws DeviceError
 /// when the segments lie more than 16 MiB apart (not one flash).

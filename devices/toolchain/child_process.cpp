@@ -7,8 +7,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
@@ -19,27 +21,21 @@ extern char** environ;
 
 namespace tinyforge::devices {
 
-namespace {
-
-// argv[0] as execve needs it: resolved here, in the parent, since PATH search may allocate (not safe after fork).
-std::string resolveProgram(const std::string& name) {
-    if (name.find('/') != std::string::npos) return name;
+std::string findOnPath(const std::string& program) {
     const char* path = std::getenv("PATH");
-    std::string dirs = path ? path : "/usr/bin:/bin";
+    const std::string dirs = path ? path : "/usr/bin:/bin";
     for (std::size_t start = 0; start <= dirs.size();) {
         const auto end = std::min(dirs.find(':', start), dirs.size());
-        const std::string dir = dirs.substr(start, end - start);
-        const std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
-        if (access(candidate.c_str(), X_OK) == 0) return candidate;
+        const std::string candidate = dirs.substr(start, end - start) + "/" + program;
+        if (end > start && access(candidate.c_str(), X_OK) == 0) return candidate;
         start = end + 1;
     }
-    return {};
+    return "";
 }
 
-}  // namespace
-
 ChildProcess::ChildProcess(const std::vector<std::string>& argv) {
-    const std::string program = argv.empty() ? std::string() : resolveProgram(argv[0]);
+    // argv[0] as execve needs it, resolved here in the parent: PATH search may allocate, which is unsafe after fork.
+    const std::string program = argv.empty() ? std::string() : argv[0].find('/') != std::string::npos ? argv[0] : findOnPath(argv[0]);
     if (program.empty()) {
         throw ToolError(argv.empty() ? "" : argv[0], -1, "", "cannot run " + (argv.empty() ? std::string("nothing") : argv[0]) +
                                                                   ": not found on PATH (is it installed? scripts/install-deps.sh installs the toolchain)");

@@ -16,6 +16,9 @@ namespace tinyforge::devices {
 /// about 200 ms, throwing Cancelled).
 using CancelRequested = std::function<bool()>;
 
+/// The full path of `program` on PATH (an executable file), or "" when there is none.
+std::string findOnPath(const std::string& program);
+
 class ChildProcess {
 public:
     /// Starts argv[0] (looked up on PATH); throws DeviceError naming it when it cannot be started.
