@@ -37,4 +37,41 @@ private:
     std::filesystem::path folder_, path_;
 };
 
+/// A fresh folder in /dev/shm (or the temp folder) for inputs of several files, removed with everything in it.
+class InputFolder {
+public:
+    explicit InputFolder(const std::string& name) {
+        const std::filesystem::path shm = "/dev/shm";
+        path_ = (std::filesystem::is_directory(shm) ? shm : std::filesystem::temp_directory_path()) /
+                ("tinyforge-fuzz-" + std::to_string(getpid()) + "-" + name);
+        std::error_code ec;
+        std::filesystem::remove_all(path_, ec);
+        std::filesystem::create_directories(path_);
+    }
+    ~InputFolder() {
+        std::error_code ec;
+        std::filesystem::remove_all(path_, ec);
+    }
+    InputFolder(const InputFolder&) = delete;
+    InputFolder& operator=(const InputFolder&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+
+    /// Writes `size` bytes to `name` below the folder, creating sub-folders.
+    std::filesystem::path write(const std::string& name, const void* data, std::size_t size) const {
+        const auto file = path_ / name;
+        std::filesystem::create_directories(file.parent_path());
+        if (std::FILE* f = std::fopen(file.c_str(), "wb")) {
+            if (size) std::fwrite(data, 1, size, f);
+            std::fclose(f);
+        }
+        return file;
+    }
+
+private:
+    std::filesystem::path path_;
+};
+
+/// True when the bytes start with gzip's magic number: such inputs are written with a .gz name.
+inline bool looksGzipped(const std::uint8_t* data, std::size_t size) { return size >= 2 && data[0] == 0x1f && data[1] == 0x8b; }
+
 }  // namespace tinyforge::fuzz

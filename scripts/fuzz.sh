@@ -15,7 +15,7 @@ export CCACHE_SLOPPINESS="pch_defines,time_macros,include_file_mtime,include_fil
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DTINYFORGE_FUZZ=ON -DTINYFORGE_BUILD_GUI=OFF -DTINYFORGE_BUILD_TESTS=OFF \
   -DTINYFORGE_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
 targets=("$@")
-if [ ${#targets[@]} -eq 0 ]; then targets=(csv gzip tar json summary board elf profile dfuse_layout gdb_packets runner_output); fi
+if [ ${#targets[@]} -eq 0 ]; then targets=(csv gzip tar idx cifar image_folder json recipe project sweep summary board elf profile dfuse_layout gdb_packets runner_output); fi
 cmake --build "$build" -j "${TINYFORGE_JOBS:-$(nproc)}" --target $(printf 'fuzz_%s ' "${targets[@]}")
 
 export ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1"

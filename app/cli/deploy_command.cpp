@@ -112,7 +112,7 @@ void addDeployCommand(CLI::App& app, CommandAction& selected) {
             args->options.progress = [last = std::string(), step = -1](const devices::FlashProgress& p) mutable {
                 const int tenth = p.total ? static_cast<int>(p.done * 10 / p.total) : 10;
                 if (p.phase != last || tenth != step) {
-                    std::fprintf(stderr, "%s: %s %llu/%llu\n", p.phase == "upload" ? "ssh" : "flash", p.phase.c_str(), static_cast<unsigned long long>(p.done),
+                    std::fprintf(stderr, "%s: %s %llu/%llu\n", p.phase == "upload" || p.phase == "run" ? "ssh" : "flash", p.phase.c_str(), static_cast<unsigned long long>(p.done),
                                  static_cast<unsigned long long>(p.total));
                     last = p.phase;
                     step = tenth;

@@ -16,7 +16,9 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/data/builtin_formats.h"
+#include "core/data/image_header.h"
 #include "core/error.h"
+#include "core/io/file_bytes.h"
 
 namespace tinyforge::core::data {
 
@@ -54,14 +56,21 @@ std::vector<fs::path> imagesBelow(const fs::path& folder) {
     return images;
 }
 
+// The largest image file read (a 48-megapixel PNG is about 100 MB).
+constexpr std::uint64_t kMaxImageFileBytes = 256ull << 20;
+
+// Reads the file once, checks the pixel size its header declares, and only then lets OpenCV decode the bytes.
 cv::Mat readImage(const fs::path& path, int flags) {
+    std::vector<std::uint8_t> bytes = io::readRawFileBytes(path, kMaxImageFileBytes);
+    readImageHeader(bytes, path);
     cv::Mat image;
     try {
-        image = cv::imread(path.string(), flags);
+        const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8UC1, bytes.data());
+        image = cv::imdecode(buffer, flags);
     } catch (const cv::Exception& e) {
         throw DataError(path, "", std::string("cannot decode image: ") + e.what());
     }
-    if (image.empty()) throw DataError(path, "", "cannot be read as an image (corrupt, empty or unsupported)");
+    if (image.empty()) throw DataError(path, "", "cannot be decoded as an image (corrupt, truncated or an unsupported variant)");
     return image;
 }
 

@@ -95,9 +95,13 @@ std::vector<std::uint8_t> readFileBytes(const fs::path& path, std::uint64_t limi
     return isGzipFile(path) ? inflateGzip(path, limit) : readPlain(path, limit);
 }
 
-std::string readTextFile(const fs::path& path, std::uint64_t limit) {
+std::vector<std::uint8_t> readRawFileBytes(const fs::path& path, std::uint64_t limit) {
     requireRegularFile(path);
-    const auto bytes = readPlain(path, limit);
+    return readPlain(path, limit);
+}
+
+std::string readTextFile(const fs::path& path, std::uint64_t limit) {
+    const auto bytes = readRawFileBytes(path, limit);
     return std::string(bytes.begin(), bytes.end());
 }
 

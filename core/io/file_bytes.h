@@ -21,6 +21,10 @@ bool isGzipFile(const std::filesystem::path& path);
 std::vector<std::uint8_t> readFileBytes(const std::filesystem::path& path,
                                         std::uint64_t limit = kDefaultReadLimit);
 
+/// Reads a whole file as it is (no gzip); throws DataError naming the file when it is missing, unreadable or
+/// larger than `limit` bytes.
+std::vector<std::uint8_t> readRawFileBytes(const std::filesystem::path& path, std::uint64_t limit);
+
 /// Reads a small text file whole (no gzip); throws DataError when it is missing or unreadable.
 std::string readTextFile(const std::filesystem::path& path, std::uint64_t limit = 64ull << 20);
 

@@ -17,19 +17,25 @@ constexpr const char* kRunnerName = "tf-runner";
 constexpr int kRunnerSeconds = 600;
 
 // Removes the remote work folder when the deployment ends, however it ends; a connection that is gone leaves it.
+// The board-side work folder lives as long as a held shell: it is created by that shell, which removes it when its
+// input closes, that is when this object goes away or when the connection drops (a deployment cut off mid-upload
+// leaves nothing behind).
 class RemoteFolder {
 public:
-    RemoteFolder(SshSession& ssh, std::string path) : m_ssh(ssh), m_path(std::move(path)) {}
-    ~RemoteFolder() {
-        try {
-            m_ssh.run({"rm", "-rf", "--", m_path}, std::chrono::seconds(30));
-        } catch (const std::exception&) {  // the connection is gone: nothing more can be done from here
+    RemoteFolder(SshSession& ssh, const std::string& host) {
+        // In the board's $TMPDIR (else /tmp), as mktemp -t does.
+        const std::string script =
+            "d=$(mktemp -d -t tinyforge.XXXXXXXX) || exit 1; trap 'rm -rf -- \"$d\"' EXIT HUP TERM PIPE; echo \"$d\"; cat > /dev/null";
+        m_hold = ssh.hold({"sh", "-c", script}, std::chrono::seconds(30));
+        m_path = m_hold->firstLine();
+        if (m_path.empty() || m_path.front() != '/' || m_path.find("/tinyforge.") == std::string::npos) {
+            throw DeviceError(host + ": cannot create a work folder (mktemp -d -t tinyforge.XXXXXXXX printed '" + m_path + "')");
         }
     }
     const std::string& path() const { return m_path; }
 
 private:
-    SshSession& m_ssh;
+    std::unique_ptr<RemoteHold> m_hold;
     std::string m_path;
 };
 
@@ -93,16 +99,10 @@ RunnerReport parseRunnerSummary(const std::string& output, const std::string& so
 
 core::results::DeviceResult profileOverSsh(const Board& board, const LinuxRunner& runner, SshSession& ssh, const FlashProgressFn& progress) {
     const std::string host = ssh.target().describe();
-    // In the board's $TMPDIR (else /tmp), as mktemp -t does.
-    // Work folders left by a connection that dropped during an upload (older than a day) go first.
+    // Work folders older than a day (a board that lost power mid-run) go first.
     ssh.run({"sh", "-c", "find \"${TMPDIR:-/tmp}\" -maxdepth 1 -name 'tinyforge.*' -user \"$(id -u)\" -mmin +1440 -exec rm -rf -- {} + 2>/dev/null; true"},
             std::chrono::seconds(30));
-    const auto made = ssh.run({"mktemp", "-d", "-t", "tinyforge.XXXXXXXX"}, std::chrono::seconds(30));
-    const std::string folder = lastLineOf(made.out);
-    if (made.exitCode != 0 || folder.empty() || folder.front() != '/' || folder.find("/tinyforge.") == std::string::npos) {
-        throw DeviceError(host + ": cannot create a work folder (mktemp -d -t tinyforge.XXXXXXXX): " + made.err);
-    }
-    RemoteFolder work(ssh, folder);
+    const RemoteFolder work(ssh, host);
     const std::string remote = work.path() + "/" + kRunnerName;
     ssh.upload(runner.binary, remote, 0755, [&](std::uint64_t done, std::uint64_t total) {
         return !progress || progress({"upload", done, total});
@@ -110,6 +110,7 @@ core::results::DeviceResult profileOverSsh(const Board& board, const LinuxRunner
     // On the board, the runner is bounded by its own time limit (a local time-out cannot stop it there) and the work
     // folder is removed by the board's shell when the runner ends, even when this connection has dropped by then.
     const std::string script = "trap 'rm -rf -- \"$1\"' EXIT HUP TERM; timeout -s KILL " + std::to_string(kRunnerSeconds) + " \"$1/" + kRunnerName + "\"";
+    if (progress) progress({"run", 0, 0});  // no fraction to report: the runner prints only at its end
     const auto ran = ssh.run({"sh", "-c", script, "tinyforge-runner", work.path()}, std::chrono::seconds(kRunnerSeconds + 30));
     if (ran.exitCode == 137) throw DeviceError(host + ": the runner did not finish within " + std::to_string(kRunnerSeconds) + " s on the board (killed there)");
     if (ran.exitCode != 0 && ran.exitCode != 1) {  // 1: it ran, and some outputs differ from the reference

@@ -292,6 +292,48 @@ RemoteResult SshSession::run(const std::vector<std::string>& args, std::chrono::
     return result;
 }
 
+std::unique_ptr<RemoteHold> SshSession::hold(const std::vector<std::string>& args, std::chrono::seconds timeout) {
+    const std::string command = shellCommand(args);
+    ssh_channel channel = ssh_channel_new(m_impl->session);
+    if (!channel) m_impl->fail("cannot open a channel");
+    const auto giveUp = [&](const std::string& why) {
+        ssh_channel_close(channel);
+        ssh_channel_free(channel);
+        throw TransportError(m_impl->name, m_impl->name + ": " + args.front() + ": " + why);
+    };
+    if (ssh_channel_open_session(channel) != SSH_OK || ssh_channel_request_exec(channel, command.c_str()) != SSH_OK) {
+        giveUp("cannot start: " + m_impl->error());
+    }
+    std::string out, err;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    char buffer[512];
+    while (out.find('\n') == std::string::npos) {
+        const int got = ssh_channel_read_timeout(channel, buffer, sizeof buffer, 0, 100);
+        if (got > 0) out.append(buffer, static_cast<std::size_t>(got));
+        const int gotErr = ssh_channel_read_timeout(channel, buffer, sizeof buffer, 1, 0);
+        if (gotErr > 0 && err.size() < 4096) err.append(buffer, static_cast<std::size_t>(gotErr));
+        if (got == SSH_ERROR || gotErr == SSH_ERROR) giveUp("connection lost: " + m_impl->error());
+        if (got <= 0 && ssh_channel_is_eof(channel)) giveUp("ended without printing a line" + (err.empty() ? std::string() : ": " + err));
+        if (out.size() > 4096) giveUp("printed 4 KiB without a line break");
+        if (std::chrono::steady_clock::now() > deadline) giveUp("printed nothing within " + std::to_string(timeout.count()) + " s");
+    }
+    return std::unique_ptr<RemoteHold>(new RemoteHold(channel, out.substr(0, out.find('\n'))));
+}
+
+RemoteHold::~RemoteHold() {
+    auto channel = static_cast<ssh_channel>(m_channel);
+    ssh_channel_send_eof(channel);
+    // Wait for the command to end (its clean-up done) or the connection to fail, whichever comes first.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    char buffer[512];
+    while (std::chrono::steady_clock::now() < deadline) {
+        const int got = ssh_channel_read_timeout(channel, buffer, sizeof buffer, 0, 100);
+        if (got == SSH_ERROR || (got <= 0 && ssh_channel_is_eof(channel))) break;
+    }
+    ssh_channel_close(channel);
+    ssh_channel_free(channel);
+}
+
 void SshSession::upload(const fs::path& local, const std::string& remote, int mode, const UploadProgressFn& progress) {
     std::ifstream in(local, std::ios::binary);
     if (!in) throw DeviceError(local.string() + ": cannot read it to upload");

@@ -56,6 +56,24 @@ std::string shellQuote(const std::string& arg);
 /// The words quoted and joined with spaces: what is sent as the remote command.
 std::string shellCommand(const std::vector<std::string>& args);
 
+/// A remote command started by SshSession::hold, whose standard input stays open while this object lives. The command
+/// sees end of file on its input when this is destroyed, or when the connection drops: a board-side clean-up tied to
+/// it runs either way. Must not outlive its session.
+class RemoteHold {
+public:
+    ~RemoteHold();  ///< closes the command's input and waits up to 30 s for it to end; never throws
+    RemoteHold(const RemoteHold&) = delete;
+    RemoteHold& operator=(const RemoteHold&) = delete;
+    /// The first line the command printed.
+    const std::string& firstLine() const { return m_firstLine; }
+
+private:
+    friend class SshSession;
+    RemoteHold(void* channel, std::string firstLine) : m_channel(channel), m_firstLine(std::move(firstLine)) {}
+    void* m_channel;  // an ssh_channel; libssh stays out of this header
+    std::string m_firstLine;
+};
+
 class SshSession {
 public:
     /// Connects, checks the host key and authenticates. Throws DeviceError: unreachable, time-out, unknown host
@@ -68,6 +86,10 @@ public:
     /// Runs `args` (each one quoted) and collects its output; throws DeviceError when the connection fails or the
     /// command runs longer than `timeout` (the exit code is returned, not thrown).
     RemoteResult run(const std::vector<std::string>& args, std::chrono::seconds timeout = std::chrono::seconds(60));
+    /// Starts `args` (each one quoted) and returns once it has printed its first line (within `timeout`), leaving it
+    /// running with its input held open until the returned hold is destroyed. Throws DeviceError when the command
+    /// cannot start, ends before printing a line, or prints none in time.
+    std::unique_ptr<RemoteHold> hold(const std::vector<std::string>& args, std::chrono::seconds timeout = std::chrono::seconds(60));
     /// Uploads `local` to `remote` through SFTP in 32 KiB chunks: written to "remote.part" and renamed when whole,
     /// so `remote` is never half-written; `mode` as chmod takes it.
     void upload(const std::filesystem::path& local, const std::string& remote, int mode, const UploadProgressFn& progress = {});

@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <set>
 #include <thread>
 
@@ -41,6 +42,16 @@ std::set<std::string> foldersIn(const std::filesystem::path& dir) {
     std::set<std::string> names;
     for (const auto& entry : std::filesystem::directory_iterator(dir)) names.insert(entry.path().filename().string());
     return names;
+}
+
+// Waits up to `seconds` for `dir` to hold nothing: a board cleans up after a dropped connection on its own time.
+bool becomesEmpty(const std::filesystem::path& dir, int seconds) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    while (!foldersIn(dir).empty()) {
+        if (std::chrono::steady_clock::now() > deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return true;
 }
 
 // An Iris run with a quantized model, made by the CLI.
@@ -312,6 +323,33 @@ TEST_CASE("deploy over SSH: a connection dropped mid-upload is reported, and the
     const std::string error = errorOf([&] { deployRun(run, options); });
     CHECK_THAT(error, Contains(sshd.target().describe()) && Contains("while uploading tf-runner"));
     CHECK(fx::readText(run / "summary.json") == summaryBefore);
-    // The board keeps only the unfinished upload's name, never a runner under its own name.
-    for (const auto& folder : foldersIn(sshd.remoteTmp())) CHECK_FALSE(std::filesystem::exists(sshd.remoteTmp() / folder / "tf-runner"));
+    // The board's shell that made the work folder sees its input close with the connection and removes the folder.
+    INFO("left on the board: " << foldersIn(sshd.remoteTmp()).size() << " entries");
+    CHECK(becomesEmpty(sshd.remoteTmp(), 10));
+}
+
+TEST_CASE("deploy over SSH: a connection dropped while the runner runs leaves no work folder on the board", "[ssh][deploy][e2e]") {
+    REQUIRE(fx::canRunAarch64());
+    fx::TestSshd sshd;
+    fx::TempDir dir;
+    const auto run = irisRun(dir);
+    DeployOptions options;
+    options.board = "rpi4";
+    options.host = sshd.hostArgument();
+    options.ssh = sshd.options();
+    std::jthread dropper;
+    options.progress = [&](const FlashProgress& p) {
+        if (p.phase == "run") {
+            CHECK(foldersIn(sshd.remoteTmp()).size() == 1);  // the work folder, with the runner in it
+            dropper = std::jthread([&] {
+                std::this_thread::sleep_for(std::chrono::milliseconds(300));
+                sshd.dropConnections();
+            });
+        }
+        return true;
+    };
+    const std::string error = errorOf([&] { deployRun(run, options); });
+    dropper = {};
+    CHECK_THAT(error, Contains(sshd.target().describe()) && Contains("connection lost"));
+    CHECK(becomesEmpty(sshd.remoteTmp(), 30));
 }

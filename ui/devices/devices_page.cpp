@@ -377,6 +377,7 @@ void DevicesPage::flashAndProfile() {
     options.cancelled = [cancelRequested] { return cancelRequested->load(); };
     m_go->setEnabled(false);
     m_cancel->setEnabled(true);
+    m_flashProgress->setRange(0, 100);
     m_flashProgress->setValue(0);
     m_flashProgress->setFormat(tr("building"));
     m_status->setText(tr("Building the firmware and profiling on %1...").arg(m_board->currentText()));
@@ -386,6 +387,8 @@ void DevicesPage::flashAndProfile() {
         watcher->deleteLater();
         m_go->setEnabled(true);
         m_cancel->setEnabled(false);
+        m_flashProgress->setRange(0, 100);
+        if (outcome.kind == DeployOutcome::profiled) m_flashProgress->setValue(100);
         m_flashProgress->setFormat(outcome.kind == DeployOutcome::profiled ? tr("flashed and profiled") : tr("idle"));
         switch (outcome.kind) {
         case DeployOutcome::cancelled:
@@ -466,8 +469,10 @@ void DevicesPage::cancel() {
 }
 
 void DevicesPage::showFlashProgress(const QString& phase, qint64 done, qint64 total) {
+    // A phase with no known total (the runner on a Linux board) shows as busy rather than stuck at 0%.
+    m_flashProgress->setRange(0, total > 0 ? 100 : 0);
     m_flashProgress->setValue(total > 0 ? static_cast<int>(done * 100 / total) : 0);
-    m_flashProgress->setFormat(tr("%1: %p%").arg(phase));
+    m_flashProgress->setFormat(total > 0 ? tr("%1: %p%").arg(phase) : phase);
 }
 
 int DevicesPage::resultRows() const { return m_results->rowCount(); }

@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "core/io/file_bytes.h"
 #include "core/io/json_text.h"
+#include "core/recipe/project_file.h"
 #include "core/recipe/recipe.h"
 #include "core/resources.h"
 
@@ -76,30 +77,20 @@ void RecipeDocument::reset(nlohmann::json recipe) {
 }
 
 void RecipeDocument::save(const QString& file, const nlohmann::json& ui) {
-    const nlohmann::json project{{"format", "tinyforge-project"}, {"version", 1}, {"recipe", m_recipe}, {"ui", ui}};
-    const std::string text = project.dump(2) + "\n";
+    const std::string text = core::recipe::projectFileText(m_recipe, ui);
     core::io::writeFileAtomically(file.toStdString(), text.data(), text.size());  // never a half-written project
     m_file = file;
     setModified(false);
 }
 
 nlohmann::json RecipeDocument::open(const QString& file) {
-    const std::string name = file.toStdString();
-    const nlohmann::json project = core::io::readJsonFile(name, 16 << 20);  // bounded size and nesting; DataError names the file
-    const auto format = project.is_object() ? project.find("format") : project.end();
-    const bool isProject = project.is_object() && format != project.end() && *format == "tinyforge-project" && project.contains("recipe") &&
-                           project["recipe"].is_object();
-    if (!isProject) {
-        throw DataError(name, "", "not a TinyForge project (no \"format\": \"tinyforge-project\" with a \"recipe\" object)");
-    }
-    if (project.contains("ui") && !project["ui"].is_object()) throw DataError(name, "ui", "expected an object");
-    // The recipe must parse as the engine reads it, so a broken file never replaces a working project.
-    core::recipe::parseRecipe(project["recipe"], name, std::filesystem::path(name).parent_path());
-    m_recipe = project["recipe"];
+    // Checked whole before anything changes: a broken file names its fault and the open project stays as it was.
+    auto project = core::recipe::readProjectFile(file.toStdString());
+    m_recipe = std::move(project.recipe);
     m_file = file;
     setModified(false);
     emit changed();
-    return project.contains("ui") ? project["ui"] : nlohmann::json::object();
+    return project.ui;
 }
 
 void RecipeDocument::setModified(bool modified) {

@@ -103,7 +103,14 @@ TEST_CASE("Folder loader rejects unusable folders and images, naming them", "[co
     SECTION("an unreadable image") {
         fx::writeSolidImage(dir / "a/1.png", 4, 4, 1, 0, 0, 0);
         fx::writeText(dir / "b/broken.jpg", "this is not a JPEG");
-        CHECK_THAT(errorFor(folderOptions(dir.path())), Contains((dir / "b/broken.jpg").string()) && Contains("cannot be read as an image"));
+        CHECK_THAT(errorFor(folderOptions(dir.path())), Contains((dir / "b/broken.jpg").string()) && Contains("not an image the studio reads"));
+    }
+    SECTION("an image whose header is sound but whose data is cut off") {
+        fx::writeSolidImage(dir / "a/1.png", 4, 4, 1, 0, 0, 0);
+        fx::writeSolidImage(dir / "b/whole.png", 40, 40, 1, 0, 0, 0);
+        const auto whole = fx::readText(dir / "b/whole.png");
+        fx::writeText(dir / "b/cut.png", whole.substr(0, 40));  // IHDR intact, no image data
+        CHECK_THAT(errorFor(folderOptions(dir.path())), Contains((dir / "b/cut.png").string()) && Contains("cannot be decoded"));
     }
     SECTION("a missing path") {
         CHECK_THAT(errorFor(folderOptions(dir / "nowhere")), Contains("not a folder"));
