@@ -1,6 +1,8 @@
 // The Compare page with a folder of repeats (tinyforge-cli run --seeds): its accuracies as mean +- std over seeds.
 #include <catch2/catch.hpp>
 
+#include <QSignalSpy>
+
 #include "core/results/aggregate.h"
 #include "core/results/predictions_file.h"
 #include "core/results/summary_file.h"
@@ -78,6 +80,22 @@ TEST_CASE("Export report previews the checked runs with charts and saves them as
     CHECK(fx::readText(pdf).rfind("%PDF", 0) == 0);
     CHECK_FALSE(dialog.saveTo(QString::fromStdString((dir / "no-such-folder" / "r.html").string()), &error));
     CHECK(error.contains("no-such-folder"));
+
+    // The Save buttons write on a worker thread: the dialog is saving (buttons off) until saved() says how it went.
+    QSignalSpy saved(&dialog, &ui::ReportDialog::saved);
+    const auto background = dir / "background.pdf";
+    dialog.saveInBackground(QString::fromStdString(background.string()));
+    CHECK(dialog.isSaving());
+    REQUIRE(saved.wait(60000));
+    CHECK_FALSE(dialog.isSaving());
+    CHECK(saved.at(0).at(1).toBool());
+    CHECK(saved.at(0).at(2).toString().contains("page"));
+    CHECK(fx::readText(background).rfind("%PDF", 0) == 0);
+    CHECK(fx::readText(background).size() > 1000);
+    dialog.saveInBackground(QString::fromStdString((dir / "no-such-folder" / "r.pdf").string()));
+    REQUIRE(saved.wait(60000));
+    CHECK_FALSE(saved.at(1).at(1).toBool());
+    CHECK(saved.at(1).at(2).toString().contains("no-such-folder"));
 
     ui::ReportDialog broken({QString::fromStdString((dir / "not-a-run").string())});
     CHECK_FALSE(broken.hasReport());

@@ -13,11 +13,38 @@
 #include <QSvgRenderer>
 #include <QTextBrowser>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+#include <QFutureWatcher>
 
 #include "report/report_html.h"
 #include "report/report_pdf.h"
 
 namespace tinyforge::ui {
+
+namespace {
+
+struct SaveOutcome {
+    bool ok = false;
+    QString message;  ///< the status line: what was saved, or why not
+};
+
+// Writes the report; runs on the caller's thread or a worker's (it touches no widget).
+SaveOutcome writeReport(const std::vector<report::ReportBlock>& blocks, const QString& file, report::PaperSize paper) {
+    try {
+        if (blocks.empty()) throw std::runtime_error("there is no report to save");
+        const std::filesystem::path path = file.toStdString();
+        if (file.endsWith(QLatin1String(".pdf"), Qt::CaseInsensitive)) {
+            const int pages = report::writePdfReport(blocks, path, paper);
+            return {true, QCoreApplication::translate("tinyforge::ui::ReportDialog", "Saved %1 (%n page(s))", nullptr, pages).arg(file)};
+        }
+        report::writeHtmlReport(blocks, path);
+        return {true, QCoreApplication::translate("tinyforge::ui::ReportDialog", "Saved %1").arg(file)};
+    } catch (const std::exception& e) {
+        return {false, QCoreApplication::translate("tinyforge::ui::ReportDialog", "Not saved: %1").arg(QString::fromStdString(e.what()))};
+    }
+}
+
+}  // namespace
 
 ReportDialog::ReportDialog(const QStringList& runDirs, QWidget* parent) : QDialog(parent) {
     setWindowTitle(tr("Comparison report"));
@@ -32,8 +59,8 @@ ReportDialog::ReportDialog(const QStringList& runDirs, QWidget* parent) : QDialo
     m_paper->addItem(tr("A4"), QStringLiteral("a4"));
     m_paper->addItem(tr("Letter"), QStringLiteral("letter"));
     m_paper->setToolTip(tr("Page size of the PDF"));
-    auto* html = new QPushButton(tr("Save HTML..."));
-    auto* pdf = new QPushButton(tr("Save PDF..."));
+    auto* html = m_saveHtml = new QPushButton(tr("Save HTML..."));
+    auto* pdf = m_savePdf = new QPushButton(tr("Save PDF..."));
     auto* close = new QPushButton(tr("Close"));
     row->addWidget(m_status, 1);
     row->addWidget(new QLabel(tr("PDF paper:")));
@@ -95,29 +122,41 @@ void ReportDialog::showPreview() {
 QString ReportDialog::previewText() const { return m_preview->toPlainText(); }
 
 bool ReportDialog::saveTo(const QString& file, QString* error) {
-    try {
-        if (m_blocks.empty()) throw std::runtime_error("there is no report to save");
-        const std::filesystem::path path = file.toStdString();
-        if (file.endsWith(QLatin1String(".pdf"), Qt::CaseInsensitive)) {
-            const int pages = report::writePdfReport(m_blocks, path, report::paperSizeFromText(m_paper->currentData().toString().toStdString()));
-            m_status->setText(tr("Saved %1 (%n page(s))", nullptr, pages).arg(file));
-        } else {
-            report::writeHtmlReport(m_blocks, path);
-            m_status->setText(tr("Saved %1").arg(file));
-        }
-        return true;
-    } catch (const std::exception& e) {
-        if (error) *error = QString::fromStdString(e.what());
-        m_status->setText(tr("Not saved: %1").arg(QString::fromStdString(e.what())));
-        return false;
-    }
+    const auto paper = report::paperSizeFromText(m_paper->currentData().toString().toStdString());
+    const SaveOutcome outcome = writeReport(m_blocks, file, paper);
+    m_status->setText(outcome.message);
+    if (!outcome.ok && error) *error = outcome.message;
+    return outcome.ok;
+}
+
+void ReportDialog::saveInBackground(const QString& file) {
+    if (m_saving) return;
+    setSaving(true);
+    m_status->setText(tr("Saving %1...").arg(file));
+    const auto paper = report::paperSizeFromText(m_paper->currentData().toString().toStdString());
+    auto* watcher = new QFutureWatcher<SaveOutcome>(this);
+    connect(watcher, &QFutureWatcher<SaveOutcome>::finished, this, [this, watcher, file] {
+        const SaveOutcome outcome = watcher->result();
+        watcher->deleteLater();
+        setSaving(false);
+        m_status->setText(outcome.message);
+        emit saved(file, outcome.ok, outcome.message);
+    });
+    // The worker gets its own copy of the blocks: closing the dialog mid-save does not pull them from under it.
+    watcher->setFuture(QtConcurrent::run([blocks = m_blocks, file, paper] { return writeReport(blocks, file, paper); }));
+}
+
+void ReportDialog::setSaving(bool saving) {
+    m_saving = saving;
+    m_saveHtml->setEnabled(!saving && !m_blocks.empty());
+    m_savePdf->setEnabled(!saving && !m_blocks.empty());
 }
 
 void ReportDialog::chooseFile(const QString& filter, const QString& suffix) {
     QString file = QFileDialog::getSaveFileName(this, tr("Save report"), QStringLiteral("report") + suffix, filter);
     if (file.isEmpty()) return;
     if (!file.endsWith(suffix, Qt::CaseInsensitive)) file += suffix;
-    saveTo(file);
+    saveInBackground(file);
 }
 
 }  // namespace tinyforge::ui
