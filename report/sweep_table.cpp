@@ -98,6 +98,27 @@ bool isSweepFolder(const fs::path& dir) {
     return fs::is_regular_file(dir / "plan.json", ec);
 }
 
+std::string sweepFolderStamp(const fs::path& dir) {
+    std::string stamp;
+    const auto add = [&stamp](const fs::path& file) {
+        std::error_code ec;
+        const auto size = fs::file_size(file, ec);
+        if (ec) return;  // absent (a pending point): absence is part of the stamp by omission
+        const auto time = fs::last_write_time(file, ec).time_since_epoch().count();
+        stamp += file.filename().string() + ':' + std::to_string(size) + ':' + std::to_string(time) + ';';
+    };
+    add(dir / "plan.json");
+    std::error_code ec;
+    std::vector<fs::path> points;
+    for (fs::directory_iterator it(dir / "points", ec), end; !ec && it != end; it.increment(ec)) points.push_back(it->path());
+    std::sort(points.begin(), points.end());
+    for (const auto& point : points) {
+        stamp += point.filename().string() + '/';
+        for (const char* name : {"status.json", "summary.json", "stages.json"}) add(point / name);
+    }
+    return stamp;
+}
+
 SweepTable collectSweep(const fs::path& dir) {
     const auto planFile = dir / "plan.json";
     const json plan = core::io::readJsonFile(planFile, 64 << 20);

@@ -92,6 +92,11 @@ bool isSweepFolder(const std::filesystem::path& dir);
 /// file for a missing or damaged plan.json; a point whose summary is damaged is listed as failed with the reason.
 SweepTable collectSweep(const std::filesystem::path& dir);
 
+/// A fingerprint of the files collectSweep reads (plan.json and each point's status.json, summary.json and
+/// stages.json: names, sizes and modification times), from file metadata alone. Equal stamps mean collectSweep would
+/// read the same table, so a view polling a running sweep re-reads the folder only when a point has moved.
+std::string sweepFolderStamp(const std::filesystem::path& dir);
+
 /// Writes DIR/table.json and DIR/table.csv atomically.
 void writeSweepTable(const std::filesystem::path& dir, const SweepTable& table);
 

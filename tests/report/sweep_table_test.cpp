@@ -123,3 +123,24 @@ TEST_CASE("A damaged point summary is a failed point, and a damaged plan is refu
     fx::writeText(dir / "plan.json", "{\"name\": \"s\"}");
     CHECK_THROWS_WITH(report::collectSweep(dir.path()), Contains("plan.json") && Contains("not a sweep plan"));
 }
+
+TEST_CASE("A sweep folder's stamp changes exactly when a file the table reads changes", "[report][sweep]") {
+    fx::TempDir dir;
+    const auto sweep = dir.path();
+    fx::writeText(sweep / "plan.json", json{{"name", "s"}, {"recipe", "r.json"}, {"axes", {"prune.final_sparsity"}},
+                                            {"points", {{{"id", "p000"}, {"values", {0.5}}}, {{"id", "p001"}, {"values", {0.8}}}}}}.dump());
+    const auto empty = report::sweepFolderStamp(sweep);
+    CHECK(report::sweepFolderStamp(sweep) == empty);  // nothing moved: the view need not read again
+    fs::create_directories(sweep / "points" / "p000");
+    fx::writeText(sweep / "points" / "p000" / "status.json", json{{"state", "running"}}.dump());
+    const auto running = report::sweepFolderStamp(sweep);
+    CHECK(running != empty);
+    fx::writeText(sweep / "points" / "p000" / "status.json", json{{"state", "done"}}.dump());  // a longer file
+    const auto done = report::sweepFolderStamp(sweep);
+    CHECK(done != running);
+    writePoint(sweep, "p001", "done", 0.9, 100);  // a summary appears
+    CHECK(report::sweepFolderStamp(sweep) != done);
+    const auto settled = report::sweepFolderStamp(sweep);
+    fx::writeText(sweep / "points" / "p001" / "run.log", "epoch 1\n");  // a file the table does not read
+    CHECK(report::sweepFolderStamp(sweep) == settled);
+}

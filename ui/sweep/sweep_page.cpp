@@ -433,12 +433,17 @@ void SweepPage::cancel() {
 }
 
 void SweepPage::refresh() {
-    if (!report::isSweepFolder(m_out->text().toStdString())) return;
+    const std::string folder = m_out->text().toStdString();
+    if (!report::isSweepFolder(folder)) return;
+    // Polled each second: the folder's files are read again only when one of them changed (a stat per file).
+    std::string stamp = folder + '|' + report::sweepFolderStamp(folder);
+    if (stamp == m_tableStamp) return;
     try {
-        m_table = report::collectSweep(m_out->text().toStdString());
+        m_table = report::collectSweep(folder);
     } catch (const Error&) {
         return;  // a plan being written: read again on the next tick
     }
+    m_tableStamp = std::move(stamp);
     fillTable();
     redrawPlots();
 }

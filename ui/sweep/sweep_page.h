@@ -88,6 +88,7 @@ private:
     std::unique_ptr<QTemporaryDir> m_inputs;
     QString m_sweepFile;
     report::SweepTable m_table;
+    std::string m_tableStamp;  ///< sweepFolderStamp of the folder m_table was read from
     struct DrawnPoint {
         double x = 0, accuracy = 0;
         int row = 0;  ///< into m_table.points
