@@ -16,7 +16,6 @@ namespace {
 constexpr const char* kRunnerName = "tf-runner";
 constexpr int kRunnerSeconds = 600;
 
-// Removes the remote work folder when the deployment ends, however it ends; a connection that is gone leaves it.
 // The board-side work folder lives as long as a held shell: it is created by that shell, which removes it when its
 // input closes, that is when this object goes away or when the connection drops (a deployment cut off mid-upload
 // leaves nothing behind).

@@ -122,8 +122,7 @@ void ReportDialog::showPreview() {
 QString ReportDialog::previewText() const { return m_preview->toPlainText(); }
 
 bool ReportDialog::saveTo(const QString& file, QString* error) {
-    const auto paper = report::paperSizeFromText(m_paper->currentData().toString().toStdString());
-    const SaveOutcome outcome = writeReport(m_blocks, file, paper);
+    const SaveOutcome outcome = writeReport(m_blocks, file, chosenPaper());
     m_status->setText(outcome.message);
     if (!outcome.ok && error) *error = outcome.message;
     return outcome.ok;
@@ -133,7 +132,7 @@ void ReportDialog::saveInBackground(const QString& file) {
     if (m_saving) return;
     setSaving(true);
     m_status->setText(tr("Saving %1...").arg(file));
-    const auto paper = report::paperSizeFromText(m_paper->currentData().toString().toStdString());
+    const auto paper = chosenPaper();
     auto* watcher = new QFutureWatcher<SaveOutcome>(this);
     connect(watcher, &QFutureWatcher<SaveOutcome>::finished, this, [this, watcher, file] {
         const SaveOutcome outcome = watcher->result();
@@ -144,6 +143,10 @@ void ReportDialog::saveInBackground(const QString& file) {
     });
     // The worker gets its own copy of the blocks: closing the dialog mid-save does not pull them from under it.
     watcher->setFuture(QtConcurrent::run([blocks = m_blocks, file, paper] { return writeReport(blocks, file, paper); }));
+}
+
+report::PaperSize ReportDialog::chosenPaper() const {
+    return report::paperSizeFromText(m_paper->currentData().toString().toStdString());
 }
 
 void ReportDialog::setSaving(bool saving) {

@@ -7,6 +7,7 @@
 
 #include <vector>
 
+#include "report/report_pdf.h"
 #include "report/report_sections.h"
 
 class QComboBox;
@@ -42,6 +43,7 @@ signals:
 private:
     void showPreview();
     void setSaving(bool saving);
+    report::PaperSize chosenPaper() const;
     void chooseFile(const QString& filter, const QString& suffix);
 
     std::vector<report::ReportBlock> m_blocks;
