@@ -61,6 +61,7 @@ std::string htmlReport(const std::vector<ReportBlock>& blocks) {
                 break;
             }
             case ReportBlock::Kind::Html: html += b.text + "\n"; break;
+            case ReportBlock::Kind::Table: html += tableHtml(b.table) + "\n"; break;
             case ReportBlock::Kind::Chart: html += "<figure>" + b.text + "</figure>\n"; break;
         }
     }

@@ -1,7 +1,7 @@
 #pragma once
 // Charts as self-contained SVG text: a title, axes with their units, ticks at round values, a legend in its own rows
 // under the plot (never over the data), and a <title> on every point for a hover read-out. The HTML report inlines
-// them; the PDF writer renders the same text as vectors.
+// them; the PDF writer draws the shapes as vectors and sets the labels as text.
 
 #include <optional>
 #include <string>

@@ -155,6 +155,7 @@ TEST_CASE("report compares real Iris runs in HTML and PDF with the summaries' nu
         CHECK_THAT(pdfText.out, Contains(fixed4(s["teacher"]["test_accuracy"].get<double>())));
         CHECK_THAT(pdfText.out, Contains(grouped(s["compressed"]["bytes_deployed"].get<std::int64_t>())));
         CHECK_THAT(pdfText.out, Contains("Pareto fronts"));
+        CHECK_THAT(pdfText.out, Contains("Accuracy against bytes as deployed"));  // a chart's title, set as text
     }
 }
 

@@ -101,6 +101,7 @@ void ReportDialog::showPreview() {
                 html += QStringLiteral("<h%1>%2</h%1>").arg(b.level).arg(QString::fromStdString(b.text).toHtmlEscaped());
                 break;
             case report::ReportBlock::Kind::Html: html += QString::fromStdString(b.text); break;
+            case report::ReportBlock::Kind::Table: html += QString::fromStdString(report::tableHtml(b.table)); break;
             case report::ReportBlock::Kind::Chart: {
                 QSvgRenderer renderer(QByteArray::fromStdString(b.text));
                 QImage image(renderer.defaultSize(), QImage::Format_ARGB32);
