@@ -32,6 +32,8 @@ packages=(
   chromium poppler-utils fonts-dejavu-core
   # sweeps on a cluster: the tests start a one-machine Slurm (slurmctld + slurmd on localhost, auth/none)
   slurm-wlm
+  # the desktop entry and the project MIME type checked with the freedesktop tools
+  desktop-file-utils shared-mime-info
 )
 
 # Runs aarch64 and armhf Linux programs through qemu-user (the tests' stand-in for a Raspberry Pi), as

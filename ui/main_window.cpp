@@ -2,6 +2,9 @@
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QMimeData>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -12,12 +15,15 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 
+#include <algorithm>
+
 #include "core/error.h"
 #include "ui/compare/compare_page.h"
 #include "ui/data/data_page.h"
 #include "ui/devices/devices_page.h"
 #include "ui/export/export_page.h"
 #include "ui/models/models_page.h"
+#include "ui/open_target.h"
 #include "ui/project/recipe_document.h"
 #include "ui/run/run_page.h"
 #include "ui/studio_application.h"
@@ -40,6 +46,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Re
     row->addWidget(m_pageList);
     row->addWidget(m_pages, 1);
     setCentralWidget(central);
+    setAcceptDrops(true);
     connect(m_pageList, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
     // What escaped a slot is shown, not fatal: the project and the runs stay as they were.
     if (auto* studio = qobject_cast<StudioApplication*>(QCoreApplication::instance())) {
@@ -85,12 +92,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Re
     connect(m_runPage, &RunPage::runFinished, m_exportPage, &ExportPage::addRun);
     connect(m_runPage, &RunPage::runFinished, m_devicesPage, &DevicesPage::addRun);
     // A point of a sweep is a run like any other: opened in Compare beside the others.
-    connect(m_sweepPage, &SweepPage::openRun, this, [this](const QString& dir) {
-        m_comparePage->addRun(dir);
-        m_exportPage->addRun(dir);
-        m_devicesPage->addRun(dir);
-        showPage(tr("Compare"));
-    });
+    connect(m_sweepPage, &SweepPage::openRun, this, &MainWindow::openRun);
     connect(m_sweepPage, &SweepPage::failed, this, [this](const QString& message) {
         QMessageBox::warning(this, tr("Cannot run the sweep"), message);
     });
@@ -166,6 +168,50 @@ bool MainWindow::openProject(const QString& file) {
         QMessageBox::warning(this, tr("Cannot open project"), QString::fromStdString(e.what()));
         return false;
     }
+}
+
+void MainWindow::openRun(const QString& dir) {
+    m_comparePage->addRun(dir);
+    m_exportPage->addRun(dir);
+    m_devicesPage->addRun(dir);
+    showPage(tr("Compare"));
+}
+
+bool MainWindow::openPath(const QString& path) {
+    OpenTarget target;
+    try {
+        target = classifyOpenTarget(path.toStdString());
+    } catch (const std::exception& e) {
+        const QString message = tr("Cannot open %1").arg(QString::fromStdString(e.what()));
+        statusBar()->showMessage(message, 10000);
+        auto* box = new QMessageBox(QMessageBox::Warning, tr("TinyForge Studio"), message, QMessageBox::Ok, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+        return false;
+    }
+    switch (target) {
+        case OpenTarget::Project: return confirmDiscard() && openProject(path);
+        case OpenTarget::Run: openRun(path); return true;
+        case OpenTarget::Sweep:
+            m_sweepPage->showFolder(path);
+            showPage(tr("Sweep"));
+            return true;
+        case OpenTarget::Dataset:
+            m_dataPage->load(path);
+            showPage(tr("Data"));
+            return true;
+    }
+    return false;
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    const auto urls = event->mimeData()->urls();
+    if (!urls.isEmpty() && std::all_of(urls.begin(), urls.end(), [](const QUrl& url) { return url.isLocalFile(); })) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    for (const QUrl& url : event->mimeData()->urls()) openPath(url.toLocalFile());
+    event->acceptProposedAction();
 }
 
 bool MainWindow::saveProject(const QString& file) {

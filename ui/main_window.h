@@ -41,9 +41,17 @@ public:
     bool openProject(const QString& file);
     /// Saves to `file`; a dialog names the problem when it cannot be written.
     bool saveProject(const QString& file);
+    /// Opens what `path` holds where it belongs (see OpenTarget): a project, a run folder (Compare), a sweep folder
+    /// (Sweep) or a dataset (Data). A path with nothing there is named in a message that does not block the window.
+    bool openPath(const QString& path);
+    /// Adds a run folder to Compare, Export and Devices and shows Compare.
+    void openRun(const QString& dir);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    /// Files and folders dropped on the window open as openPath does.
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
     void addPage(const QString& title, QWidget* page);

@@ -1,5 +1,9 @@
 // tinyforge: the studio's window. Wires the application object to the main window; logic lives in ui/ and core/.
+//   tinyforge                 opens with the bundled Iris table loaded, ready to run
+//   tinyforge PATH...         opens each: a project (.tfproj), a run or sweep folder, or a dataset
 
+#include <QCommandLineParser>
+#include <QIcon>
 #include <QTimer>
 
 #include "core/resources.h"
@@ -13,12 +17,25 @@ int main(int argc, char** argv) {
     QApplication::setApplicationName(QStringLiteral("TinyForge Studio"));
     QApplication::setOrganizationName(QStringLiteral("TinyForge"));
     QApplication::setApplicationVersion(QStringLiteral(TINYFORGE_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("tinyforge"));  // installer/tinyforge.desktop
+    QApplication::setWindowIcon(QIcon(QString::fromStdString((tinyforge::core::resourceDir() / "icons" / "io.tinyforge.Studio.svg").string())));
+
+    QCommandLineParser options;
+    options.setApplicationDescription(QStringLiteral("Distil, compress, export and deploy neural networks to microcontrollers and Linux boards."));
+    options.addHelpOption();
+    options.addVersionOption();
+    options.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Projects (.tfproj), run or sweep folders, or datasets to open."),
+                                  QStringLiteral("[PATH...]"));
+    options.process(app);
     tinyforge::core::configureThreads();
 
     tinyforge::ui::MainWindow window;
     window.show();
-    // First launch is ready to go: the bundled Iris table is loaded.
-    const auto iris = tinyforge::core::resourceDir() / "data" / "iris.csv";
-    QTimer::singleShot(0, &window, [&window, iris] { window.dataPage()->load(QString::fromStdString(iris.string())); });
+    const QStringList paths = options.positionalArguments();
+    QTimer::singleShot(0, &window, [&window, paths] {
+        // First launch is ready to go: the bundled Iris table is loaded, unless something else was asked for.
+        if (paths.isEmpty()) window.dataPage()->load(QString::fromStdString((tinyforge::core::resourceDir() / "data" / "iris.csv").string()));
+        for (const QString& path : paths) window.openPath(path);
+    });
     return QApplication::exec();
 }

@@ -294,6 +294,14 @@ void SweepPage::setBoards(const QStringList& ids) {
 
 void SweepPage::setOutputFolder(const QString& dir) { m_out->setText(dir); }
 
+QString SweepPage::outputFolder() const { return m_out->text(); }
+
+void SweepPage::showFolder(const QString& dir) {
+    setOutputFolder(dir);
+    refresh();
+    m_poll->start();
+}
+
 void SweepPage::setHalving(const QString& key, const QString& rungs, double keep) {
     m_strategy->setCurrentIndex(m_strategy->findData(QStringLiteral("halving")));
     m_fidelity->setCurrentText(key);

@@ -41,6 +41,10 @@ public:
     /// The boards every point is profiled on (microcontroller ids of resources/boards).
     void setBoards(const QStringList& ids);
     void setOutputFolder(const QString& dir);
+    /// Shows the sweep folder `dir` (finished, or running elsewhere such as on a cluster): its table and plots read
+    /// now and again whenever its files change.
+    void showFolder(const QString& dir);
+    QString outputFolder() const;
     /// Successive halving: the fidelity key, its value at each rung typed as in the axes table ("20, 80"), and the
     /// fraction of each rung kept. Selects the halving strategy.
     void setHalving(const QString& key, const QString& rungs, double keep);
