@@ -25,6 +25,8 @@
 #include "ui/models/models_page.h"
 #include "ui/open_target.h"
 #include "ui/project/recipe_document.h"
+#include "ui/report/report_dialog.h"
+#include "ui/run/results_card.h"
 #include "ui/run/run_page.h"
 #include "ui/studio_application.h"
 #include "ui/sweep/sweep_page.h"
@@ -93,6 +95,22 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Re
     connect(m_runPage, &RunPage::runFinished, m_devicesPage, &DevicesPage::addRun);
     // A point of a sweep is a run like any other: opened in Compare beside the others.
     connect(m_sweepPage, &SweepPage::openRun, this, &MainWindow::openRun);
+    // The results cards hand their run on: to Export, to Devices, or to its report.
+    for (ResultsCard* card : {m_runPage->resultsCard(), m_comparePage->resultsCard()}) {
+        connect(card, &ResultsCard::exportRequested, this, [this](const QString& dir) {
+            m_exportPage->addRun(dir);
+            showPage(tr("Export"));
+        });
+        connect(card, &ResultsCard::deployRequested, this, [this](const QString& dir) {
+            m_devicesPage->addRun(dir);
+            showPage(tr("Devices"));
+        });
+        connect(card, &ResultsCard::reportRequested, this, [this](const QString& dir) {
+            auto* dialog = new ReportDialog({dir}, this);
+            dialog->setAttribute(Qt::WA_DeleteOnClose);
+            dialog->open();
+        });
+    }
     connect(m_sweepPage, &SweepPage::failed, this, [this](const QString& message) {
         QMessageBox::warning(this, tr("Cannot run the sweep"), message);
     });

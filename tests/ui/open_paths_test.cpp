@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <QMessageBox>
+#include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStackedWidget>
@@ -12,9 +13,11 @@
 #include "tests/support/fixtures.h"
 #include "ui/compare/compare_page.h"
 #include "ui/data/data_page.h"
+#include "ui/export/export_page.h"
 #include "ui/main_window.h"
 #include "ui/open_target.h"
 #include "ui/project/recipe_document.h"
+#include "ui/run/results_card.h"
 #include "ui/sweep/sweep_page.h"
 
 using namespace tinyforge;
@@ -84,6 +87,13 @@ TEST_CASE("The window opens each path where it belongs and names one that is not
     REQUIRE(window.openPath(QString::fromStdString((dir / "run").string())));
     CHECK(window.comparePage()->runCount() == 1);
     CHECK(currentPage(window) == window.comparePage());
+    // Its results card shows beside the table, and hands the run on to Export.
+    ui::ResultsCard* card = window.comparePage()->resultsCard();
+    CHECK(card->runDir() == QString::fromStdString((dir / "run").string()));
+    CHECK(card->text().contains("distilled student\t0.9000"));
+    for (auto* b : card->findChildren<QPushButton*>())
+        if (b->text() == "Export...") b->click();
+    CHECK(currentPage(window) == window.exportPage());
 
     // A sweep folder: on the Sweep page, which reads it.
     std::filesystem::create_directories(dir / "sweep" / "points");

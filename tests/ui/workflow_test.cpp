@@ -8,6 +8,7 @@
 #include <fstream>
 #include <QElapsedTimer>
 #include <QSettings>
+#include <QLocale>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTimer>
@@ -33,6 +34,7 @@
 #include "ui/main_window.h"
 #include "ui/models/models_page.h"
 #include "ui/project/recipe_document.h"
+#include "ui/run/results_card.h"
 #include "ui/run/run_page.h"
 #include "ui/run/run_worker.h"
 #include "ui/tune/tune_page.h"
@@ -145,10 +147,20 @@ TEST_CASE("The Iris workflow through the window: load, pick, tune, run, compare"
     const QString runDir = finished.at(0).at(0).toString();
     CHECK(QFile::exists(runDir + "/summary.json"));
     CHECK(QFile::exists(runDir + "/export/c/tf_model.c"));
-    // What the run achieved, without opening Compare: one seed, so no spread.
-    CHECK(run->resultsText().contains("teacher 0."));
-    CHECK(run->resultsText().contains("as deployed"));
-    CHECK_FALSE(run->resultsText().contains("seeds"));
+    // What the run achieved, without opening Compare: the card's figures are the summary's; one seed, so no spread.
+    {
+        const auto summary = tinyforge::core::results::readSummary(runDir.toStdString());
+        REQUIRE(summary.teacher);
+        REQUIRE(summary.compressed);
+        const QString text = run->resultsText();
+        INFO(text.toStdString());
+        CHECK(text.contains(QStringLiteral("teacher\t%1").arg(summary.teacher->test_accuracy, 0, 'f', 4)));
+        CHECK(text.contains(QStringLiteral("compressed, as deployed\t%1").arg(summary.compressed->deployedAccuracy(), 0, 'f', 4)));
+        CHECK(text.contains(QStringLiteral("in %1 bytes").arg(QLocale(QLocale::English).toString(static_cast<qlonglong>(summary.compressed->bytes_deployed)))));
+        CHECK_FALSE(text.contains("seeds"));
+        CHECK(run->resultsCard()->isVisible());
+    }
+    saveScreenshot(*run->resultsCard(), "results-iris");
     saveScreenshot(window, "run-iris");
 
     // Compare: the finished run is listed (and the list is saved), curves and the Pareto scatter show it.
@@ -299,7 +311,7 @@ TEST_CASE("A recipe with repeats runs each seed in turn and the Run page shows m
     CHECK(run->logText().contains("== seed (8 (2 of 2))"));
     // The page's figure is the two seeds' mean with their sample standard deviation.
     const double a = first.teacher->test_accuracy, b = second.teacher->test_accuracy;
-    const QString expected = QStringLiteral("teacher %1 \u00b1 %2").arg((a + b) / 2, 0, 'f', 4).arg(std::abs(a - b) / std::sqrt(2.0), 0, 'f', 4);
+    const QString expected = QStringLiteral("teacher\t%1 \u00b1 %2").arg((a + b) / 2, 0, 'f', 4).arg(std::abs(a - b) / std::sqrt(2.0), 0, 'f', 4);
     CHECK(run->resultsText().contains(expected));
     CHECK(run->resultsText().contains("over 2 seeds"));
 }

@@ -11,8 +11,11 @@
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
+#include <algorithm>
+
 #include "report/report_stats.h"
 #include "ui/report/report_dialog.h"
+#include "ui/run/results_card.h"
 #include "ui/themed_plot.h"
 #include "ui/widgets.h"
 
@@ -61,11 +64,15 @@ ComparePage::ComparePage(QWidget* parent) : QWidget(parent) {
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->verticalHeader()->hide();
     rightLayout->addWidget(m_table, 1);
+    m_card = new ResultsCard;
+    rightLayout->addWidget(m_card);
     split->addWidget(right);
     split->setStretchFactor(1, 3);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(split);
 
+    connect(m_runList, &QListWidget::currentRowChanged, this, &ComparePage::selectRun);
+    connect(m_table, &QTableWidget::currentCellChanged, this, [this](int row) { selectRun(row); });
     connect(add, &QPushButton::clicked, this, &ComparePage::chooseFolder);
     connect(remove, &QPushButton::clicked, this, &ComparePage::removeSelected);
     connect(exportReport, &QPushButton::clicked, this, &ComparePage::exportReport);
@@ -94,6 +101,8 @@ void ComparePage::exportReport() {
 void ComparePage::addRun(const QString& dir) {
     m_list.add(dir);
     reload();
+    for (int row = 0; row < runCount(); ++row)
+        if (m_runs[static_cast<std::size_t>(row)].dir == dir) selectRun(row);
 }
 
 void ComparePage::reload() {
@@ -111,6 +120,8 @@ void ComparePage::reload() {
         m_runs.push_back(std::move(*run));
     }
     redraw();
+    // The card never shows a run the list no longer has.
+    if (std::none_of(m_runs.begin(), m_runs.end(), [this](const RunRecord& run) { return run.dir == m_card->runDir(); })) m_card->hide();
 }
 
 QStringList ComparePage::paretoRuns() const {
@@ -123,6 +134,14 @@ QStringList ComparePage::paretoRuns() const {
         if (!dominators[i]) front << m_runs[i].name;
     }
     return front;
+}
+
+void ComparePage::selectRun(int row) {
+    if (row < 0 || row >= runCount()) return;
+    if (m_runList->currentRow() != row) m_runList->setCurrentRow(row);
+    if (m_table->currentRow() != row) m_table->setCurrentCell(row, 0);
+    if (m_card->runDir() == m_runs[static_cast<std::size_t>(row)].dir && m_card->isVisibleTo(this)) return;
+    m_card->showRun(m_runs[static_cast<std::size_t>(row)].dir);
 }
 
 void ComparePage::redraw() {

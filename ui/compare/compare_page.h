@@ -1,7 +1,7 @@
 #pragma once
 // The Compare page: every run the studio knows (the run list survives restarts). Checked runs overlay their
 // students' validation curves; all runs appear in the accuracy-against-deployed-size scatter (the Pareto view,
-// best runs on the front line) beside a table of their summary figures. "Export report..." previews and saves
+// best runs on the front line) beside a table of their summary figures, and the selected run's results card. "Export report..." previews and saves
 // the comparison report (HTML or PDF) of the checked runs.
 
 #include <QWidget>
@@ -15,6 +15,8 @@ class QListWidget;
 class QTableWidget;
 
 namespace tinyforge::ui {
+
+class ResultsCard;
 
 class ComparePage : public QWidget {
     Q_OBJECT
@@ -35,6 +37,9 @@ public:
     QString tableText(int row, int column) const;
     /// The folders "Export report..." compares: the checked runs, in the list's order.
     QStringList checkedRunFolders() const;
+    /// Selects run `row` (as a click in the list or the table does): its results card shows below the table.
+    void selectRun(int row);
+    ResultsCard* resultsCard() const { return m_card; }
 
 private:
     void chooseFolder();
@@ -48,6 +53,7 @@ private:
     QCustomPlot* m_curves;
     QCustomPlot* m_scatter;
     QTableWidget* m_table;
+    ResultsCard* m_card;
 };
 
 }  // namespace tinyforge::ui

@@ -19,8 +19,8 @@
 #include "core/error.h"
 #include "core/recipe/recipe.h"
 #include "core/recipe/recipe_schema.h"
-#include "ui/compare/run_list.h"
 #include "ui/project/recipe_document.h"
+#include "ui/run/results_card.h"
 #include "ui/run/run_worker.h"
 
 namespace tinyforge::ui {
@@ -55,11 +55,8 @@ RunPage::RunPage(RecipeDocument* document, QWidget* parent)
     controls->addWidget(m_progress, 1);
     controls->addWidget(m_status, 1);
     layout->addLayout(controls);
-    m_results = new QLabel;
-    m_results->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_results->setWordWrap(true);
-    m_results->hide();
-    layout->addWidget(m_results);
+    m_card = new ResultsCard;
+    layout->addWidget(m_card);
 
     auto* charts = new QWidget;
     auto* grid = new QGridLayout(charts);
@@ -150,8 +147,7 @@ void RunPage::start() {
     m_currentDir = m_runsFolder + QStringLiteral("/%1-%2").arg(name, QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")));
     QDir().mkpath(m_currentDir);
     clearCharts();
-    m_results->hide();
-    m_results->clear();
+    m_card->hide();
     m_epochs.clear();
     try {  // each model's and phase's epochs as the engine reads them, for the progress bar
         const auto recipe = core::recipe::parseRecipe(m_document->recipe(), "project", m_currentDir.toStdString());
@@ -275,26 +271,10 @@ int RunPage::pointCount(const QString& chart) const {
 
 void RunPage::showResults(const QString& runDir) {
     QString error;
-    const auto run = readRun(runDir, &error);
-    if (!run) {
-        log(error);
-        return;
-    }
-    // A figure with its spread when the run had repeats.
-    const auto figure = [&](double value, const std::optional<double>& spread) {
-        return run->seeds > 1 && spread ? QStringLiteral("%1 \u00b1 %2").arg(value, 0, 'f', 4).arg(*spread, 0, 'f', 4) : QString::number(value, 'f', 4);
-    };
-    QStringList parts;
-    if (run->teacherAccuracy > 0) parts << tr("teacher %1").arg(figure(run->teacherAccuracy, run->teacherStd));
-    parts << tr("student %1").arg(figure(run->studentAccuracy, run->studentStd));
-    if (run->compressedAccuracy)
-        parts << tr("compressed %1 (as deployed), %2 bytes").arg(figure(*run->compressedAccuracy, run->compressedStd)).arg(run->bytes());
-    const QString over = run->seeds > 1 ? tr(" (mean \u00b1 std over %1 seeds)").arg(run->seeds) : QString();
-    m_results->setText(tr("Test accuracy%1: %2").arg(over, parts.join(QStringLiteral(" \u00b7 "))));
-    m_results->show();
+    if (!m_card->showRun(runDir, &error)) log(error);
 }
 
-QString RunPage::resultsText() const { return m_results->text(); }
+QString RunPage::resultsText() const { return m_card->isHidden() ? QString() : m_card->text(); }
 
 QString RunPage::logText() const { return m_log->toPlainText(); }
 

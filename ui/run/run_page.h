@@ -24,6 +24,7 @@ class QTimer;
 namespace tinyforge::ui {
 
 class RecipeDocument;
+class ResultsCard;
 class RunWorker;
 
 class RunPage : public QWidget {
@@ -47,6 +48,7 @@ public:
     int progressPercent() const;
     /// What the last finished run achieved (mean +- std over its seeds when it had repeats); empty before.
     QString resultsText() const;
+    ResultsCard* resultsCard() const { return m_card; }
 
 signals:
     void runFinished(QString runDir);
@@ -71,7 +73,7 @@ private:
     QPushButton *m_start, *m_pause, *m_cancel;
     QProgressBar* m_progress;
     QLabel* m_status;
-    QLabel* m_results;  ///< the finished run's accuracies and size
+    ResultsCard* m_card;  ///< what the finished run achieved
     QCustomPlot *m_accuracy, *m_loss, *m_sparsity, *m_size;
     std::map<QString, QCPGraph*> m_accuracyGraphs, m_lossGraphs, m_sparsityGraphs, m_sizeGraphs;
     QPlainTextEdit* m_log;
