@@ -21,12 +21,12 @@ const QColor kText(0x21, 0x21, 0x21), kHeaderFill(0xec, 0xef, 0xf1), kRule(0x9e,
 
 using Style = TableCell::Style;
 
-bool setBold(Style style, bool header) { return header || style == Style::Bold || style == Style::RowHeader; }
+bool isBold(Style style, bool header) { return header || style == Style::Bold || style == Style::RowHeader; }
 
 QFont cellFont(Style style, bool header, double points) {
     QFont font(style == Style::Code && !header ? QStringLiteral("DejaVu Sans Mono") : QStringLiteral("DejaVu Sans"));
     font.setPointSizeF(points);
-    font.setBold(setBold(style, header));
+    font.setBold(isBold(style, header));
     return font;
 }
 
@@ -37,7 +37,7 @@ public:
         : m_metrics{QFontMetricsF(cellFont(Style::Text, false, points), device), QFontMetricsF(cellFont(Style::Bold, false, points), device),
                     QFontMetricsF(cellFont(Style::Code, false, points), device)} {}
     const QFontMetricsF& of(Style style, bool header) const {
-        if (setBold(style, header)) return m_metrics[1];
+        if (isBold(style, header)) return m_metrics[1];
         return style == Style::Code ? m_metrics[2] : m_metrics[0];
     }
 
