@@ -29,8 +29,8 @@ constexpr const char* kDocumentStyle = ".note, .meta { color: #546e7a; } pre { f
 
 constexpr double kLeadInHeight = 40;  // a paragraph this short that precedes a table or chart stays with it
 
-// A chart's label, taken out of its SVG: Qt SVG would draw each glyph as a curve (about 50 KB of PDF for a short
-// legend entry, and text no reader can search or copy), so the PDF sets the labels as text itself.
+// A chart's label, taken out of its SVG: Qt SVG would draw each glyph as a curve (47 KB of page content for a
+// 17-letter label, and text no reader can search or copy), so the PDF sets the labels as text itself.
 struct ChartLabel {
     QPointF at;
     double rotation = 0;  ///< degrees, about `at`
