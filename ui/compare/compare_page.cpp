@@ -16,6 +16,7 @@
 #include "report/report_stats.h"
 #include "ui/report/report_dialog.h"
 #include "ui/run/results_card.h"
+#include "ui/text_format.h"
 #include "ui/themed_plot.h"
 #include "ui/widgets.h"
 
@@ -169,13 +170,10 @@ void ComparePage::redraw() {
         const int row = m_table->rowCount();
         m_table->insertRow(row);
         // Repeats show mean +- standard deviation over their seeds.
-        const auto accuracy = [](double value, const std::optional<double>& spread) {
-            return spread ? QStringLiteral("%1 \u00b1 %2").arg(value, 0, 'f', 4).arg(*spread, 0, 'f', 4) : QString::number(value, 'f', 4);
-        };
         m_table->setItem(row, 0, readOnlyCell(run.seeds > 1 ? tr("%1 (%2 seeds)").arg(run.name).arg(run.seeds) : run.name));
-        m_table->setItem(row, 1, readOnlyCell(accuracy(run.teacherAccuracy, run.teacherStd)));
-        m_table->setItem(row, 2, readOnlyCell(accuracy(run.studentAccuracy, run.studentStd)));
-        m_table->setItem(row, 3, readOnlyCell(run.compressedAccuracy ? accuracy(*run.compressedAccuracy, run.compressedStd) : QStringLiteral("-")));
+        m_table->setItem(row, 1, readOnlyCell(accuracyText(run.teacherAccuracy, run.teacherStd)));
+        m_table->setItem(row, 2, readOnlyCell(accuracyText(run.studentAccuracy, run.studentStd)));
+        m_table->setItem(row, 3, readOnlyCell(run.compressedAccuracy ? accuracyText(*run.compressedAccuracy, run.compressedStd) : QStringLiteral("-")));
         m_table->setItem(row, 4, readOnlyCell(QLocale().toString(static_cast<qlonglong>(run.bytes()))));
         m_table->setItem(row, 5, readOnlyCell(front.contains(run.name) ? tr("yes") : QString()));
     }

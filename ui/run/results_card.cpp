@@ -14,16 +14,13 @@
 #include "core/results/aggregate.h"
 #include "core/error.h"
 #include "core/results/summary_file.h"
+#include "ui/text_format.h"
 
 namespace tinyforge::ui {
 
 namespace {
 
 QString grouped(std::int64_t n) { return QLocale(QLocale::English).toString(static_cast<qlonglong>(n)); }
-
-QString accuracy(double mean, const std::optional<double>& spread) {
-    return spread ? QStringLiteral("%1 \u00b1 %2").arg(mean, 0, 'f', 4).arg(*spread, 0, 'f', 4) : QString::number(mean, 'f', 4);
-}
 
 // A device profile in one line, its latency in the unit it was measured in.
 QString deviceLine(const core::results::DeviceResult& d) {
@@ -110,7 +107,7 @@ bool ResultsCard::showRun(const QString& dir, QString* error) {
     };
     const auto accuracyOf = [&](double single, const std::optional<res::ModelSpread>& s) {
         const auto spread = spreadOf(s);
-        return spread ? accuracy(spread->mean, spread->std) : accuracy(single, std::nullopt);
+        return spread ? accuracyText(spread->mean, spread->std) : accuracyText(single);
     };
     const double teacherBytes = summary.teacher ? static_cast<double>(summary.teacher->bytes_fp32) : 0;
     const auto ratio = [&](std::int64_t bytes) { return teacherBytes > 0 && bytes > 0 ? QStringLiteral("%1x").arg(teacherBytes / static_cast<double>(bytes), 0, 'f', 1) : QString(); };
@@ -146,7 +143,10 @@ bool ResultsCard::showRun(const QString& dir, QString* error) {
     }
     const QStringList header{tr("model"), tr("test accuracy"), tr("parameters"), tr("bytes"), tr("smaller than teacher")};
     for (int c = 0; c < header.size(); ++c) {
-        auto* label = new QLabel(QStringLiteral("<b>%1</b>").arg(header[c].toHtmlEscaped()));
+        auto* label = new QLabel(header[c]);
+        QFont bold = label->font();
+        bold.setBold(true);
+        label->setFont(bold);
         m_grid->addWidget(label, 0, c, c == 0 ? Qt::AlignLeft : Qt::AlignRight);
     }
     for (int r = 0; r < static_cast<int>(rows.size()); ++r) {
@@ -174,7 +174,7 @@ QString ResultsCard::text() const {
         QStringList cells;
         for (int c = 0; c < m_grid->columnCount(); ++c) {
             if (auto* item = m_grid->itemAtPosition(r, c); item && item->widget())
-                if (auto* label = qobject_cast<QLabel*>(item->widget())) cells << label->text().remove(QStringLiteral("<b>")).remove(QStringLiteral("</b>"));
+                if (auto* label = qobject_cast<QLabel*>(item->widget())) cells << label->text();
         }
         lines << cells.join(QLatin1Char('\t'));
     }
