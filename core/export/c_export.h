@@ -25,6 +25,7 @@ struct CLayerWeights {
     std::string name;      ///< the model's layer name
     std::string encoding;  ///< as weight_encoding.h names it
     std::int64_t bytes = 0;
+    std::string kernel;    ///< "dense" (im2col, kernel order) or "sparse" (the non-zero weights only, PyTorch's order)
 };
 
 struct CExport {
@@ -36,7 +37,16 @@ struct CExport {
     std::vector<CLayerWeights> layers;
 };
 
-/// Writes `<prefix>.h`, `<prefix>.c`, `tf_kernels.h` and `tf_kernels.c` into `dir` (created if needed), each file
+/// The runtime's files an export carries (resources/c_runtime): its header, the private header both sources share,
+/// the reference kernels and the optimised ones. The .c files are what a build compiles besides `<prefix>.c`.
+const std::vector<std::string>& runtimeFiles();
+const std::vector<std::string>& runtimeSources();
+
+/// Position i of a stored filter row holds the weight of this tap (PyTorch's order) in the runtime's kernel order
+/// (tf_kernels.h: tf_kernel_order_tap, which this mirrors); dense layers pass kernelW 0.
+std::int64_t kernelOrderTap(std::int64_t length, std::int64_t kernelW, std::int64_t i);
+
+/// Writes `<prefix>.h`, `<prefix>.c` and the runtimeFiles() into `dir` (created if needed), each file
 /// atomically. Throws Error for a prefix that is not a C identifier or an unwritable folder.
 CExport exportC(const quantized::IntModel& model, const std::filesystem::path& dir, const COptions& options = {});
 

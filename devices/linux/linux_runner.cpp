@@ -1,5 +1,6 @@
 #include "devices/linux/linux_runner.h"
 
+#include "core/export/c_export.h"
 #include "core/resources.h"
 #include "devices/deploy/deploy_backends.h"
 #include "devices/device_error.h"
@@ -61,15 +62,17 @@ LinuxRunner buildLinuxRunner(const Board& board, const fs::path& modelDir, const
     std::error_code ec;
     fs::create_directories(outDir, ec);
     if (ec) throw DeviceError("cannot create " + outDir.string() + ": " + ec.message());
-    for (const char* file : {"tf_model.c", "tf_kernels.c", "tf_test_vectors.c"}) {
+    std::vector<std::string> sources{"tf_model.c", "tf_test_vectors.c"};
+    for (const auto& runtime : core::exporting::runtimeSources()) sources.push_back(runtime);
+    for (const auto& file : sources) {
         if (!fs::is_regular_file(modelDir / file)) throw DeviceError((modelDir / file).string() + ": missing (a C export with embedded test vectors is needed)");
     }
     const fs::path binary = outDir / kRunnerName;
     std::vector<std::string> command{board.cc, "-O2", "-static", "-std=c99"};
     command.insert(command.end(), board.cflags.begin(), board.cflags.end());
-    command.insert(command.end(), {"-I" + modelDir.string(), (core::resourceDir() / "firmware" / "linux-runner" / "runner.c").string(),
-                                   (modelDir / "tf_model.c").string(), (modelDir / "tf_kernels.c").string(),
-                                   (modelDir / "tf_test_vectors.c").string(), "-lm", "-o", binary.string()});
+    command.insert(command.end(), {"-I" + modelDir.string(), (core::resourceDir() / "firmware" / "linux-runner" / "runner.c").string()});
+    for (const auto& file : sources) command.push_back((modelDir / file).string());
+    command.insert(command.end(), {"-lm", "-o", binary.string()});
     const auto result = runCommand(command, 300);
     if (result.exitCode != 0) {
         throw ToolError(board.cc, result.exitCode, tailOf(result.output), "the runner for " + board.id + " did not build (" + board.cc + "):\n" + result.output);

@@ -35,7 +35,8 @@ TEST_CASE("export writes C that runs identically on the host and on an emulated 
     INFO(result.err);
     REQUIRE(result.exitCode == 0);
     const auto exported = run / "export" / "c";
-    for (const char* file : {"tf_model.h", "tf_model.c", "tf_kernels.h", "tf_kernels.c", "test_vectors.bin", "tf_test_vectors.c"}) {
+    for (const char* file : {"tf_model.h", "tf_model.c", "tf_kernels.h", "tf_kernels_internal.h", "tf_kernels.c", "tf_kernels_dsp.c", "test_vectors.bin",
+                             "tf_test_vectors.c"}) {
         CHECK(std::filesystem::exists(exported / file));
     }
     const json summary = json::parse(fx::readText(run / "summary.json"));
@@ -111,7 +112,7 @@ TEST_CASE("export --format onnx writes a float student and an int8 QDQ compresse
     CHECK_THAT(check.out, Contains("student.onnx ['Flatten', 'Gemm', 'Identity', 'Relu']"));
 }
 
-TEST_CASE("The Cortex-M4 and M7 DSP kernels match the reference loops over random shapes under QEMU", "[e2e][export][qemu]") {
+TEST_CASE("The Cortex-M4 and M7 DSP kernels, im2col and sparse, match the reference loops over random shapes under QEMU", "[e2e][export][qemu]") {
     // netduinoplus2 (STM32F405, Cortex-M4) and mps2-an500 (Cortex-M7), each built for its core.
     for (const char* target : {"qemu-kernel-test", "qemu-kernel-test-m7"}) {
         fx::TempDir dir;

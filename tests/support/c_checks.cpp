@@ -21,7 +21,8 @@ CCheck runCCheck(const std::filesystem::path& exportDir, const std::string& targ
 ProcessResult compileAndRunWithKernels(const std::filesystem::path& dir, const std::string& program) {
     std::ofstream(dir / "program.c") << program;
     const auto build = runProcess({"cc", "-std=c99", "-O1", "-Wall", "-Werror", "-I" TINYFORGE_RESOURCE_DIR "/c_runtime",
-                                   (dir / "program.c").string(), TINYFORGE_RESOURCE_DIR "/c_runtime/tf_kernels.c", "-o",
+                                   (dir / "program.c").string(), TINYFORGE_RESOURCE_DIR "/c_runtime/tf_kernels.c",
+                                   TINYFORGE_RESOURCE_DIR "/c_runtime/tf_kernels_dsp.c", "-o",
                                    (dir / "program").string()});
     if (build.exitCode != 0) return build;
     return runProcess({(dir / "program").string()});

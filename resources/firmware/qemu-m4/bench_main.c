@@ -30,7 +30,11 @@ int main(void) {
     uint64_t loop_ticks, total, previous = 0;
     int32_t k;
     systick_clock_start();
-    __asm volatile("1: subs %0, %0, #1\n bne 1b" : "+r"(n));
+#if __ARM_ARCH_ISA_THUMB == 1 /* GCC reads Thumb-1 inline assembly in the divided syntax */
+    __asm volatile(".syntax unified\n1: subs %0, %0, #1\n bne 1b\n .syntax divided" : "+l"(n));
+#else
+    __asm volatile("1: subs %0, %0, #1\n bne 1b" : "+l"(n));
+#endif
     loop_ticks = systick_clock_ticks();
     systick_clock_start();
     tf_model_run(tf_test_inputs[0], output);

@@ -1,5 +1,6 @@
-/* The DSP kernels against the reference loops over random shapes, on the (emulated) Cortex-M4, with plain int8
- * weights and with sparse (bitmask-encoded) ones decoded block by block. Prints the parameters of the first
+/* The DSP kernels against the reference loops over random shapes (every other convolution 3x3, whose columns have
+ * their own im2col), strides, paddings and zero points, on the (emulated) Cortex-M4 or M7, with plain int8 weights
+ * and with sparse (bitmask-encoded) ones decoded block by block. Prints the parameters of the first
  * mismatches, then "cases N mismatches M". */
 #include "semihost.h"
 #include "tf_kernels.h"
@@ -9,7 +10,8 @@ static int8_t input[MAX_VALUES], weights[MAX_VALUES], got[MAX_VALUES], want[MAX_
 static uint8_t mask[MAX_VALUES / 8 + 1], packed[MAX_VALUES];
 static int32_t bias[64], multiplier[64];
 static int8_t shift[64];
-static int16_t scratch[MAX_VALUES]; /* enough for TF_CONV2D_SCRATCH(8, 12 * 5 * 5) */
+static int32_t scratch_words[4096]; /* enough for TF_CONV2D_SCRATCH(16, 12 * 5 * 5), word aligned */
+#define scratch_values ((int16_t *)scratch_words)
 static uint32_t state = 2463534242u;
 
 static uint32_t next(void) { /* xorshift32 */
@@ -70,19 +72,19 @@ static void report(const char *what, int32_t a, int32_t b, int32_t c, int32_t d)
 int main(void) {
     uint32_t cases = 0, mismatches = 0;
     int32_t t;
-    for (t = 0; t < 300; ++t) {
+    for (t = 0; t < 400; ++t) {
         tf_conv2d_params p;
         tf_weights w;
         const int depthwise = (t % 3) == 0;
         p.in_c = between(1, 12);
         p.groups = depthwise ? p.in_c : 1;
         p.out_c = depthwise ? p.in_c : between(1, 16);
-        p.kernel_h = between(1, 5);
-        p.kernel_w = between(1, 5);
+        p.kernel_h = t % 2 ? between(1, 5) : 3; /* every other case 3x3, the kernel with its own im2col */
+        p.kernel_w = t % 2 ? between(1, 5) : 3;
         p.pad_h = between(0, p.kernel_h / 2 + 1);
         p.pad_w = between(0, p.kernel_w / 2 + 1);
-        p.in_h = between(p.kernel_h > 2 * p.pad_h ? p.kernel_h - 2 * p.pad_h : 1, 10);
-        p.in_w = between(p.kernel_w > 2 * p.pad_w ? p.kernel_w - 2 * p.pad_w : 1, 10);
+        p.in_h = between(p.kernel_h > 2 * p.pad_h ? p.kernel_h - 2 * p.pad_h : 1, 12);
+        p.in_w = between(p.kernel_w > 2 * p.pad_w ? p.kernel_w - 2 * p.pad_w : 1, 12);
         p.stride_h = between(1, 2);
         p.stride_w = between(1, 2);
         p.out_h = (p.in_h + 2 * p.pad_h - p.kernel_h) / p.stride_h + 1;
@@ -95,13 +97,15 @@ int main(void) {
         p.act_max = between(1, 127);
         fill(p.out_c);
         w = weights_for(t, p.out_c * (p.in_c / p.groups) * p.kernel_h * p.kernel_w);
-        p.block = w.layout == TF_WEIGHTS_DENSE ? 2 : between(1, 8);
-        p.weights = &w; p.bias = bias; p.multiplier = multiplier; p.shift = shift; p.scratch = scratch;
+        p.block = w.layout == TF_WEIGHTS_DENSE ? 4 : 4 * between(1, 4);
+        p.sparse = (int32_t)(next() % 2); /* the sparse kernel (weights in PyTorch's order) or the im2col one */
+        if (p.sparse) p.block = between(1, 4); /* output rows a band */
+        p.weights = &w; p.bias = bias; p.multiplier = multiplier; p.shift = shift; p.scratch = scratch_values;
         tf_conv2d(&p, input, got);
         tf_conv2d_reference(&p, input, want);
         ++cases;
         if (!same(p.out_c * p.out_h * p.out_w)) {
-            if (++mismatches <= 5) report("conv2d in_c in_h kernel_h groups", p.in_c, p.in_h, p.kernel_h, p.groups);
+            if (++mismatches <= 12) { report("conv2d in_c in_h kernel_h groups", p.in_c, p.in_h, p.kernel_h, p.groups); report("  sparse stride_w pad_w layout", p.sparse, p.stride_w, p.pad_w, w.layout); report("  in_w kernel_w out_w stride_h", p.in_w, p.kernel_w, p.out_w, p.stride_h);}
         }
     }
     for (t = 0; t < 200; ++t) {
@@ -113,9 +117,10 @@ int main(void) {
         p.out_zero_point = between(-20, 20);
         p.act_min = -128;
         p.act_max = 127;
+        p.sparse = (int32_t)(next() % 2);
         fill(p.out_size);
         w = weights_for(t, p.out_size * p.in_size);
-        p.weights = &w; p.bias = bias; p.multiplier = multiplier; p.shift = shift; p.scratch = scratch;
+        p.weights = &w; p.bias = bias; p.multiplier = multiplier; p.shift = shift; p.scratch = scratch_values;
         tf_fully_connected(&p, input, got);
         tf_fully_connected_reference(&p, input, want);
         ++cases;

@@ -2,6 +2,7 @@
 // accounting, and the C runtime's decoder (compiled here with the host compiler) giving back every weight.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <array>
 #include <random>
 #include <set>
@@ -9,6 +10,7 @@
 
 #include "core/compress/size_accounting.h"
 #include "core/error.h"
+#include "core/export/c_export.h"
 #include "core/export/weight_encoding.h"
 #include "core/compress/quantization_math.h"
 #include "tests/support/c_checks.h"
@@ -123,7 +125,7 @@ TEST_CASE("Weight encodings reject unknown names and a codebook of nothing", "[c
     CHECK(exporting::encodeSmallest(zeros, 8).bytes() <= 2);  // an all-zero layer: a bitmask and no values
 }
 
-TEST_CASE("The C runtime decodes every encoding back to the weights, row by row and again from a saved cursor", "[core][export]") {
+TEST_CASE("The C runtime decodes every encoding back to the weights, row by row, again from a saved cursor, and as its non-zero weights alone", "[core][export]") {
     // One C program per case: the encoded weights, the expected rows, and a main that decodes and compares.
     fx::TempDir dir;
     std::ostringstream program;
@@ -158,6 +160,17 @@ TEST_CASE("The C runtime decodes every encoding back to the weights, row by row 
             << "    for (row = 3; row < " << rows << "; ++row) {\n"
             << "        const int8_t *got = tf_weights_row(&r, " << length << ", buffer);\n"
             << "        for (k = 0; k < " << length << "; ++k) bad += got[k] != expected[row * " << length << " + k];\n"
+            << "    }\n"
+            << "    tf_weights_begin(&r, w); /* only the non-zero weights, as the sparse kernels read them */\n"
+            << "    for (row = 0; row < " << rows << "; ++row) {\n"
+            << "        uint32_t entries[" << length << "]; int n = tf_weights_row_nonzeros(&r, " << length << ", entries), m = 0;\n"
+            << "        for (k = 0; k < " << length << "; ++k) {\n"
+            << "            const int8_t want = expected[row * " << length << " + k];\n"
+            << "            if (want == 0) continue;\n"
+            << "            bad += m >= n || (int)(entries[m] >> 8) != k || (int8_t)(entries[m] & 0xFF) != want;\n"
+            << "            ++m;\n"
+            << "        }\n"
+            << "        bad += m != n;\n"
             << "    }\n"
             << "    if (bad) printf(\"%s: %d wrong weights\\n\", what, bad);\n"
             << "    return bad != 0;\n}\n"
@@ -195,4 +208,46 @@ TEST_CASE("The C runtime's requantization equals the integer reference's, edge c
     const auto run = fx::compileAndRunWithKernels(dir.path(), program.str());
     INFO(run.out << run.err);
     CHECK(run.out == "wrong 0\n");
+}
+
+TEST_CASE("Kernel order: the exporter permutes filter rows exactly as the C runtime reads them", "[core][export]") {
+    // For every row length up to 600 and kernel widths 0 (dense layers), 1, 3 (the row-pair layout) and 5: the C++
+    // permutation is one (each tap once) and equals tf_kernel_order_tap position by position.
+    std::ostringstream program;
+    program << "#include <stdio.h>\n#include \"tf_kernels.h\"\nint main(void) {\n    long wrong = 0, checked = 0;\n";
+    std::ostringstream table;
+    std::int64_t entries = 0;
+    for (const std::int64_t kernelW : {0, 1, 3, 5}) {
+        for (std::int64_t length = 1; length <= 600; ++length) {
+            if (kernelW > 1 && length % kernelW != 0) continue;
+            std::vector<int> seen(static_cast<std::size_t>(length), 0);
+            for (std::int64_t i = 0; i < length; ++i) {
+                const auto tap = exporting::kernelOrderTap(length, kernelW, i);
+                REQUIRE(tap >= 0);
+                REQUIRE(tap < length);
+                ++seen[static_cast<std::size_t>(tap)];
+                if (length % 7 == 0 || length < 40) {  // a sample of lengths for the C side
+                    table << "{" << length << "," << kernelW << "," << i << "," << tap << "},";
+                    ++entries;
+                }
+            }
+            CHECK(std::all_of(seen.begin(), seen.end(), [](int n) { return n == 1; }));
+        }
+    }
+    program << "    static const int cases[][4] = {" << table.str() << "};\n"
+            << "    for (unsigned k = 0; k < sizeof cases / sizeof cases[0]; ++k, ++checked)\n"
+            << "        wrong += tf_kernel_order_tap(cases[k][0], cases[k][1], cases[k][2]) != cases[k][3];\n"
+            << "    printf(\"checked %ld wrong %ld\\n\", checked, wrong);\n    return wrong != 0;\n}\n";
+    fx::TempDir dir;
+    const auto run = fx::compileAndRunWithKernels(dir.path(), program.str());
+    INFO(run.out << run.err);
+    CHECK(run.out == "checked " + std::to_string(entries) + " wrong 0\n");
+    // The 3-wide layout pairs rows: two rows r, s of taps 0 1 2 are stored as r0 s0 r2 s2 r1 ... (slots r0 r2 s0 s2 r1
+    // s1 with the middle of each group of four swapped).
+    CHECK(exporting::kernelOrderTap(6, 3, 0) == 0);
+    CHECK(exporting::kernelOrderTap(6, 3, 1) == 3);
+    CHECK(exporting::kernelOrderTap(6, 3, 2) == 2);
+    CHECK(exporting::kernelOrderTap(6, 3, 3) == 5);
+    CHECK(exporting::kernelOrderTap(6, 3, 4) == 1);
+    CHECK(exporting::kernelOrderTap(6, 3, 5) == 4);
 }
