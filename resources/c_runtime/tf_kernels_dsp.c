@@ -262,17 +262,27 @@ static inline __attribute__((always_inline)) void im2col_3x3_edges(const tf_conv
     if (have) last_row(pending, zp_halves, out);
 }
 
-/* Column of any other kernel, slots in PyTorch's order. */
+/* Column of any other kernel, slots in PyTorch's order: slot k at lane[8 * (k / 2) + k % 2]. */
 static void im2col_any(const tf_conv2d_params *p, const int8_t *planes, int32_t y0, int32_t x0, int16_t *lane) {
-    const int32_t channels = p->in_c / p->groups, in_plane = p->in_h * p->in_w;
+    const int32_t channels = p->in_c / p->groups, in_plane = p->in_h * p->in_w, zero_point = p->in_zero_point;
+    const int32_t kernel_h = p->kernel_h, kernel_w = p->kernel_w, in_w = p->in_w;
     int32_t c, ky, kx, slot = 0;
+    if (y0 >= 0 && y0 + kernel_h <= p->in_h && x0 >= 0 && x0 + kernel_w <= in_w) { /* inside: no bounds to check */
+        for (c = 0; c < channels; ++c) {
+            const int8_t *row = planes + c * in_plane + y0 * in_w + x0;
+            for (ky = 0; ky < kernel_h; ++ky, row += in_w) {
+                for (kx = 0; kx < kernel_w; ++kx, ++slot) lane[8 * (slot >> 1) + (slot & 1)] = (int16_t)(row[kx] - zero_point);
+            }
+        }
+        return;
+    }
     for (c = 0; c < channels; ++c) {
-        for (ky = 0; ky < p->kernel_h; ++ky) {
+        for (ky = 0; ky < kernel_h; ++ky) {
             const int32_t iy = y0 + ky;
-            for (kx = 0; kx < p->kernel_w; ++kx, ++slot) {
+            for (kx = 0; kx < kernel_w; ++kx, ++slot) {
                 const int32_t ix = x0 + kx;
-                const int32_t inside = iy >= 0 && iy < p->in_h && ix >= 0 && ix < p->in_w;
-                lane[8 * (slot >> 1) + (slot & 1)] = (int16_t)(inside ? planes[c * in_plane + iy * p->in_w + ix] - p->in_zero_point : 0);
+                const int32_t inside = iy >= 0 && iy < p->in_h && ix >= 0 && ix < in_w;
+                lane[8 * (slot >> 1) + (slot & 1)] = (int16_t)(inside ? planes[c * in_plane + iy * in_w + ix] - zero_point : 0);
             }
         }
     }
