@@ -11,6 +11,7 @@ struct ExportArguments {
     core::pipeline::ExportOptions options;
     std::string out;
     std::string weights = "smallest";
+    std::int64_t flashBudget = 0;
 };
 }  // namespace
 
@@ -32,19 +33,30 @@ void addExportCommand(CLI::App& app, CommandAction& selected) {
                         "dense stores plain int8 (fastest, most flash)")
         ->check(CLI::IsMember({"smallest", "dense"}))
         ->capture_default_str();
+    auto* budget = command->add_option("--flash-budget", args->flashBudget,
+                                       "C: bytes the model's constant data (TF_MODEL_FLASH_BYTES) may take; each layer gets the fastest "
+                                       "encoding and kernel that keep it within (default: every layer's smallest encoding)")
+                       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
     command->add_flag("--softmax", args->options.softmax,
                       "C: end the model in an int8 softmax (probabilities, scale 1/256) instead of logits");
+    budget->excludes(command->get_option("--weights"));
     command->callback([&selected, args] {
         selected = [args] {
             const core::pipeline::RunFolder run(args->run);
             args->options.outDir = args->out;
             args->options.denseWeights = args->weights == "dense";
+            if (args->flashBudget > 0) args->options.flashBudget = args->flashBudget;
             const auto written = core::pipeline::exportRun(run, args->options);
             // stdout: the format's entry as summary.json records it
             std::printf("%s\n", core::contract::toJson(written).begin()->dump(2).c_str());
             if (const auto& c = written.c) {
                 std::fprintf(stderr, "exported to %s (flash %lld bytes, arena %lld bytes)\n", c->dir.c_str(), static_cast<long long>(c->flash_bytes),
                              static_cast<long long>(c->arena_bytes));
+                for (const auto& layer : c->layers.value_or(std::vector<core::results::CExportLayer>{})) {  // what each layer got, and why
+                    if (!layer.kernel) continue;
+                    std::fprintf(stderr, "  %-24s %-20s %7lld bytes  %-6s kernel  %s\n", layer.name.c_str(), layer.encoding.value_or("").c_str(),
+                                 static_cast<long long>(layer.weight_bytes), layer.kernel->c_str(), layer.reason.value_or("").c_str());
+                }
             } else {
                 const auto& files = written.onnx ? *written.onnx : *written.torchscript;
                 std::fprintf(stderr, "exported to %s\n", files.dir.c_str());

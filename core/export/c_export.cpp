@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/export/memory_plan.h"
+#include "core/export/layer_plan.h"
 #include "core/export/weight_encoding.h"
 #include "core/io/file_bytes.h"
 #include "core/resources.h"
@@ -28,60 +29,6 @@ constexpr std::int64_t kGlobalAverageDescriptorBytes = 9 * 4;
 constexpr std::int64_t kAddDescriptorBytes = 14 * 4;
 constexpr std::int64_t kSoftmaxDescriptorBytes = 2 * 4;
 
-// Output pixels a convolution gathers per pass over its filters, a multiple of the DSP kernel's four lanes: four for
-// plain int8 weights (read in place), more when each filter must be decoded, so the decoding is shared by more pixels.
-constexpr std::int64_t kPlainBlock = 4, kDecodedBlock = 8;
-
-// Which kernel runs a layer (tf_kernels.h). Plain int8 weights are read in place by the im2col kernel at about 1.4
-// emulated instructions per multiply-accumulate; the sparse kernel spends about 2.5 per non-zero weight's
-// multiply-accumulate, so it wins below about 40% non-zeros (qemu-kernel-bench on ResNet-8's layers). Encoded weights
-// (codebooks, bitmasks, relative indices, fewer bits) cost the im2col kernel a decode of every filter for every
-// block of pixels, far more than the sparse kernel's decode once per band of rows, so they always run sparse.
-constexpr double kSparseDensity = 0.4;
-// RAM the sparse convolution's line buffer may take; bands of output rows are as tall as fits.
-constexpr std::int64_t kSparseLineBudget = 8192;
-
-double density(const IntOp& op) {
-    const auto nonzero = std::count_if(op.weights.begin(), op.weights.end(), [](std::int8_t w) { return w != 0; });
-    return op.weights.empty() ? 1.0 : static_cast<double>(nonzero) / static_cast<double>(op.weights.size());
-}
-
-// How the sparse convolution would run an op: its line buffer's width and the output rows of a band (0: it cannot,
-// the stride is not 1 or 2 or its offsets would not fit 16 bits).
-struct SparsePlan {
-    std::int64_t lineW = 0, bandRows = 0, block = 0;
-};
-
-SparsePlan sparsePlan(const IntOp& op, const quantized::IntTensor& out) {
-    SparsePlan plan;
-    if (op.strideW < 1 || op.strideW > 2) return plan;
-    const std::int64_t inPerGroup = op.weightShape[1], kernelH = op.weightShape[2], kernelW = op.weightShape[3];
-    const std::int64_t outH = out.shape[1], outW = out.shape[2];
-    plan.lineW = (((outW + 3) & ~3ll) - 1) * op.strideW + kernelW + 4;  // TF_SPARSE_LINE_W
-    const auto lineBytes = [&](std::int64_t rows) { return inPerGroup * (kernelH + (rows - 1) * op.strideH) * plan.lineW; };
-    if (lineBytes(1) >= 65536) return {};
-    plan.block = 1;
-    while (plan.block < outH && lineBytes(plan.block + 1) <= kSparseLineBudget) ++plan.block;
-    plan.bandRows = kernelH + (plan.block - 1) * op.strideH;  // TF_SPARSE_BAND_ROWS
-    return plan;
-}
-
-// The op's weights with each row (one output channel's filter) in the runtime's kernel order.
-std::vector<std::int8_t> inKernelOrder(const IntOp& op) {
-    const std::int64_t rows = op.weightShape[0];
-    const std::int64_t length = static_cast<std::int64_t>(op.weights.size()) / rows;
-    const std::int64_t kernelW = op.kind == IntOpKind::Conv2d ? op.weightShape[3] : 0;
-    std::vector<std::int8_t> stored(op.weights.size());
-    for (std::int64_t r = 0; r < rows; ++r) {
-        for (std::int64_t i = 0; i < length; ++i) {
-            stored[static_cast<std::size_t>(r * length + i)] = op.weights[static_cast<std::size_t>(r * length + kernelOrderTap(length, kernelW, i))];
-        }
-    }
-    return stored;
-}
-
-bool readInPlace(const EncodedWeights& w) { return w.encoding == "dense" && w.weightBits == 8; }
-
 std::string floatLiteral(float value) {
     char text[32];
     std::snprintf(text, sizeof text, "%.9gf", static_cast<double>(value));
@@ -101,8 +48,8 @@ void writeArray(std::ostream& out, const char* type, const std::string& name, co
 
 class SourceWriter {
 public:
-    SourceWriter(const IntModel& model, const MemoryPlan& plan, const COptions& options)
-        : model_(model), plan_(plan), prefix_(options.prefix), storage_(options.weights) {}
+    SourceWriter(const IntModel& model, const MemoryPlan& plan, const std::vector<std::optional<LayerChoice>>& layers, const COptions& options)
+        : model_(model), plan_(plan), choices_(layers), prefix_(options.prefix) {}
 
     std::string source() {
         std::ostringstream body;
@@ -188,26 +135,22 @@ private:
         return "(arena + " + std::to_string(plan_.offsets[static_cast<std::size_t>(id)]) + ")";
     }
 
-    // The encoded weights, biases and requantization tables of a conv or dense op; returns the weights. Rows stay in
-    // PyTorch's order for the sparse kernels, else go in kernel order.
-    EncodedWeights emitWeightTables(std::ostream& out, const std::string& name, const IntOp& op, bool sparse) {
+    // The encoded weights (as the plan chose them), biases and requantization tables of a conv or dense op.
+    void emitWeightTables(std::ostream& out, const std::string& name, const IntOp& op, const LayerChoice& choice) {
         std::vector<std::int32_t> multipliers;
         std::vector<std::int32_t> shifts;
         for (const auto& m : op.multipliers) {
             multipliers.push_back(m.multiplier);
             shifts.push_back(m.shift);
         }
-        const auto stored = sparse ? op.weights : inKernelOrder(op);
-        EncodedWeights weights = storage_ == WeightStorage::Dense ? encodeWeights(stored, 8, "dense")
-                                                                  : encodeSmallest(stored, model_.weightBits);
+        const EncodedWeights& weights = choice.weights;
         out << cDefinition(weights, name + "_weights");
         writeArray(out, "int32_t", name + "_bias", op.bias);
         writeArray(out, "int32_t", name + "_multiplier", multipliers);
         writeArray(out, "int8_t", name + "_shift", shifts);
         weightBytes_ += weights.bytes();
-        layers_.push_back({op.name, weights.encoding, weights.bytes(), sparse ? "sparse" : "dense"});
+        layers_.push_back({op.name, weights.encoding, weights.bytes(), choice.sparse ? "sparse" : "dense", choice.instructions, choice.reason});
         flashBytes_ += weights.bytes() + kWeightsDescriptorBytes + static_cast<std::int64_t>(4 * op.bias.size() + 5 * multipliers.size());
-        return weights;
     }
 
     void emitOp(std::ostream& body, std::ostream& calls, std::size_t index, const IntOp& op) {
@@ -217,15 +160,13 @@ private:
         body << "\n/* " << op.name << ": " << quantized::opKindId(op.kind) << " */\n";
         switch (op.kind) {
             case IntOpKind::Conv2d: {
-                const SparsePlan plan = sparsePlan(op, out);
-                const bool encoded = !(storage_ == WeightStorage::Dense || readInPlace(encodeSmallest(op.weights, model_.weightBits)));
-                const bool sparse = plan.block > 0 && (encoded || density(op) <= kSparseDensity);
-                const auto weights = emitWeightTables(body, name, op, sparse);
+                const LayerChoice& choice = *choices_.at(index);
+                const bool sparse = choice.sparse;
+                emitWeightTables(body, name, op, choice);
                 const std::int64_t length = op.weightShape[1] * op.weightShape[2] * op.weightShape[3];
-                std::int64_t block = readInPlace(weights) ? kPlainBlock : kDecodedBlock;
+                const std::int64_t block = choice.block;
                 if (sparse) {  // TF_CONV2D_SPARSE_SCRATCH
-                    block = plan.block;
-                    scratchValues_ = std::max(scratchValues_, (op.weightShape[1] * plan.bandRows * plan.lineW + 8) / 2 + 2 * length + 2);
+                    scratchValues_ = std::max(scratchValues_, (op.weightShape[1] * choice.bandRows * choice.lineW + 8) / 2 + 2 * length + 2);
                 } else {
                     scratchValues_ = std::max(scratchValues_, block * ((length + 1) & ~1) + length + 2);  // TF_CONV2D_SCRATCH
                 }
@@ -240,9 +181,9 @@ private:
                 break;
             }
             case IntOpKind::FullyConnected: {
-                const bool encoded = !(storage_ == WeightStorage::Dense || readInPlace(encodeSmallest(op.weights, model_.weightBits)));
-                const bool sparse = encoded || density(op) <= kSparseDensity;
-                emitWeightTables(body, name, op, sparse);
+                const LayerChoice& choice = *choices_.at(index);
+                const bool sparse = choice.sparse;
+                emitWeightTables(body, name, op, choice);
                 scratchValues_ = std::max(scratchValues_, 2 * in.elements() + 2);  // TF_FULLY_CONNECTED_SCRATCH
                 body << "static const tf_fully_connected_params " << name << " = {" << in.elements() << ", " << out.elements()
                      << ", " << in.params.zeroPoint << ", " << out.params.zeroPoint << ", " << op.activationMin << ", "
@@ -301,8 +242,8 @@ private:
 
     const IntModel& model_;
     const MemoryPlan& plan_;
+    const std::vector<std::optional<LayerChoice>>& choices_;
     std::string prefix_;
-    WeightStorage storage_;
     std::int64_t flashBytes_ = 0, weightBytes_ = 0, scratchValues_ = 0;
     std::vector<CLayerWeights> layers_;
 };
@@ -321,18 +262,6 @@ const std::vector<std::string>& runtimeSources() {
     return files;
 }
 
-std::int64_t kernelOrderTap(std::int64_t length, std::int64_t kernelW, std::int64_t i) {
-    // The slot of stored position i: in each whole group of four, the middle two are swapped (SXTB16's pairing).
-    std::int64_t slot = i;
-    if (i < (length & ~3ll) && (i & 3) != 0 && (i & 3) != 3) slot = i ^ 3;
-    if (kernelW != 3) return slot;
-    // Two rows r, s of three taps become the slots r0 r2 s0 s2 r1 s1; an odd last row r0 r2 r1.
-    static constexpr int pairRow[6] = {0, 0, 1, 1, 0, 1}, pairX[6] = {0, 2, 0, 2, 1, 1}, lastX[3] = {0, 2, 1};
-    const std::int64_t rows = length / 3, pairs = rows / 2;
-    if (slot < 6 * pairs) return (2 * (slot / 6) + pairRow[slot % 6]) * 3 + pairX[slot % 6];
-    return (rows - 1) * 3 + lastX[slot - 6 * pairs];
-}
-
 CExport exportC(const IntModel& model, const std::filesystem::path& dir, const COptions& options) {
     const std::string& prefix = options.prefix;
     if (!std::regex_match(prefix, std::regex("[A-Za-z_][A-Za-z0-9_]{0,40}")) || prefix == "tf_kernels") {
@@ -342,7 +271,22 @@ CExport exportC(const IntModel& model, const std::filesystem::path& dir, const C
     std::filesystem::create_directories(dir, ec);
     if (ec) throw Error("C export: cannot create " + dir.string() + ": " + ec.message());
     const MemoryPlan plan = planMemory(model);
-    SourceWriter writer(model, plan, options);
+    std::optional<std::int64_t> weightBudget;
+    if (options.flashBudget) {  // what the budget leaves the weights: the rest of the constant data does not vary
+        const auto smallest = planLayers(model, WeightStorage::Smallest);
+        SourceWriter dryRun(model, plan, smallest, options);
+        dryRun.source();
+        const std::int64_t fixed = dryRun.flashBytes() - dryRun.weightBytes();
+        if (*options.flashBudget < dryRun.flashBytes()) {
+            throw SettingsError("C export: a flash budget of " + std::to_string(*options.flashBudget) + " bytes is below the " +
+                                std::to_string(dryRun.flashBytes()) + " this model takes at the least (its weights in their smallest encodings, " +
+                                std::to_string(dryRun.weightBytes()) + " bytes, and " + std::to_string(fixed) +
+                                " of biases, requantization tables and op descriptors)");
+        }
+        weightBudget = *options.flashBudget - fixed;
+    }
+    const auto layers = planLayers(model, options.weights, weightBudget);
+    SourceWriter writer(model, plan, layers, options);
     const std::string source = writer.source();  // counts the bytes the header states
     CExport result;
     result.arenaBytes = plan.arenaBytes;

@@ -5,20 +5,21 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "core/export/layer_plan.h"
 #include "core/quantized/int_model.h"
 
 namespace tinyforge::core::exporting {
 
-/// How the weights are stored: each layer in its smallest encoding (sparse and clustered layers decoded on the fly,
-/// weight_encoding.h), or every layer as plain int8 (the fastest to run, the most flash).
-enum class WeightStorage { Smallest, Dense };
-
 struct COptions {
     std::string prefix = "tf_model";  ///< a C identifier: names the files, the functions and the macros
     WeightStorage weights = WeightStorage::Smallest;
+    /// When set: the model's constant data (TF_MODEL_FLASH_BYTES) may take this many bytes, and each layer gets the
+    /// fastest encoding and kernel that keep it within (layer_plan.h); `weights` is then not used.
+    std::optional<std::int64_t> flashBudget = std::nullopt;
 };
 
 struct CLayerWeights {
@@ -26,6 +27,8 @@ struct CLayerWeights {
     std::string encoding;  ///< as weight_encoding.h names it
     std::int64_t bytes = 0;
     std::string kernel;    ///< "dense" (im2col, kernel order) or "sparse" (the non-zero weights only, PyTorch's order)
+    double estimatedInstructions = 0;  ///< the planner's estimate of the op's emulated Cortex-M4 instructions
+    std::string reason;                ///< why this encoding: the smallest, plain int8, the fastest, or smaller to fit
 };
 
 struct CExport {
@@ -41,10 +44,6 @@ struct CExport {
 /// the reference kernels and the optimised ones. The .c files are what a build compiles besides `<prefix>.c`.
 const std::vector<std::string>& runtimeFiles();
 const std::vector<std::string>& runtimeSources();
-
-/// Position i of a stored filter row holds the weight of this tap (PyTorch's order) in the runtime's kernel order
-/// (tf_kernels.h: tf_kernel_order_tap, which this mirrors); dense layers pass kernelW 0.
-std::int64_t kernelOrderTap(std::int64_t length, std::int64_t kernelW, std::int64_t i);
 
 /// Writes `<prefix>.h`, `<prefix>.c` and the runtimeFiles() into `dir` (created if needed), each file
 /// atomically. Throws Error for a prefix that is not a C identifier or an unwritable folder.

@@ -75,6 +75,7 @@ results::ExportResults exportRun(const RunFolder& run, ExportOptions options) {
     exporting::COptions cOptions;
     cOptions.prefix = options.prefix;
     cOptions.weights = options.denseWeights ? exporting::WeightStorage::Dense : exporting::WeightStorage::Smallest;
+    cOptions.flashBudget = options.flashBudget;
     const auto written = exporting::exportC(integer, options.outDir, cOptions);
     auto samples = run.dataset().splits.test;
     if (options.onlyEmbeddedVectors && static_cast<std::int64_t>(samples.size()) > options.embeddedVectors) {
@@ -103,7 +104,11 @@ results::ExportResults exportRun(const RunFolder& run, ExportOptions options) {
         results::CExportLayer layer{op.name, quantized::opKindId(op.kind), integer.opMacs(op), 0,
                                     integer.tensors[static_cast<std::size_t>(op.output)].elements()};
         for (const auto& weights : written.layers) {
-            if (weights.name == op.name) layer.weight_bytes = weights.bytes;
+            if (weights.name != op.name) continue;
+            layer.weight_bytes = weights.bytes;
+            layer.kernel = weights.kernel;
+            layer.encoding = weights.encoding;
+            layer.reason = weights.reason;
         }
         entry.layers->push_back(layer);
     }

@@ -1,7 +1,9 @@
 #pragma once
 // Exports a finished run's compressed model (tinyforge-cli export, and a recipe's export section).
 
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "core/pipeline/run_folder.h"
@@ -15,6 +17,7 @@ struct ExportOptions {
     std::string prefix = "tf_model";   ///< C identifier prefix of the generated API
     std::int64_t embeddedVectors = 32; ///< test samples compiled into tf_test_vectors.c for firmware checks
     bool denseWeights = false;         ///< C: plain int8 weights (fastest) instead of each layer's smallest encoding
+    std::optional<std::int64_t> flashBudget;  ///< C: the fastest encodings whose constant data fits these bytes
     bool softmax = false;              ///< C: end in an int8 softmax, so the model returns probabilities
     bool onlyEmbeddedVectors = false;  ///< C: run just the embedded samples through the reference (firmware builds)
     bool record = true;                ///< record the entry in summary.json's "export"

@@ -196,13 +196,19 @@ struct Ratios {
 struct CExportLayer {
     std::string name, kind;
     std::int64_t macs = 0, weight_bytes = 0, output_elements = 0;
+    std::optional<std::string> kernel = std::nullopt;  ///< layers with weights, since issue 21
+    std::optional<std::string> encoding = std::nullopt;
+    std::optional<std::string> reason = std::nullopt;
     static constexpr std::string_view kName = "CExportLayer", kDoc = "One op of the exported C model, in execution order";
     static auto fields() {
         using S = CExportLayer;
         return std::tuple{field(key::kName, &S::name, "the model's layer name"), field("kind", &S::kind, "conv2d, fully_connected, max_pool2d, ..."),
                           field(key::kMacs, &S::macs, "multiply-accumulates per inference", "MACs"),
                           field("weight_bytes", &S::weight_bytes, "its weights in their encoding", "bytes"),
-                          field("output_elements", &S::output_elements, "int8 values it writes", "values")};
+                          field("output_elements", &S::output_elements, "int8 values it writes", "values"),
+                          field("kernel", &S::kernel, "layers with weights: the runtime kernel, dense (im2col or row by row) or sparse (the non-zero weights only)"),
+                          field("encoding", &S::encoding, "layers with weights: how they are stored (weight_encoding.h)"),
+                          field("reason", &S::reason, "layers with weights: why this encoding (the smallest, plain int8, the fastest, or smaller to fit --flash-budget)")};
     }
 };
 

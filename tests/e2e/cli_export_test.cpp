@@ -68,6 +68,18 @@ TEST_CASE("export writes C that runs identically on the host and on an emulated 
     const fx::CCheck softmaxTarget = runCheck(probabilities, "qemu-check");
     CHECK(softmaxTarget.samples == host.samples);
     CHECK(softmaxTarget.identical == softmaxTarget.samples);
+
+    // A flash budget: room to spare gives every layer its fastest encoding, said per layer; too little is refused.
+    const auto roomy = cli({"export", run.string(), "--format", "c", "--flash-budget", "1000000", "--out", (dir / "roomy").string()});
+    INFO(roomy.err);
+    REQUIRE(roomy.exitCode == 0);
+    CHECK_THAT(roomy.err, Contains("the fastest encoding"));
+    for (const auto& layer : json::parse(roomy.out)["layers"]) {
+        if (layer.contains("kernel")) CHECK(layer["reason"] == "the fastest encoding");
+    }
+    const auto tight = cli({"export", run.string(), "--format", "c", "--flash-budget", "10", "--out", (dir / "tight").string()});
+    CHECK(tight.exitCode == 2);
+    CHECK_THAT(tight.err, Contains("a flash budget of 10 bytes is below the " + std::to_string(c["flash_bytes"].get<int>())));
     CHECK(cli({"export", run.string(), "--format", "c", "--weights", "sparse"}).exitCode != 0);
 }
 

@@ -1,5 +1,7 @@
 // The exported C, compiled with the host compiler, reproduces the integer reference byte for byte.
 #include <catch2/catch.hpp>
+
+#include <algorithm>
 #include <torch/torch.h>
 
 #include "core/error.h"
@@ -76,6 +78,48 @@ TEST_CASE("Sparse, clustered weights export encoded, several times smaller, and 
             CHECK(targetSamples == 6);
             CHECK(targetIdentical == 6);
         }
+    }
+}
+
+TEST_CASE("Under a flash budget each layer gets the fastest encoding that fits, and the export stays bit-exact", "[core][export]") {
+    const auto images = fx::randomImages(16);
+    auto model = fx::buildModel("lenet5", {1, 16, 16}, {{"pool", "avg"}});
+    const auto points = fx::quantizeForTest(model, images, 8);
+    sparsifyOnSharedGrid(model, 8);
+    const auto integer = quantized::lowerToIntModel(model, points, 8);
+    const auto estimated = [](const exporting::CExport& e) {
+        double total = 0;
+        for (const auto& layer : e.layers) total += layer.estimatedInstructions;
+        return total;
+    };
+    fx::TempDir smallestDir, fastestDir, fittedDir;
+    const auto smallest = exporting::exportC(integer, smallestDir.path());
+    const auto fastest = exporting::exportC(integer, fastestDir.path(), {.flashBudget = std::int64_t{1} << 30});
+    for (const auto& layer : fastest.layers) CHECK(layer.reason == "the fastest encoding");
+    for (const auto& layer : smallest.layers) CHECK(layer.reason == "the smallest encoding");
+    REQUIRE(fastest.flashBytes > smallest.flashBytes);  // speed costs flash here: some layers leave their smallest form
+    CHECK(estimated(fastest) < estimated(smallest));
+
+    const std::int64_t budget = (smallest.flashBytes + fastest.flashBytes) / 2;
+    const auto fitted = exporting::exportC(integer, fittedDir.path(), {.flashBudget = budget});
+    CHECK(fitted.flashBytes <= budget);
+    CHECK(fitted.flashBytes >= smallest.flashBytes);
+    CHECK(estimated(fitted) <= estimated(smallest));
+    CHECK(estimated(fitted) >= estimated(fastest));
+    CHECK(std::any_of(fitted.layers.begin(), fitted.layers.end(), [](const auto& l) { return l.reason == "smaller, to fit the flash budget"; }));
+    CHECK_THAT(fx::readText(fittedDir / "tf_model.h"), Catch::Contains("#define TF_MODEL_FLASH_BYTES " + std::to_string(fitted.flashBytes)));
+    const auto vectors = exporting::makeTestVectors(integer, images, images.splits.test);
+    exporting::writeTestVectors(vectors, fittedDir / "test_vectors.bin");
+    const auto [samples, identical] = check(fittedDir.path());
+    CHECK(samples == 16);
+    CHECK(identical == 16);
+
+    try {  // below the smallest encodings: a bad setting, saying how many bytes the model needs at the least
+        exporting::exportC(integer, fittedDir.path(), {.flashBudget = smallest.flashBytes - 1});
+        FAIL("a budget below the smallest export was accepted");
+    } catch (const tinyforge::SettingsError& e) {
+        CHECK_THAT(std::string(e.what()), Catch::Contains("flash budget of " + std::to_string(smallest.flashBytes - 1)) &&
+                                              Catch::Contains("the " + std::to_string(smallest.flashBytes) + " this model takes"));
     }
 }
 
