@@ -253,12 +253,12 @@ void writeText(const std::filesystem::path& file, const std::string& text) { io:
 }  // namespace
 
 const std::vector<std::string>& runtimeFiles() {
-    static const std::vector<std::string> files{"tf_kernels.h", "tf_kernels_internal.h", "tf_kernels.c", "tf_kernels_dsp.c"};
+    static const std::vector<std::string> files{"tf_kernels.h", "tf_kernels_internal.h", "tf_kernels.c", "tf_kernels_optimised.c"};
     return files;
 }
 
 const std::vector<std::string>& runtimeSources() {
-    static const std::vector<std::string> files{"tf_kernels.c", "tf_kernels_dsp.c"};
+    static const std::vector<std::string> files{"tf_kernels.c", "tf_kernels_optimised.c"};
     return files;
 }
 

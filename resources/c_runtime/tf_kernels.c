@@ -1,6 +1,6 @@
 /* The TinyForge C runtime's reference kernels (plain loops, the same arithmetic as the studio's integer reference),
  * its weight decoding and the ops without weights. The optimised convolution and dense kernels are in
- * tf_kernels_dsp.c. See tf_kernels.h. */
+ * tf_kernels_optimised.c. See tf_kernels.h. */
 #include "tf_kernels.h"
 
 #include "tf_kernels_internal.h"

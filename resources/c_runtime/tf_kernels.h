@@ -5,9 +5,9 @@
  * Layout: channel-major (C x H x W), as PyTorch stores activations.
  *
  * Files: tf_kernels.c holds the reference kernels (plain loops: the oracle), the weight decoding and the ops without
- * weights; tf_kernels_dsp.c holds the optimised convolution and dense kernels under the same entry names
- * (tf_conv2d, tf_fully_connected), chosen when compiling: the DSP versions on cores with the DSP extension, else
- * (or with -DTF_KERNELS_REFERENCE) the reference loops. Compile both files. */
+ * weights; tf_kernels_optimised.c holds the optimised convolution and dense kernels under the same entry names
+ * (tf_conv2d, tf_fully_connected, tf_add), chosen when compiling: SMLAD versions on cores with the DSP extension,
+ * plain-C versions of the same structure elsewhere, the reference loops with -DTF_KERNELS_REFERENCE. Compile both. */
 #ifndef TF_KERNELS_H
 #define TF_KERNELS_H
 
@@ -156,13 +156,13 @@ typedef struct {
 /* x * M for M = multiplier * 2^(shift - 31): the requantization step. */
 int32_t tf_requantize(int32_t x, int32_t multiplier, int32_t shift);
 
-/* Convolution and dense layer (tf_kernels_dsp.c): on cores with the DSP extension (__ARM_FEATURE_DSP: Cortex-M4,
- * M7, M33) the dual 16-bit multiply-accumulate (SMLAD) versions, else the reference loops. Both give identical
- * outputs: the accumulators are exact integer sums. */
+/* Convolution and dense layer (tf_kernels_optimised.c): on cores with the DSP extension (__ARM_FEATURE_DSP: Cortex-M4,
+ * M7, M33) the dual 16-bit multiply-accumulate (SMLAD) versions, elsewhere (Cortex-M0, M3, hosts) plain-C ones. All
+ * give the reference's outputs: the accumulators are exact integer sums. */
 void tf_conv2d(const tf_conv2d_params *p, const int8_t *input, int8_t *output);
 void tf_fully_connected(const tf_fully_connected_params *p, const int8_t *input, int8_t *output);
 
-/* The reference loops themselves (tf_kernels.c), which the DSP versions are tested against. */
+/* The reference loops themselves (tf_kernels.c), which the optimised versions are tested against. */
 void tf_conv2d_reference(const tf_conv2d_params *p, const int8_t *input, int8_t *output);
 void tf_fully_connected_reference(const tf_fully_connected_params *p, const int8_t *input, int8_t *output);
 void tf_max_pool2d(const tf_max_pool2d_params *p, const int8_t *input, int8_t *output);
@@ -170,7 +170,7 @@ void tf_global_avg_pool(const tf_global_avg_pool_params *p, const int8_t *input,
 void tf_avg_pool2d(const tf_avg_pool2d_params *p, const int8_t *input, int8_t *output);
 void tf_softmax(const tf_softmax_params *p, const int8_t *input, int8_t *output);
 void tf_add_reference(const tf_add_params *p, const int8_t *a, const int8_t *b, int8_t *output);
-/* The element-wise sum (tf_kernels_dsp.c): the reference's arithmetic with each requantization's constants worked out
+/* The element-wise sum (tf_kernels_optimised.c): the reference's arithmetic with each requantization's constants worked out
  * once per call, on every core. */
 void tf_add(const tf_add_params *p, const int8_t *a, const int8_t *b, int8_t *output);
 

@@ -1,10 +1,18 @@
-/* Optimised convolution and dense kernels of the TinyForge C runtime, under the reference kernels' entry names
- * (tf_conv2d, tf_fully_connected). On cores with the DSP extension (Cortex-M4, M7, M33) they use the dual 16-bit
- * multiply-accumulate SMLAD; elsewhere, or built with -DTF_KERNELS_REFERENCE, they are the reference loops of
- * tf_kernels.c. Outputs are identical either way: the accumulators are exact integer sums. See tf_kernels.h. */
+/* Optimised kernels of the TinyForge C runtime, under the entry names the model calls (tf_conv2d,
+ * tf_fully_connected, tf_add); the reference loops they must equal are in tf_kernels.c. On cores with the DSP
+ * extension (Cortex-M4, M7, M33) the convolution and dense layer use the dual 16-bit multiply-accumulate SMLAD; on
+ * the others (Cortex-M0, M3) and hosts, plain C with the same structure; built with -DTF_KERNELS_REFERENCE, the
+ * reference loops everywhere. Outputs are identical every way: the accumulators are exact integer sums. */
 #include "tf_kernels_internal.h"
 
 #if !defined(TF_KERNELS_REFERENCE)
+static inline uint32_t load32(const void *p) {
+    uint32_t v;
+    __builtin_memcpy(&v, p, 4); /* an unaligned LDR, which these cores allow */
+    return v;
+}
+
+
 /* ---- Element-wise sum, on every core ---- */
 
 /* One requantization with its constants worked out per call: x * multiplier * 2^shift as requantize() computes it. */
@@ -53,11 +61,73 @@ void tf_add(const tf_add_params *p, const int8_t *a, const int8_t *b, int8_t *ou
         output[i] = (int8_t)clamp32(scaled(x + y, &so) + out_zero_point, lo, hi);
     }
 }
-#else
-void tf_add(const tf_add_params *p, const int8_t *a, const int8_t *b, int8_t *output) { tf_add_reference(p, a, b, output); }
-#endif
+/* Requantizes the first `lanes` of one output channel's four accumulators into out[0..lanes). The usual case, a
+ * multiplier below one (shift <= 0), without requantize()'s branches: the multiplier is never INT32_MIN, so the
+ * rounding doubling high multiply is (acc * multiplier + 2^30) >> 31, then the rounding shift of
+ * rounding_divide_by_pot. */
+static inline int32_t requantize_below_one(int32_t acc, int32_t multiplier, int32_t exponent, int32_t mask, int32_t half) {
+    const int32_t high = (int32_t)(((int64_t)acc * multiplier + (1 << 30)) >> 31);
+    return (high >> exponent) + ((high & mask) > half + (int32_t)((uint32_t)high >> 31));
+}
 
-#if defined(__ARM_FEATURE_DSP) && !defined(TF_KERNELS_REFERENCE)
+static void requantize_lanes(const tf_conv2d_params *p, int32_t oc, const int32_t acc[4], int32_t lanes, int8_t *out) {
+    const int32_t multiplier = p->multiplier[oc], shift = p->shift[oc];
+    const int32_t zero_point = p->out_zero_point, lo = p->act_min, hi = p->act_max;
+    int32_t j;
+    if (shift > 0 || lanes < 4) {
+        for (j = 0; j < lanes; ++j) out[j] = (int8_t)clamp32(requantize(acc[j], multiplier, shift) + zero_point, lo, hi);
+        return;
+    }
+    {
+        const int32_t exponent = -shift, mask = (int32_t)((1u << exponent) - 1u), half = mask >> 1;
+        const int32_t v0 = requantize_below_one(acc[0], multiplier, exponent, mask, half) + zero_point;
+        const int32_t v1 = requantize_below_one(acc[1], multiplier, exponent, mask, half) + zero_point;
+        const int32_t v2 = requantize_below_one(acc[2], multiplier, exponent, mask, half) + zero_point;
+        const int32_t v3 = requantize_below_one(acc[3], multiplier, exponent, mask, half) + zero_point;
+        out[0] = (int8_t)clamp32(v0, lo, hi);
+        out[1] = (int8_t)clamp32(v1, lo, hi);
+        out[2] = (int8_t)clamp32(v2, lo, hi);
+        out[3] = (int8_t)clamp32(v3, lo, hi);
+    }
+}
+
+/* ---- Sparse convolution (sparse = 1; see tf_kernels.h) ---- */
+
+static void copy_bytes(int8_t *to, const int8_t *from, int32_t n) {
+    int32_t k = 0;
+    for (; k + 4 <= n; k += 4) {
+        const uint32_t word = load32(from + k);
+        __builtin_memcpy(to + k, &word, 4);
+    }
+    for (; k < n; ++k) to[k] = from[k];
+}
+
+static void fill_bytes(int8_t *to, int8_t value, int32_t n) {
+    int32_t k;
+    for (k = 0; k < n; ++k) to[k] = value;
+}
+
+/* The next filter's non-zero weights as taps (weight << 16 | offset of its input from the window's origin in the line
+ * buffer, whose channels have `band_rows` rows each); returns how many, and their sum. */
+static int32_t line_taps(tf_weight_reader *reader, const tf_conv2d_params *p, int32_t length, int32_t line_w, int32_t band_rows,
+                         uint32_t *taps, int32_t *sum) {
+    const int32_t n = tf_weights_row_nonzeros(reader, length, taps), kernel_w = p->kernel_w, kernel_h = p->kernel_h;
+    int32_t t, total = 0;
+    for (t = 0; t < n; ++t) {
+        const int32_t position = (int32_t)(taps[t] >> 8), weight = (int8_t)(taps[t] & 0xFFu);
+        const int32_t row = position / kernel_w, channel = row / kernel_h;
+        const int32_t ky = row - channel * kernel_h, kx = position - row * kernel_w;
+        taps[t] = ((uint32_t)weight << 16) | (uint32_t)((channel * band_rows + ky) * line_w + kx);
+        total += weight;
+    }
+    *sum = total;
+    return n;
+}
+
+static void conv2d_sparse(const tf_conv2d_params *p, const int8_t *input, int8_t *output);
+static void fully_connected_sparse(const tf_fully_connected_params *p, const int8_t *input, int8_t *output);
+
+#if defined(__ARM_FEATURE_DSP)
 
 static inline uint32_t sxtb16(uint32_t x) {
     uint32_t r;
@@ -97,11 +167,49 @@ static inline uint32_t pack_low(uint32_t a, uint32_t b) {
     __asm("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(a), "r"(b));
     return r;
 }
-static inline uint32_t load32(const void *p) {
-    uint32_t v;
-    __builtin_memcpy(&v, p, 4); /* an unaligned LDR, which these cores allow */
-    return v;
+/* Four output pixels of one filter from the line buffer: origin is the first pixel's window origin. Two taps a pass
+ * (the loop's compare and branch shared). */
+#define TF_TAP_STRIDE1(tap)                                                      \
+    do {                                                                         \
+        const uint32_t x_ = load32(origin + ((tap) & 0xFFFFu));                  \
+        const uint32_t x02_ = sxtb16(x_), x13_ = sxtb16_ror8(x_);                \
+        a0 = smlabt(x02_, (tap), a0);                                            \
+        a2 = smlatt(x02_, (tap), a2);                                            \
+        a1 = smlabt(x13_, (tap), a1);                                            \
+        a3 = smlatt(x13_, (tap), a3);                                            \
+    } while (0)
+#define TF_TAP_STRIDE2(tap)                                                      \
+    do { /* bytes 0, 2 and 4, 6 of two words */                                  \
+        const int8_t *at_ = origin + ((tap) & 0xFFFFu);                          \
+        const uint32_t x01_ = sxtb16(load32(at_)), x23_ = sxtb16(load32(at_ + 4)); \
+        a0 = smlabt(x01_, (tap), a0);                                            \
+        a1 = smlatt(x01_, (tap), a1);                                            \
+        a2 = smlabt(x23_, (tap), a2);                                            \
+        a3 = smlatt(x23_, (tap), a3);                                            \
+    } while (0)
+
+static void sparse_quad(const uint32_t *taps, int32_t n, const int8_t *origin, int32_t stride, int32_t start, int32_t acc[4]) {
+    int32_t a0 = start, a1 = start, a2 = start, a3 = start, t = 0;
+    if (stride == 1) { /* the four pixels' inputs: one word */
+        for (; t + 2 <= n; t += 2) {
+            TF_TAP_STRIDE1(taps[t]);
+            TF_TAP_STRIDE1(taps[t + 1]);
+        }
+        if (t < n) TF_TAP_STRIDE1(taps[t]);
+    } else {
+        for (; t + 2 <= n; t += 2) {
+            TF_TAP_STRIDE2(taps[t]);
+            TF_TAP_STRIDE2(taps[t + 1]);
+        }
+        if (t < n) TF_TAP_STRIDE2(taps[t]);
+    }
+    acc[0] = a0;
+    acc[1] = a1;
+    acc[2] = a2;
+    acc[3] = a3;
 }
+#undef TF_TAP_STRIDE1
+#undef TF_TAP_STRIDE2
 
 /* ---- Convolution ----
  * Output pixels are gathered four at a time as im2col columns of int16 values (input minus its zero point, padding
@@ -312,159 +420,6 @@ static void gather(const tf_conv2d_params *p, const int8_t *input, int32_t g, in
     }
 }
 
-/* Requantizes the first `lanes` of one output channel's four accumulators into out[0..lanes). The usual case, a
- * multiplier below one (shift <= 0), without requantize()'s branches: the multiplier is never INT32_MIN, so the
- * rounding doubling high multiply is (acc * multiplier + 2^30) >> 31, then the rounding shift of
- * rounding_divide_by_pot. */
-static inline int32_t requantize_below_one(int32_t acc, int32_t multiplier, int32_t exponent, int32_t mask, int32_t half) {
-    const int32_t high = (int32_t)(((int64_t)acc * multiplier + (1 << 30)) >> 31);
-    return (high >> exponent) + ((high & mask) > half + (int32_t)((uint32_t)high >> 31));
-}
-
-static void requantize_lanes(const tf_conv2d_params *p, int32_t oc, const int32_t acc[4], int32_t lanes, int8_t *out) {
-    const int32_t multiplier = p->multiplier[oc], shift = p->shift[oc];
-    const int32_t zero_point = p->out_zero_point, lo = p->act_min, hi = p->act_max;
-    int32_t j;
-    if (shift > 0 || lanes < 4) {
-        for (j = 0; j < lanes; ++j) out[j] = (int8_t)clamp32(requantize(acc[j], multiplier, shift) + zero_point, lo, hi);
-        return;
-    }
-    {
-        const int32_t exponent = -shift, mask = (int32_t)((1u << exponent) - 1u), half = mask >> 1;
-        const int32_t v0 = requantize_below_one(acc[0], multiplier, exponent, mask, half) + zero_point;
-        const int32_t v1 = requantize_below_one(acc[1], multiplier, exponent, mask, half) + zero_point;
-        const int32_t v2 = requantize_below_one(acc[2], multiplier, exponent, mask, half) + zero_point;
-        const int32_t v3 = requantize_below_one(acc[3], multiplier, exponent, mask, half) + zero_point;
-        out[0] = (int8_t)clamp32(v0, lo, hi);
-        out[1] = (int8_t)clamp32(v1, lo, hi);
-        out[2] = (int8_t)clamp32(v2, lo, hi);
-        out[3] = (int8_t)clamp32(v3, lo, hi);
-    }
-}
-
-/* ---- Sparse convolution (sparse = 1; see tf_kernels.h) ---- */
-
-static void copy_bytes(int8_t *to, const int8_t *from, int32_t n) {
-    int32_t k = 0;
-    for (; k + 4 <= n; k += 4) {
-        const uint32_t word = load32(from + k);
-        __builtin_memcpy(to + k, &word, 4);
-    }
-    for (; k < n; ++k) to[k] = from[k];
-}
-
-static void fill_bytes(int8_t *to, int8_t value, int32_t n) {
-    int32_t k;
-    for (k = 0; k < n; ++k) to[k] = value;
-}
-
-/* The next filter's non-zero weights as taps (weight << 16 | offset of its input from the window's origin in the line
- * buffer, whose channels have `band_rows` rows each); returns how many, and their sum. */
-static int32_t line_taps(tf_weight_reader *reader, const tf_conv2d_params *p, int32_t length, int32_t line_w, int32_t band_rows,
-                         uint32_t *taps, int32_t *sum) {
-    const int32_t n = tf_weights_row_nonzeros(reader, length, taps), kernel_w = p->kernel_w, kernel_h = p->kernel_h;
-    int32_t t, total = 0;
-    for (t = 0; t < n; ++t) {
-        const int32_t position = (int32_t)(taps[t] >> 8), weight = (int8_t)(taps[t] & 0xFFu);
-        const int32_t row = position / kernel_w, channel = row / kernel_h;
-        const int32_t ky = row - channel * kernel_h, kx = position - row * kernel_w;
-        taps[t] = ((uint32_t)weight << 16) | (uint32_t)((channel * band_rows + ky) * line_w + kx);
-        total += weight;
-    }
-    *sum = total;
-    return n;
-}
-
-/* Four output pixels of one filter from the line buffer: origin is the first pixel's window origin. Two taps a pass
- * (the loop's compare and branch shared). */
-#define TF_TAP_STRIDE1(tap)                                                      \
-    do {                                                                         \
-        const uint32_t x_ = load32(origin + ((tap) & 0xFFFFu));                  \
-        const uint32_t x02_ = sxtb16(x_), x13_ = sxtb16_ror8(x_);                \
-        a0 = smlabt(x02_, (tap), a0);                                            \
-        a2 = smlatt(x02_, (tap), a2);                                            \
-        a1 = smlabt(x13_, (tap), a1);                                            \
-        a3 = smlatt(x13_, (tap), a3);                                            \
-    } while (0)
-#define TF_TAP_STRIDE2(tap)                                                      \
-    do { /* bytes 0, 2 and 4, 6 of two words */                                  \
-        const int8_t *at_ = origin + ((tap) & 0xFFFFu);                          \
-        const uint32_t x01_ = sxtb16(load32(at_)), x23_ = sxtb16(load32(at_ + 4)); \
-        a0 = smlabt(x01_, (tap), a0);                                            \
-        a1 = smlatt(x01_, (tap), a1);                                            \
-        a2 = smlabt(x23_, (tap), a2);                                            \
-        a3 = smlatt(x23_, (tap), a3);                                            \
-    } while (0)
-
-static void sparse_quad(const uint32_t *taps, int32_t n, const int8_t *origin, int32_t stride, int32_t start, int32_t acc[4]) {
-    int32_t a0 = start, a1 = start, a2 = start, a3 = start, t = 0;
-    if (stride == 1) { /* the four pixels' inputs: one word */
-        for (; t + 2 <= n; t += 2) {
-            TF_TAP_STRIDE1(taps[t]);
-            TF_TAP_STRIDE1(taps[t + 1]);
-        }
-        if (t < n) TF_TAP_STRIDE1(taps[t]);
-    } else {
-        for (; t + 2 <= n; t += 2) {
-            TF_TAP_STRIDE2(taps[t]);
-            TF_TAP_STRIDE2(taps[t + 1]);
-        }
-        if (t < n) TF_TAP_STRIDE2(taps[t]);
-    }
-    acc[0] = a0;
-    acc[1] = a1;
-    acc[2] = a2;
-    acc[3] = a3;
-}
-#undef TF_TAP_STRIDE1
-#undef TF_TAP_STRIDE2
-
-/* Output rows go `block` at a time (a band): the input rows the band's windows read are copied once, each filter's
- * non-zero weights decoded once per band. */
-static void conv2d_sparse(const tf_conv2d_params *p, const int8_t *input, int8_t *output) {
-    const int32_t in_per_group = p->in_c / p->groups, out_per_group = p->out_c / p->groups;
-    const int32_t length = in_per_group * p->kernel_h * p->kernel_w, in_plane = p->in_h * p->in_w;
-    const int32_t line_w = TF_SPARSE_LINE_W(p->out_w, p->stride_w, p->kernel_w);
-    const int32_t band_rows = TF_SPARSE_BAND_ROWS(p->block, p->kernel_h, p->stride_h);
-    const int8_t zero_point = (int8_t)p->in_zero_point;
-    int8_t *line = (int8_t *)p->scratch;
-    uint32_t *taps = (uint32_t *)p->scratch + (in_per_group * band_rows * line_w + 7) / 4;
-    tf_weight_reader reader;
-    tf_weight_cursor group_start;
-    int32_t g, oy0, oy, ox, c, r, oc;
-    fill_bytes(line, zero_point, in_per_group * band_rows * line_w); /* the padding, never overwritten */
-    tf_weights_begin(&reader, p->weights);
-    for (g = 0; g < p->groups; ++g) {
-        group_start = reader.at;
-        for (oy0 = 0; oy0 < p->out_h; oy0 += p->block) {
-            const int32_t rows = p->out_h - oy0 < p->block ? p->out_h - oy0 : p->block, y0 = oy0 * p->stride_h - p->pad_h;
-            for (c = 0; c < in_per_group; ++c) { /* the input rows the band's windows read */
-                for (r = 0; r < band_rows; ++r) {
-                    const int32_t iy = y0 + r;
-                    int8_t *to = line + (c * band_rows + r) * line_w + p->pad_w;
-                    if (iy >= 0 && iy < p->in_h) copy_bytes(to, input + (g * in_per_group + c) * in_plane + iy * p->in_w, p->in_w);
-                    else fill_bytes(to, zero_point, p->in_w);
-                }
-            }
-            reader.at = group_start;
-            for (oc = g * out_per_group; oc < (g + 1) * out_per_group; ++oc) {
-                int32_t sum;
-                const int32_t n = line_taps(&reader, p, length, line_w, band_rows, taps, &sum);
-                const int32_t start = p->bias[oc] - p->in_zero_point * sum;
-                for (oy = 0; oy < rows; ++oy) {
-                    const int8_t *origin = line + oy * p->stride_h * line_w;
-                    int8_t *out = output + (oc * p->out_h + oy0 + oy) * p->out_w;
-                    for (ox = 0; ox < p->out_w; ox += 4) {
-                        int32_t acc[4];
-                        sparse_quad(taps, n, origin + ox * p->stride_w, p->stride_w, start, acc);
-                        requantize_lanes(p, oc, acc, p->out_w - ox < 4 ? p->out_w - ox : 4, out + ox);
-                    }
-                }
-            }
-        }
-    }
-}
-
 /* Output pixels are gathered `block` at a time (four lanes a quad); then each filter, decoded once per block when its
  * weights are encoded, runs over the quads. */
 void tf_conv2d(const tf_conv2d_params *p, const int8_t *input, int8_t *output) {
@@ -557,20 +512,6 @@ static void dot2(const int16_t *column, const int8_t *wa, const int8_t *wb, int3
     *acc_b = b;
 }
 
-/* A mostly-zero dense layer: only the non-zero weights, each with its input. */
-static void fully_connected_sparse(const tf_fully_connected_params *p, const int8_t *input, int8_t *output) {
-    uint32_t *entries = (uint32_t *)p->scratch;
-    tf_weight_reader reader;
-    int32_t o, t;
-    tf_weights_begin(&reader, p->weights);
-    for (o = 0; o < p->out_size; ++o) {
-        const int32_t n = tf_weights_row_nonzeros(&reader, p->in_size, entries);
-        int32_t acc = p->bias[o];
-        for (t = 0; t < n; ++t) acc += (int8_t)(entries[t] & 0xFFu) * (input[entries[t] >> 8] - p->in_zero_point);
-        output[o] = (int8_t)clamp32(requantize(acc, p->multiplier[o], p->shift[o]) + p->out_zero_point, p->act_min, p->act_max);
-    }
-}
-
 void tf_fully_connected(const tf_fully_connected_params *p, const int8_t *input, int8_t *output) {
     int16_t *widened = p->scratch;
     int8_t *rows = (int8_t *)(p->scratch + p->in_size);
@@ -598,8 +539,180 @@ void tf_fully_connected(const tf_fully_connected_params *p, const int8_t *input,
     }
 }
 
-#else
+#else /* cores without the DSP extension (Cortex-M0, M3), and hosts: plain C, the same arithmetic */
 
+/* Four output pixels of one filter from the line buffer (any stride): byte loads and 32-bit multiplies. */
+static void sparse_quad(const uint32_t *taps, int32_t n, const int8_t *origin, int32_t stride, int32_t start, int32_t acc[4]) {
+    int32_t a0 = start, a1 = start, a2 = start, a3 = start, t;
+    for (t = 0; t < n; ++t) {
+        const int32_t weight = (int32_t)taps[t] >> 16;
+        const int8_t *x = origin + (taps[t] & 0xFFFFu);
+        a0 += x[0] * weight;
+        a1 += x[stride] * weight;
+        a2 += x[2 * stride] * weight;
+        a3 += x[3 * stride] * weight;
+    }
+    acc[0] = a0;
+    acc[1] = a1;
+    acc[2] = a2;
+    acc[3] = a3;
+}
+
+/* im2col without the DSP extension. A table gives, for each stored position of a filter row (kernel order), its
+ * input's offset from the window's origin; a block of pixels' windows is copied as raw int8 values, interleaved
+ * four pixels a position, padding as the zero point, which is folded into the bias (bias - zero_point * sum of the
+ * weights), so each weight meets four pixels with four multiplies. */
+void tf_conv2d(const tf_conv2d_params *p, const int8_t *input, int8_t *output) {
+    const int32_t in_per_group = p->in_c / p->groups, out_per_group = p->out_c / p->groups;
+    const int32_t kernel_h = p->kernel_h, kernel_w = p->kernel_w, in_w = p->in_w, in_plane = p->in_h * in_w;
+    const int32_t length = in_per_group * kernel_h * kernel_w, plane = p->out_h * p->out_w, block = p->block;
+    const int8_t zero_point = (int8_t)p->in_zero_point;
+    int32_t *offsets = (int32_t *)p->scratch;               /* [length] */
+    int8_t *columns = (int8_t *)(offsets + length);          /* [block / 4][length][4] */
+    int8_t *row_buffer = columns + block * length;           /* [length] */
+    tf_weight_reader reader;
+    tf_weight_cursor group_start;
+    int32_t i, g, pixel, j, oc, q;
+    if (p->sparse) {
+        conv2d_sparse(p, input, output);
+        return;
+    }
+    for (i = 0; i < length; ++i) {
+        const int32_t tap = tf_kernel_order_tap(length, kernel_w, i), row = tap / kernel_w, c = row / kernel_h;
+        offsets[i] = c * in_plane + (row - c * kernel_h) * in_w + (tap - row * kernel_w);
+    }
+    tf_weights_begin(&reader, p->weights);
+    for (g = 0; g < p->groups; ++g) {
+        const int8_t *planes = input + g * in_per_group * in_plane;
+        group_start = reader.at;
+        for (pixel = 0; pixel < plane; pixel += block) {
+            const int32_t count = plane - pixel < block ? plane - pixel : block;
+            for (j = 0; j < count; ++j) {
+                const int32_t oy = (pixel + j) / p->out_w, ox = (pixel + j) % p->out_w;
+                const int32_t y0 = oy * p->stride_h - p->pad_h, x0 = ox * p->stride_w - p->pad_w;
+                int8_t *column = columns + (j >> 2) * 4 * length + (j & 3);
+                if (y0 >= 0 && y0 + kernel_h <= p->in_h && x0 >= 0 && x0 + kernel_w <= in_w) {
+                    const int8_t *window = planes + y0 * in_w + x0;
+                    for (i = 0; i < length; ++i) column[4 * i] = window[offsets[i]];
+                } else {
+                    for (i = 0; i < length; ++i) {
+                        const int32_t tap = tf_kernel_order_tap(length, kernel_w, i), row = tap / kernel_w, c = row / kernel_h;
+                        const int32_t iy = y0 + row - c * kernel_h, ix = x0 + tap - row * kernel_w;
+                        column[4 * i] = iy >= 0 && iy < p->in_h && ix >= 0 && ix < in_w ? planes[c * in_plane + iy * in_w + ix] : zero_point;
+                    }
+                }
+            }
+            reader.at = group_start; /* the same filters for every block of pixels */
+            for (oc = g * out_per_group; oc < (g + 1) * out_per_group; ++oc) {
+                const int8_t *w = tf_weights_row(&reader, length, row_buffer);
+                int32_t sum = 0;
+                for (i = 0; i < length; ++i) sum += w[i];
+                for (q = 0; 4 * q < count; ++q) {
+                    const int8_t *x = columns + q * 4 * length;
+                    int32_t acc[4];
+                    int32_t a0 = p->bias[oc] - p->in_zero_point * sum, a1 = a0, a2 = a0, a3 = a0;
+                    for (i = 0; i < length; ++i, x += 4) {
+                        const int32_t weight = w[i];
+                        a0 += x[0] * weight;
+                        a1 += x[1] * weight;
+                        a2 += x[2] * weight;
+                        a3 += x[3] * weight;
+                    }
+                    acc[0] = a0;
+                    acc[1] = a1;
+                    acc[2] = a2;
+                    acc[3] = a3;
+                    requantize_lanes(p, oc, acc, count - 4 * q < 4 ? count - 4 * q : 4, output + oc * plane + pixel + 4 * q);
+                }
+            }
+        }
+    }
+}
+
+void tf_fully_connected(const tf_fully_connected_params *p, const int8_t *input, int8_t *output) {
+    int16_t *ordered = p->scratch; /* the input minus its zero point, in the rows' kernel order */
+    int8_t *row_buffer = (int8_t *)(p->scratch + p->in_size);
+    tf_weight_reader reader;
+    int32_t o, i;
+    if (p->sparse) {
+        fully_connected_sparse(p, input, output);
+        return;
+    }
+    for (i = 0; i < p->in_size; ++i) ordered[i] = (int16_t)(input[tf_kernel_order_tap(p->in_size, 0, i)] - p->in_zero_point);
+    tf_weights_begin(&reader, p->weights);
+    for (o = 0; o < p->out_size; ++o) {
+        const int8_t *w = tf_weights_row(&reader, p->in_size, row_buffer);
+        int32_t acc = p->bias[o];
+        for (i = 0; i < p->in_size; ++i) acc += w[i] * ordered[i];
+        output[o] = (int8_t)clamp32(requantize(acc, p->multiplier[o], p->shift[o]) + p->out_zero_point, p->act_min, p->act_max);
+    }
+}
+
+#endif /* __ARM_FEATURE_DSP */
+
+/* Output rows go `block` at a time (a band): the input rows the band's windows read are copied once, each filter's
+ * non-zero weights decoded once per band. */
+static void conv2d_sparse(const tf_conv2d_params *p, const int8_t *input, int8_t *output) {
+    const int32_t in_per_group = p->in_c / p->groups, out_per_group = p->out_c / p->groups;
+    const int32_t length = in_per_group * p->kernel_h * p->kernel_w, in_plane = p->in_h * p->in_w;
+    const int32_t line_w = TF_SPARSE_LINE_W(p->out_w, p->stride_w, p->kernel_w);
+    const int32_t band_rows = TF_SPARSE_BAND_ROWS(p->block, p->kernel_h, p->stride_h);
+    const int8_t zero_point = (int8_t)p->in_zero_point;
+    int8_t *line = (int8_t *)p->scratch;
+    uint32_t *taps = (uint32_t *)p->scratch + (in_per_group * band_rows * line_w + 7) / 4;
+    tf_weight_reader reader;
+    tf_weight_cursor group_start;
+    int32_t g, oy0, oy, ox, c, r, oc;
+    fill_bytes(line, zero_point, in_per_group * band_rows * line_w); /* the padding, never overwritten */
+    tf_weights_begin(&reader, p->weights);
+    for (g = 0; g < p->groups; ++g) {
+        group_start = reader.at;
+        for (oy0 = 0; oy0 < p->out_h; oy0 += p->block) {
+            const int32_t rows = p->out_h - oy0 < p->block ? p->out_h - oy0 : p->block, y0 = oy0 * p->stride_h - p->pad_h;
+            for (c = 0; c < in_per_group; ++c) { /* the input rows the band's windows read */
+                for (r = 0; r < band_rows; ++r) {
+                    const int32_t iy = y0 + r;
+                    int8_t *to = line + (c * band_rows + r) * line_w + p->pad_w;
+                    if (iy >= 0 && iy < p->in_h) copy_bytes(to, input + (g * in_per_group + c) * in_plane + iy * p->in_w, p->in_w);
+                    else fill_bytes(to, zero_point, p->in_w);
+                }
+            }
+            reader.at = group_start;
+            for (oc = g * out_per_group; oc < (g + 1) * out_per_group; ++oc) {
+                int32_t sum;
+                const int32_t n = line_taps(&reader, p, length, line_w, band_rows, taps, &sum);
+                const int32_t start = p->bias[oc] - p->in_zero_point * sum;
+                for (oy = 0; oy < rows; ++oy) {
+                    const int8_t *origin = line + oy * p->stride_h * line_w;
+                    int8_t *out = output + (oc * p->out_h + oy0 + oy) * p->out_w;
+                    for (ox = 0; ox < p->out_w; ox += 4) {
+                        int32_t acc[4];
+                        sparse_quad(taps, n, origin + ox * p->stride_w, p->stride_w, start, acc);
+                        requantize_lanes(p, oc, acc, p->out_w - ox < 4 ? p->out_w - ox : 4, out + ox);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/* A mostly-zero dense layer: only the non-zero weights, each with its input. */
+static void fully_connected_sparse(const tf_fully_connected_params *p, const int8_t *input, int8_t *output) {
+    uint32_t *entries = (uint32_t *)p->scratch;
+    tf_weight_reader reader;
+    int32_t o, t;
+    tf_weights_begin(&reader, p->weights);
+    for (o = 0; o < p->out_size; ++o) {
+        const int32_t n = tf_weights_row_nonzeros(&reader, p->in_size, entries);
+        int32_t acc = p->bias[o];
+        for (t = 0; t < n; ++t) acc += (int8_t)(entries[t] & 0xFFu) * (input[entries[t] >> 8] - p->in_zero_point);
+        output[o] = (int8_t)clamp32(requantize(acc, p->multiplier[o], p->shift[o]) + p->out_zero_point, p->act_min, p->act_max);
+    }
+}
+
+#else /* TF_KERNELS_REFERENCE: the reference loops everywhere */
+
+void tf_add(const tf_add_params *p, const int8_t *a, const int8_t *b, int8_t *output) { tf_add_reference(p, a, b, output); }
 void tf_fully_connected(const tf_fully_connected_params *p, const int8_t *input, int8_t *output) {
     tf_fully_connected_reference(p, input, output);
 }
