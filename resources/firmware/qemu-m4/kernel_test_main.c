@@ -1,6 +1,6 @@
-/* The DSP kernels against the reference loops over random shapes (every other convolution 3x3, whose columns have
+/* The optimised kernels against the reference loops over random shapes (every other convolution 3x3, whose columns have
  * their own im2col), strides, paddings and zero points, on the (emulated) Cortex-M4 or M7, with plain int8 weights
- * and with sparse (bitmask-encoded) ones decoded block by block. Prints the parameters of the first
+ * and with sparse (bitmask-encoded) ones decoded block by block, and residual adds. Prints the parameters of the first
  * mismatches, then "cases N mismatches M". */
 #include "semihost.h"
 #include "tf_kernels.h"
@@ -126,6 +126,30 @@ int main(void) {
         ++cases;
         if (!same(p.out_size)) {
             if (++mismatches <= 5) report("fully_connected in_size out_size", p.in_size, p.out_size, 0, 0);
+        }
+    }
+    for (t = 0; t < 100; ++t) { /* residual adds, small (per element) and large (through the per-input tables) */
+        tf_add_params p;
+        p.size = t % 2 ? between(1, 600) : between(512, MAX_VALUES);
+        p.left_shift = 20;
+        p.a_zero_point = between(-128, 127);
+        p.b_zero_point = between(-128, 127);
+        p.out_zero_point = between(-128, 127);
+        p.act_min = between(-128, 0);
+        p.act_max = between(1, 127);
+        p.a_multiplier = (int32_t)(0x40000000u + (next() & 0x3FFFFFFFu));
+        p.b_multiplier = (int32_t)(0x40000000u + (next() & 0x3FFFFFFFu));
+        p.out_multiplier = (int32_t)(0x40000000u + (next() & 0x3FFFFFFFu));
+        p.a_shift = between(-3, 0);
+        p.b_shift = between(-3, 0);
+        p.out_shift = between(-22, 2); /* above one too: the saturating left shift */
+        p.scratch = scratch_values;
+        fill(1);
+        tf_add(&p, input, weights, got);
+        tf_add_reference(&p, input, weights, want);
+        ++cases;
+        if (!same(p.size)) {
+            if (++mismatches <= 12) report("add size out_shift a_zp b_zp", p.size, p.out_shift, p.a_zero_point, p.b_zero_point);
         }
     }
     semihost_write("cases ");
