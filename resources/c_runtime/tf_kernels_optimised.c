@@ -559,17 +559,18 @@ static void sparse_quad(const uint32_t *taps, int32_t n, const int8_t *origin, i
 }
 
 /* im2col without the DSP extension. A table gives, for each stored position of a filter row (kernel order), its
- * input's offset from the window's origin; a block of pixels' windows is copied as raw int8 values, interleaved
- * four pixels a position, padding as the zero point, which is folded into the bias (bias - zero_point * sum of the
- * weights), so each weight meets four pixels with four multiplies. */
+ * input's offset from the window's origin; a block of pixels' windows is copied interleaved four pixels a position,
+ * as bytes biased by 128 (so Thumb-1 loads them with an immediate offset and no sign extension), padding as the zero
+ * point; the bias takes the rest (bias - (zero_point + 128) * sum of the weights), so each weight meets four pixels
+ * with four multiplies. */
 void tf_conv2d(const tf_conv2d_params *p, const int8_t *input, int8_t *output) {
     const int32_t in_per_group = p->in_c / p->groups, out_per_group = p->out_c / p->groups;
     const int32_t kernel_h = p->kernel_h, kernel_w = p->kernel_w, in_w = p->in_w, in_plane = p->in_h * in_w;
     const int32_t length = in_per_group * kernel_h * kernel_w, plane = p->out_h * p->out_w, block = p->block;
     const int8_t zero_point = (int8_t)p->in_zero_point;
     int32_t *offsets = (int32_t *)p->scratch;               /* [length] */
-    int8_t *columns = (int8_t *)(offsets + length);          /* [block / 4][length][4] */
-    int8_t *row_buffer = columns + block * length;           /* [length] */
+    uint8_t *columns = (uint8_t *)(offsets + length);        /* [block / 4][length][4], each value + 128 */
+    int8_t *row_buffer = (int8_t *)(columns + block * length); /* [length] */
     tf_weight_reader reader;
     tf_weight_cursor group_start;
     int32_t i, g, pixel, j, oc, q;
@@ -590,15 +591,16 @@ void tf_conv2d(const tf_conv2d_params *p, const int8_t *input, int8_t *output) {
             for (j = 0; j < count; ++j) {
                 const int32_t oy = (pixel + j) / p->out_w, ox = (pixel + j) % p->out_w;
                 const int32_t y0 = oy * p->stride_h - p->pad_h, x0 = ox * p->stride_w - p->pad_w;
-                int8_t *column = columns + (j >> 2) * 4 * length + (j & 3);
+                uint8_t *column = columns + (j >> 2) * 4 * length + (j & 3);
                 if (y0 >= 0 && y0 + kernel_h <= p->in_h && x0 >= 0 && x0 + kernel_w <= in_w) {
-                    const int8_t *window = planes + y0 * in_w + x0;
-                    for (i = 0; i < length; ++i) column[4 * i] = window[offsets[i]];
+                    const uint8_t *window = (const uint8_t *)planes + y0 * in_w + x0;
+                    for (i = 0; i < length; ++i) column[4 * i] = (uint8_t)(window[offsets[i]] ^ 0x80u);
                 } else {
                     for (i = 0; i < length; ++i) {
                         const int32_t tap = tf_kernel_order_tap(length, kernel_w, i), row = tap / kernel_w, c = row / kernel_h;
                         const int32_t iy = y0 + row - c * kernel_h, ix = x0 + tap - row * kernel_w;
-                        column[4 * i] = iy >= 0 && iy < p->in_h && ix >= 0 && ix < in_w ? planes[c * in_plane + iy * in_w + ix] : zero_point;
+                        const int8_t value = iy >= 0 && iy < p->in_h && ix >= 0 && ix < in_w ? planes[c * in_plane + iy * in_w + ix] : zero_point;
+                        column[4 * i] = (uint8_t)((uint8_t)value ^ 0x80u);
                     }
                 }
             }
@@ -608,9 +610,9 @@ void tf_conv2d(const tf_conv2d_params *p, const int8_t *input, int8_t *output) {
                 int32_t sum = 0;
                 for (i = 0; i < length; ++i) sum += w[i];
                 for (q = 0; 4 * q < count; ++q) {
-                    const int8_t *x = columns + q * 4 * length;
+                    const uint8_t *x = columns + q * 4 * length;
                     int32_t acc[4];
-                    int32_t a0 = p->bias[oc] - p->in_zero_point * sum, a1 = a0, a2 = a0, a3 = a0;
+                    int32_t a0 = p->bias[oc] - (p->in_zero_point + 128) * sum, a1 = a0, a2 = a0, a3 = a0;
                     for (i = 0; i < length; ++i, x += 4) {
                         const int32_t weight = w[i];
                         a0 += x[0] * weight;
