@@ -252,16 +252,6 @@ void writeText(const std::filesystem::path& file, const std::string& text) { io:
 
 }  // namespace
 
-const std::vector<std::string>& runtimeFiles() {
-    static const std::vector<std::string> files{"tf_kernels.h", "tf_kernels_internal.h", "tf_kernels.c", "tf_kernels_optimised.c"};
-    return files;
-}
-
-const std::vector<std::string>& runtimeSources() {
-    static const std::vector<std::string> files{"tf_kernels.c", "tf_kernels_optimised.c"};
-    return files;
-}
-
 CExport exportC(const IntModel& model, const std::filesystem::path& dir, const COptions& options) {
     const std::string& prefix = options.prefix;
     if (!std::regex_match(prefix, std::regex("[A-Za-z_][A-Za-z0-9_]{0,40}")) || prefix == "tf_kernels") {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/export/c_runtime_files.h"
 #include "core/export/layer_plan.h"
 #include "core/quantized/int_model.h"
 
@@ -39,11 +40,6 @@ struct CExport {
     std::int64_t scratchBytes = 0;  ///< the kernels' working memory besides the arena
     std::vector<CLayerWeights> layers;
 };
-
-/// The runtime's files an export carries (resources/c_runtime): its header, the private header both sources share,
-/// the reference kernels and the optimised ones. The .c files are what a build compiles besides `<prefix>.c`.
-const std::vector<std::string>& runtimeFiles();
-const std::vector<std::string>& runtimeSources();
 
 /// Writes `<prefix>.h`, `<prefix>.c` and the runtimeFiles() into `dir` (created if needed), each file
 /// atomically. Throws Error for a prefix that is not a C identifier or an unwritable folder.

@@ -5,7 +5,7 @@
 #include <regex>
 #include <sstream>
 
-#include "core/export/c_export.h"
+#include "core/export/c_runtime_files.h"
 #include "core/io/file_bytes.h"
 #include "core/resources.h"
 #include "devices/device_error.h"

@@ -1,6 +1,6 @@
 #include "devices/linux/linux_runner.h"
 
-#include "core/export/c_export.h"
+#include "core/export/c_runtime_files.h"
 #include "core/resources.h"
 #include "devices/deploy/deploy_backends.h"
 #include "devices/device_error.h"
