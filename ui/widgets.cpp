@@ -16,6 +16,21 @@ QTableWidgetItem* readOnlyCell(const QString& text, bool number) {
     return item;
 }
 
+FlashBudgetBox::FlashBudgetBox(const QString& noneText, QWidget* parent) : QSpinBox(parent) {
+    setRange(0, 1 << 30);
+    setSingleStep(1024);
+    setSuffix(tr(" bytes"));
+    setSpecialValueText(noneText);
+    setGroupSeparatorShown(true);
+    setToolTip(tr("Bytes the model's constant data (weights, biases, requantization tables) may take in flash: each layer gets "
+                  "the fastest encoding and kernel within them, and the export reports why (--flash-budget)"));
+}
+
+std::optional<std::int64_t> FlashBudgetBox::budget() const {
+    if (value() == minimum()) return std::nullopt;
+    return value();
+}
+
 RunPicker::RunPicker(QWidget* parent) : QComboBox(parent) {
     for (const QString& dir : RunList().folders()) addItem(QFileInfo(dir).fileName(), dir);
 }

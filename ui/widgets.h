@@ -2,8 +2,11 @@
 // Small widgets the pages share: read-only table cells, and the picker of finished runs.
 
 #include <QComboBox>
+#include <QSpinBox>
 #include <QTableWidgetItem>
 
+#include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "devices/boards/board.h"
@@ -34,6 +37,15 @@ public:
 
 private:
     std::vector<devices::Board> m_boards;
+};
+
+/// The bytes the C model's constant data may take (--flash-budget): each layer then gets the fastest encoding within
+/// them. Its lowest value is "none", shown as `noneText` (what happens without a budget).
+class FlashBudgetBox : public QSpinBox {
+    Q_OBJECT
+public:
+    explicit FlashBudgetBox(const QString& noneText, QWidget* parent = nullptr);
+    std::optional<std::int64_t> budget() const;
 };
 
 }  // namespace tinyforge::ui

@@ -76,6 +76,7 @@ void addDeployCommand(CLI::App& app, CommandAction& selected) {
         bool acceptNewHostKey = false;
         bool askPassword = false;
         bool buildOnly = false;
+        std::int64_t flashBudget = 0;
     };
     auto args = std::make_shared<Arguments>();
     CLI::App* command = app.add_subcommand("deploy", "Build a run's model into firmware for a board, run it there and profile it");
@@ -87,6 +88,10 @@ void addDeployCommand(CLI::App& app, CommandAction& selected) {
     command->add_option("--samples", args->options.samples, "Test samples compiled into the firmware")
         ->check(CLI::Range(1, 10000))
         ->capture_default_str();
+    command->add_option("--flash-budget", args->flashBudget,
+                        "Microcontrollers: bytes the model's constant data may take; each layer gets the fastest encoding within them "
+                        "(default: what the board's flash leaves after the firmware's code)")
+        ->check(CLI::PositiveNumber);
     command->add_flag("--build-only", args->buildOnly, "Build the board's firmware and print its sizes; run nothing");
     command->add_option("--device", args->options.device, "dfu: the bootloader's BUS:ADDRESS when several are connected; stlink: the probe's serial");
     command->add_option("--port", args->options.serialPort, "dfu, stlink: the board's serial port (default: the only ST-Link virtual COM port)");
@@ -100,6 +105,7 @@ void addDeployCommand(CLI::App& app, CommandAction& selected) {
     command->callback([&selected, args] {
         selected = [args] {
             args->options.workDir = args->work;
+            if (args->flashBudget > 0) args->options.flashBudget = args->flashBudget;
             if (args->acceptNewHostKey) {
                 args->options.ssh.trustUnknownHost = [](const devices::UnknownHostKey& key) {
                     std::fprintf(stderr, "ssh: accepting the new host %s, key %s %s\n", key.host.c_str(), key.keyType.c_str(), key.fingerprint.c_str());

@@ -27,7 +27,9 @@ void printDrift(const devices::DriftReport& report) {
     for (const auto& layer : report.layers) {
         std::fprintf(stderr, "  %-3lld %-24s %-16s %8lld %10lld %8lld%s\n", static_cast<long long>(layer.op), layer.name.c_str(), layer.kind.c_str(),
                      static_cast<long long>(layer.values), static_cast<long long>(layer.differing), static_cast<long long>(layer.max_difference),
-                     report.first_divergent_op == layer.op ? "   <- first to differ" : "");
+                     report.first_divergent_op == layer.op ? "   <- first to differ"
+                     : layer.fused_into                     ? "   (runs the sum after it: compared there)"
+                                                            : "");
     }
     if (!report.first_divergent_op) {
         std::fprintf(stderr, "every op's output equals the integer reference\n");

@@ -29,13 +29,30 @@ std::vector<Lifetime> lifetimes(const quantized::IntModel& model) {
 
 }  // namespace
 
-MemoryPlan planMemory(const quantized::IntModel& model, std::int64_t alignment) {
-    const auto life = lifetimes(model);
+MemoryPlan planMemory(const quantized::IntModel& model, const std::vector<ResidualFusion>& fusions, std::int64_t alignment) {
+    auto life = lifetimes(model);
+    // A fused sum's output is written over its skip: one buffer. Sums chain (a block's output is the next block's
+    // skip), so each tensor maps to the first of its chain, which lives until the last one's last reader.
+    std::vector<int> sharesWith(model.tensors.size(), -1);
+    std::vector<bool> planned(model.tensors.size(), true);
+    const auto root = [&](std::size_t t) {
+        while (sharesWith[t] >= 0) t = static_cast<std::size_t>(sharesWith[t]);
+        return t;
+    };
+    for (const auto& fusion : fusions) {
+        const auto sum = static_cast<std::size_t>(model.ops[fusion.add].output);
+        sharesWith[sum] = fusion.skip;
+        planned[sum] = false;
+        planned[static_cast<std::size_t>(model.ops[fusion.conv].output)] = false;
+    }
+    for (std::size_t t = 0; t < model.tensors.size(); ++t) {
+        if (sharesWith[t] >= 0) life[root(t)].last = std::max(life[root(t)].last, life[t].last);
+    }
     MemoryPlan plan;
     plan.offsets.assign(model.tensors.size(), -1);
     std::vector<std::size_t> order;
     for (std::size_t t = 0; t < model.tensors.size(); ++t) {
-        if (static_cast<int>(t) != model.input && life[t].first >= 0) order.push_back(t);
+        if (static_cast<int>(t) != model.input && life[t].first >= 0 && planned[t]) order.push_back(t);
     }
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
         return model.tensors[a].elements() > model.tensors[b].elements();
@@ -57,6 +74,9 @@ MemoryPlan planMemory(const quantized::IntModel& model, std::int64_t alignment) 
         plan.offsets[t] = offset;
         plan.arenaBytes = std::max(plan.arenaBytes, offset + size);
         placed.push_back(t);
+    }
+    for (std::size_t t = 0; t < model.tensors.size(); ++t) {
+        if (sharesWith[t] >= 0) plan.offsets[t] = plan.offsets[root(t)];
     }
     plan.arenaBytes = (plan.arenaBytes + alignment - 1) / alignment * alignment;
     return plan;

@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "core/export/c_export.h"
 #include "core/export/onnx_export.h"
+#include "core/export/residual_fusion.h"
 #include "core/export/test_vectors.h"
 #include "core/export/torchscript_export.h"
 #include "core/results/summary_file.h"
@@ -100,6 +101,7 @@ results::ExportResults exportRun(const RunFolder& run, ExportOptions options) {
     entry.softmax = options.softmax;
     entry.ops = static_cast<std::int64_t>(integer.ops.size());
     entry.layers.emplace();
+    const auto fusions = exporting::findResidualFusions(integer);  // as exportC fused them
     for (const auto& op : integer.ops) {
         results::CExportLayer layer{op.name, quantized::opKindId(op.kind), integer.opMacs(op), 0,
                                     integer.tensors[static_cast<std::size_t>(op.output)].elements()};
@@ -110,6 +112,8 @@ results::ExportResults exportRun(const RunFolder& run, ExportOptions options) {
             layer.encoding = weights.encoding;
             layer.reason = weights.reason;
         }
+        const auto index = entry.layers->size();
+        if (const auto fusion = exporting::fusionAt(fusions, index); fusion && fusion->conv == index) layer.fused_into = static_cast<std::int64_t>(fusion->add);
         entry.layers->push_back(layer);
     }
     entry.weight_bits = integer.weightBits;

@@ -209,6 +209,7 @@ results::RunSummary runRecipe(const recipe::Recipe& recipe, const RunOptions& op
             exportOptions.format = format;
             exportOptions.prefix = recipe.exportPrefix;
             exportOptions.denseWeights = recipe.exportDenseWeights;
+            exportOptions.flashBudget = recipe.exportFlashBudget;
             exportOptions.softmax = recipe.exportSoftmax;
             exportRun(run, exportOptions);  // recorded in summary.json
         }

@@ -156,6 +156,10 @@ Recipe parseRecipe(const json& input, const fs::path& file, const fs::path& base
         r.exportFormats = e.textList("formats");
         r.exportPrefix = e.text("prefix");
         r.exportDenseWeights = e.choice("weights") == "dense";
+        if (e.has("flash_budget")) {
+            if (e.has("weights")) e.fail("flash_budget", "give weights or flash_budget, not both: a budget picks each layer's encoding");
+            r.exportFlashBudget = e.integer("flash_budget");
+        }
         r.exportSoftmax = e.flag("softmax");
         e.rejectUnknown();
         const bool needsQuantized = std::find(r.exportFormats.begin(), r.exportFormats.end(), "c") != r.exportFormats.end();

@@ -38,6 +38,7 @@ struct Recipe {
     std::vector<std::string> exportFormats;     ///< "export.formats": written at the end of the run (c, torchscript, onnx)
     std::string exportPrefix = "tf_model";      ///< "export.prefix": the C API's prefix
     bool exportDenseWeights = false;            ///< "export.weights": "dense" (plain int8) rather than "smallest"
+    std::optional<std::int64_t> exportFlashBudget;  ///< "export.flash_budget": the C model's constant data, in bytes
     bool exportSoftmax = false;                 ///< "export.softmax": the C model ends in an int8 softmax
     nlohmann::json resolved;      ///< the recipe after overrides, with absolute paths: saved in the run folder
 };

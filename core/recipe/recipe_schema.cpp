@@ -156,6 +156,8 @@ std::vector<SectionSpec> buildSections() {
           {.key = "prefix", .kind = K::Text, .fallback = "tf_model", .doc = "prefix of the generated C API"},
           {.key = "weights", .kind = K::Choice, .fallback = "smallest", .choices = {"smallest", "dense"},
            .doc = "C: each layer's smallest encoding, or plain int8 (fastest, most flash)"},
+          {.key = "flash_budget", .kind = K::Integer, .min = 1, .max = kBig, .unit = "bytes",
+           .doc = "C: bytes the model's constant data may take; each layer gets the fastest encoding within them (instead of weights)"},
           {.key = "softmax", .kind = K::Flag, .fallback = false, .doc = "C: end the model in an int8 softmax"}}},
     };
 }

@@ -199,6 +199,7 @@ struct CExportLayer {
     std::optional<std::string> kernel = std::nullopt;  ///< layers with weights, since issue 21
     std::optional<std::string> encoding = std::nullopt;
     std::optional<std::string> reason = std::nullopt;
+    std::optional<std::int64_t> fused_into = std::nullopt;  ///< since the fused residual sums: the sum's op index
     static constexpr std::string_view kName = "CExportLayer", kDoc = "One op of the exported C model, in execution order";
     static auto fields() {
         using S = CExportLayer;
@@ -208,7 +209,9 @@ struct CExportLayer {
                           field("output_elements", &S::output_elements, "int8 values it writes", "values"),
                           field("kernel", &S::kernel, "layers with weights: the runtime kernel, dense (im2col or row by row) or sparse (the non-zero weights only)"),
                           field("encoding", &S::encoding, "layers with weights: how they are stored (weight_encoding.h)"),
-                          field("reason", &S::reason, "layers with weights: why this encoding (the smallest, plain int8, the fastest, or smaller to fit --flash-budget)")};
+                          field("reason", &S::reason, "layers with weights: why this encoding (the smallest, plain int8, the fastest, or smaller to fit --flash-budget)"),
+                          field("fused_into", &S::fused_into,
+                                "a convolution that runs the residual sum after it (that op's index): it writes the sum over the skip and has no output buffer of its own")};
     }
 };
 

@@ -1,6 +1,8 @@
 #include "devices/deploy/deploy_run.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <functional>
 
 #include "core/error.h"
 #include "core/pipeline/export_run.h"
@@ -135,6 +137,19 @@ std::vector<std::string> qemuCommand(const Board& board, bool uart) {
             "-semihosting-config", "enable=on,target=native", "-icount", "shift=7"};
 }
 
+namespace {
+
+// The run's model as C in options.outDir, fastest within `budget` (none: smallest), then edited by the caller's hook.
+core::results::CExportResult exportForDeploy(const core::pipeline::RunFolder& run, core::pipeline::ExportOptions options,
+                                             std::optional<std::int64_t> budget, const std::function<void(const fs::path&)>& edit) {
+    options.flashBudget = budget;
+    auto model = *core::pipeline::exportRun(run, options).c;
+    if (edit) edit(options.outDir);
+    return model;
+}
+
+}  // namespace
+
 PreparedDeploy prepareDeploy(const core::pipeline::RunFolder& run, const DeployOptions& options, bool buildOnly) {
     PreparedDeploy p;
     p.board = findBoard(loadBoards(core::resourceDir() / "boards"), options.board);
@@ -152,21 +167,47 @@ PreparedDeploy prepareDeploy(const core::pipeline::RunFolder& run, const DeployO
     exportOptions.embeddedVectors = options.samples;
     exportOptions.onlyEmbeddedVectors = true;  // the firmware holds only these; the run's own export stays recorded
     exportOptions.record = false;
-    p.model = *core::pipeline::exportRun(run, exportOptions).c;
-    if (options.editModel) options.editModel(p.work / "model");
+    p.exportModel = [runDir = run.dir(), exportOptions, edit = options.editModel](std::optional<std::int64_t> budget) {
+        return exportForDeploy(core::pipeline::RunFolder(runDir), exportOptions, budget, edit);
+    };
+    p.budgetGiven = options.flashBudget.has_value();
+    // Until a build says otherwise the model may take the whole flash: the fastest encodings.
+    const auto wholeFlash = static_cast<std::int64_t>(std::min<std::uint64_t>(board.flashBytes, INT64_MAX));
+    p.model = exportForDeploy(run, exportOptions, options.flashBudget.value_or(wholeFlash), options.editModel);
     return p;
 }
 
-FirmwareImage buildFittingFirmware(const PreparedDeploy& p, const fs::path& projectDir, const FirmwareTarget& target,
-                                   const CancelRequested& cancelled) {
+FirmwareImage buildFittingFirmware(PreparedDeploy& p, const fs::path& projectDir, const FirmwareTarget& target, const CancelRequested& cancelled) {
     const Board& board = p.board;
-    writeFirmwareProject(board, p.work / "model", projectDir, target);
-    FirmwareImage image = buildFirmware(board, projectDir, cancelled);
-    if (static_cast<std::uint64_t>(image.flashBytes()) > board.flashBytes) {
-        throw DeviceError("firmware for " + board.id + " needs " + std::to_string(image.flashBytes()) + " bytes of flash; the part has " +
-                          std::to_string(board.flashBytes));
+    const auto build = [&] {
+        writeFirmwareProject(board, p.work / "model", projectDir, target);
+        return buildFirmware(board, projectDir, cancelled);
+    };
+    const auto tooLarge = [&](const FlashOverflowError& overflow, const std::string& how) {
+        return DeviceError(std::string(overflow.what()) + " (the model's constant data takes " + std::to_string(p.model.flash_bytes) + " bytes " + how + ")");
+    };
+    std::int64_t budget = 0;
+    try {
+        return build();
+    } catch (const FlashOverflowError& overflow) {
+        if (p.budgetGiven) throw tooLarge(overflow, "within the given flash budget");
+        // The fastest encodings leave the firmware's own code no room. What the code takes does not depend on the
+        // encodings (every kernel is linked), so the model gets the rest, less a little for alignment.
+        constexpr std::int64_t kSlackBytes = 256;
+        budget = static_cast<std::int64_t>(board.flashBytes) - (overflow.neededBytes() - p.model.flash_bytes) - kSlackBytes;
     }
-    return image;
+    try {
+        p.model = p.exportModel(budget);
+        return build();
+    } catch (const SettingsError&) {        // below even the smallest encodings
+    } catch (const FlashOverflowError&) {  // the code grew after all: the smallest is the last try
+    }
+    p.model = p.exportModel(std::nullopt);
+    try {
+        return build();
+    } catch (const FlashOverflowError& overflow) {
+        throw tooLarge(overflow, "in its smallest encodings");
+    }
 }
 
 std::string runFirmware(const PreparedDeploy& p, const DeployOptions& options, const FirmwareImage& image, bool (*isLastLine)(const std::string&)) {
@@ -176,7 +217,7 @@ std::string runFirmware(const PreparedDeploy& p, const DeployOptions& options, c
 }
 
 FirmwareBuild buildForBoard(const fs::path& runDir, const DeployOptions& options) {
-    const PreparedDeploy p = prepareDeploy(core::pipeline::RunFolder(runDir), options, true);
+    PreparedDeploy p = prepareDeploy(core::pipeline::RunFolder(runDir), options, true);
     const Board& board = p.board;
     if (board.kind == "linux") {
         const LinuxRunner runner = buildLinuxRunner(board, p.work / "model", p.work / "runner");
@@ -187,7 +228,7 @@ FirmwareBuild buildForBoard(const fs::path& runDir, const DeployOptions& options
 }
 
 core::results::DeviceResult deployRun(const fs::path& runDir, const DeployOptions& options) {
-    const PreparedDeploy p = prepareDeploy(core::pipeline::RunFolder(runDir), options, false);
+    PreparedDeploy p = prepareDeploy(core::pipeline::RunFolder(runDir), options, false);
     const Board& board = p.board;
     if (board.kind == "linux") {
         const LinuxRunner runner = buildLinuxRunner(board, p.work / "model", p.work / "runner");

@@ -4,6 +4,7 @@
 // profile and records it in the run's summary.json under "devices".
 
 #include <filesystem>
+#include <optional>
 #include <functional>
 #include <string>
 
@@ -20,6 +21,10 @@ struct DeployOptions {
     std::string backend;
     std::filesystem::path workDir;   ///< default RUN/deploy/<board>
     int samples = 32;                ///< test samples compiled into the firmware
+    /// Bytes the model's constant data (weights, biases, tables) may take: each layer gets the fastest encoding and
+    /// kernel within it. Default: what the board leaves, the board's flash less the firmware's own code (found by
+    /// building: the fastest encodings first, fitted to what the code leaves when they do not fit).
+    std::optional<std::int64_t> flashBudget;
     std::string device;              ///< dfu: "BUS:ADDRESS" of the bootloader; stlink: the probe's serial ("" = the only one)
     std::string serialPort;          ///< dfu/stlink: the board's UART ("" = the only ST-Link virtual COM port)
     FlashProgressFn progress;        ///< flashing (or upload) progress; returning false cancels

@@ -3,6 +3,8 @@
 // a board (profile or layer dump), run it through a backend and return what it reported.
 
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <string>
 
 #include "core/pipeline/run_folder.h"
@@ -19,6 +21,10 @@ struct PreparedDeploy {
     std::string backend;  ///< empty for a build without a backend (--build-only)
     std::filesystem::path work;
     core::results::CExportResult model;  ///< the C export (its layers name the ops the profile counts)
+    /// Exports the model again into `work`/model with this flash budget (none: the smallest encodings); what
+    /// buildFittingFirmware calls when the fastest encodings leave the firmware's code no room.
+    std::function<core::results::CExportResult(std::optional<std::int64_t> flashBudget)> exportModel;
+    bool budgetGiven = false;  ///< the caller set DeployOptions::flashBudget: it is not refitted
     bool emulated() const;
     /// Where the firmware runs, as messages name it: "qemu-system-arm -M netduinoplus2" or "stm32f405 over dfu".
     std::string source() const;
@@ -29,8 +35,10 @@ struct PreparedDeploy {
 /// quantized model.
 PreparedDeploy prepareDeploy(const core::pipeline::RunFolder& run, const DeployOptions& options, bool buildOnly);
 
-/// Writes and builds the firmware project in `projectDir`; throws DeviceError when it does not build or fit the part.
-FirmwareImage buildFittingFirmware(const PreparedDeploy& p, const std::filesystem::path& projectDir, const FirmwareTarget& target,
+/// Writes and builds the firmware project in `projectDir`. When the image does not fit the part and no budget was
+/// given, exports the model again within what the firmware's code leaves of the flash (or in its smallest encodings)
+/// and builds again. Throws DeviceError when it does not build or fit the part.
+FirmwareImage buildFittingFirmware(PreparedDeploy& p, const std::filesystem::path& projectDir, const FirmwareTarget& target,
                                    const CancelRequested& cancelled = {});
 
 /// Runs the image through the prepared backend (QEMU, DFU or ST-Link) and returns everything the firmware printed up

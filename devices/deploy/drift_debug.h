@@ -22,6 +22,7 @@ struct LayerDrift {
     std::int64_t differing = 0;           ///< how many differ
     std::int64_t max_difference = 0;      ///< the largest |device - reference|
     std::vector<std::int64_t> reference, device;  ///< the values, side by side
+    std::optional<std::int64_t> fused_into;       ///< a convolution run with the residual sum after it: no output of its own
     static constexpr std::string_view kName = "LayerDrift", kDoc = "One op's int8 output on the device and in the reference";
     static auto fields() {
         using S = LayerDrift;
@@ -30,7 +31,8 @@ struct LayerDrift {
                           field("kind", &S::kind, "conv2d, fully_connected, ..."), field("values", &S::values, "int8 values it writes", "values"),
                           field("differing", &S::differing, "values that differ from the reference", "values"),
                           field("max_difference", &S::max_difference, "largest |device - reference|", "int8 steps"),
-                          field("reference", &S::reference, "the integer reference's output"), field("device", &S::device, "the device's output")};
+                          field("reference", &S::reference, "the integer reference's output"), field("device", &S::device, "the device's output"),
+                          field("fused_into", &S::fused_into, "a convolution that ran the residual sum after it (that op's index): compared there")};
     }
 };
 

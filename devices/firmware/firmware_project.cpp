@@ -154,10 +154,14 @@ void writeFirmwareProject(const Board& target, const fs::path& modelDir, const f
 
 FirmwareImage buildFirmware(const Board& board, const fs::path& projectDir, const CancelRequested& cancelled) {
     const auto result = runCommand({"make", "-s", "-C", projectDir.string(), "firmware.elf"}, 600, cancelled);
+    std::smatch m;
     if (result.exitCode != 0) {
+        if (std::regex_search(result.output, m, std::regex("region .FLASH' overflowed by (\\d+) bytes"))) {
+            throw FlashOverflowError(board.id, static_cast<std::int64_t>(board.flashBytes) + std::stoll(m[1]), static_cast<std::int64_t>(board.flashBytes));
+        }
         throw ToolError("make", result.exitCode, tailOf(result.output), "firmware for " + board.id + " did not build:\n" + result.output);
     }
-    std::smatch m;  // arm-none-eabi-size: text data bss dec hex filename
+    // arm-none-eabi-size: text data bss dec hex filename
     if (!std::regex_search(result.output, m, std::regex("(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+\\d+\\s+[0-9a-f]+\\s+firmware\\.elf"))) {
         throw ToolError("arm-none-eabi-size", result.exitCode, tailOf(result.output),
                         "firmware for " + board.id + ": no section sizes in the build output:\n" + result.output);

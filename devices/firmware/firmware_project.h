@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "devices/boards/board.h"
+#include "devices/device_error.h"
 
 namespace tinyforge::devices {
 
@@ -53,8 +54,20 @@ struct FirmwareImage {
     std::int64_t ramBytes() const { return dataBytes + bssBytes; }
 };
 
-/// Builds the project with `make`; throws DeviceError with the compiler's messages when it fails, or when the image
-/// does not fit the board.
+/// The image did not fit the part's flash: the linker's region overflowed by neededBytes() - the part's flash.
+class FlashOverflowError : public DeviceError {
+public:
+    FlashOverflowError(const std::string& board, std::int64_t neededBytes, std::int64_t flashBytes)
+        : DeviceError("firmware for " + board + " needs " + std::to_string(neededBytes) + " bytes of flash; the part has " + std::to_string(flashBytes)),
+          neededBytes_(neededBytes) {}
+    std::int64_t neededBytes() const noexcept { return neededBytes_; }
+
+private:
+    std::int64_t neededBytes_;
+};
+
+/// Builds the project with `make`; throws FlashOverflowError when the image does not fit the part's flash, and
+/// DeviceError with the compiler's messages when it fails otherwise.
 FirmwareImage buildFirmware(const Board& board, const std::filesystem::path& projectDir, const CancelRequested& cancelled = {});
 
 }  // namespace tinyforge::devices

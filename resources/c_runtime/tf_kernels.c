@@ -1,6 +1,6 @@
 /* The TinyForge C runtime's reference kernels (plain loops, the same arithmetic as the studio's integer reference),
- * its weight decoding and the ops without weights. The optimised convolution and dense kernels are in
- * tf_kernels_optimised.c. See tf_kernels.h. */
+ * its weight decoding and the ops without weights. The optimised convolution, dense layer and sum are in
+ * tf_kernels_optimised.c (entry points), tf_kernels_dense.c and tf_kernels_sparse.c. See tf_kernels.h. */
 #include "tf_kernels.h"
 
 #include "tf_kernels_internal.h"
@@ -194,8 +194,9 @@ void tf_conv2d_reference(const tf_conv2d_params *p, const int8_t *input, int8_t 
                         }
                     }
                 }
-                acc = tf_requantize(acc, p->multiplier[oc], p->shift[oc]) + p->out_zero_point;
-                output[(oc * p->out_h + oy) * p->out_w + ox] = (int8_t)clamp32(acc, p->act_min, p->act_max);
+                int8_t *out = output + (oc * p->out_h + oy) * p->out_w + ox;
+                acc = clamp32(tf_requantize(acc, p->multiplier[oc], p->shift[oc]) + p->out_zero_point, p->act_min, p->act_max);
+                *out = p->residual ? add_element(p->residual, acc, *out) : (int8_t)acc; /* a fused sum: *out is its other input */
             }
         }
     }
@@ -283,11 +284,6 @@ void tf_softmax(const tf_softmax_params *p, const int8_t *input, int8_t *output)
 
 void tf_add_reference(const tf_add_params *p, const int8_t *a, const int8_t *b, int8_t *output) {
     int32_t i;
-    for (i = 0; i < p->size; ++i) {
-        const int32_t sa = (a[i] - p->a_zero_point) * (1 << p->left_shift);
-        const int32_t sb = (b[i] - p->b_zero_point) * (1 << p->left_shift);
-        const int32_t sum = requantize(sa, p->a_multiplier, p->a_shift) + requantize(sb, p->b_multiplier, p->b_shift);
-        output[i] = (int8_t)clamp32(requantize(sum, p->out_multiplier, p->out_shift) + p->out_zero_point, p->act_min, p->act_max);
-    }
+    for (i = 0; i < p->size; ++i) output[i] = add_element(p, a[i], b[i]);
 }
 

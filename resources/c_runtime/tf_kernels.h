@@ -4,10 +4,12 @@
  * by a fixed-point multiplier and shift (gemmlowp's rounding doubling high multiply, then a rounding shift).
  * Layout: channel-major (C x H x W), as PyTorch stores activations.
  *
- * Files: tf_kernels.c holds the reference kernels (plain loops: the oracle), the weight decoding and the ops without
- * weights; tf_kernels_optimised.c holds the optimised convolution and dense kernels under the same entry names
- * (tf_conv2d, tf_fully_connected, tf_add), chosen when compiling: SMLAD versions on cores with the DSP extension,
- * plain-C versions of the same structure elsewhere, the reference loops with -DTF_KERNELS_REFERENCE. Compile both. */
+ * Files (compile all four .c files): tf_kernels.c holds the reference kernels (plain loops: the oracle), the weight
+ * decoding and the ops without weights; tf_kernels_optimised.c the optimised entry points (tf_conv2d,
+ * tf_fully_connected, tf_add), which run tf_kernels_dense.c's im2col convolution and dense layer or, for sparse
+ * layers, tf_kernels_sparse.c's kernels; each of those is chosen when compiling: SMLAD versions on cores with the DSP
+ * extension, plain-C versions of the same structure elsewhere, the reference loops with -DTF_KERNELS_REFERENCE.
+ * tf_kernels_internal.h holds what they share. */
 #ifndef TF_KERNELS_H
 #define TF_KERNELS_H
 
@@ -72,6 +74,15 @@ const int8_t *tf_weights_row(tf_weight_reader *reader, int32_t length, int8_t *b
 int32_t tf_weights_row_nonzeros(tf_weight_reader *reader, int32_t length, uint32_t *entries);
 
 typedef struct {
+    int32_t size, left_shift;
+    int32_t a_zero_point, b_zero_point, out_zero_point, act_min, act_max;
+    int32_t a_multiplier, a_shift, b_multiplier, b_shift, out_multiplier, out_shift;
+    int16_t *scratch; /* TF_ADD_SCRATCH values, word aligned: each input's 256 rescaled values, for large sums */
+} tf_add_params;
+
+#define TF_ADD_SCRATCH 1024
+
+typedef struct {
     int32_t in_c, in_h, in_w, out_c, out_h, out_w;
     int32_t kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, groups;
     int32_t in_zero_point, out_zero_point, act_min, act_max;
@@ -83,6 +94,11 @@ typedef struct {
     const int32_t *multiplier;  /* [out_c] in [2^30, 2^31) */
     const int8_t *shift;        /* [out_c] left shift when positive */
     int16_t *scratch;           /* TF_CONV2D_SCRATCH(...) values */
+    /* A residual sum fused into the convolution, or null. When set, `output` holds the sum's other input on entry and
+     * each output value v becomes tf_add's result for a = v, b = the value there, written over it: a ResNet block's
+     * last convolution then needs no buffer of its own. residual->scratch (TF_ADD_SCRATCH values) must not overlap
+     * `scratch`. */
+    const tf_add_params *residual;
 } tf_conv2d_params;
 
 /* Scratch (int16 values, word aligned) a convolution needs: `block` (a multiple of 4) im2col columns of `length`
@@ -144,19 +160,10 @@ typedef struct {
     const uint16_t *exp_table; /* [256] */
 } tf_softmax_params;
 
-typedef struct {
-    int32_t size, left_shift;
-    int32_t a_zero_point, b_zero_point, out_zero_point, act_min, act_max;
-    int32_t a_multiplier, a_shift, b_multiplier, b_shift, out_multiplier, out_shift;
-    int16_t *scratch; /* TF_ADD_SCRATCH values, word aligned: each input's 256 rescaled values, for large sums */
-} tf_add_params;
-
-#define TF_ADD_SCRATCH 1024
-
 /* x * M for M = multiplier * 2^(shift - 31): the requantization step. */
 int32_t tf_requantize(int32_t x, int32_t multiplier, int32_t shift);
 
-/* Convolution and dense layer (tf_kernels_optimised.c): on cores with the DSP extension (__ARM_FEATURE_DSP: Cortex-M4,
+/* Convolution and dense layer (tf_kernels_optimised.c, tf_kernels_dense.c, tf_kernels_sparse.c): on cores with the DSP extension (__ARM_FEATURE_DSP: Cortex-M4,
  * M7, M33) the dual 16-bit multiply-accumulate (SMLAD) versions, elsewhere (Cortex-M0, M3, hosts) plain-C ones. All
  * give the reference's outputs: the accumulators are exact integer sums. */
 void tf_conv2d(const tf_conv2d_params *p, const int8_t *input, int8_t *output);

@@ -39,7 +39,60 @@ void perturbOp(const std::filesystem::path& modelDir, int op) {
     fx::writeText(file, source);
 }
 
+// A small ResNet-8 (4, 8, 8 channels) trained for one epoch on a synthetic 28x28 IDX set: its blocks' sums are fused
+// into the convolutions before them in the C export.
+std::filesystem::path residualRun(const fx::TempDir& dir) {
+    fx::writeIdxDataset(dir / "digits", fx::balancedLabels(10, 4), fx::balancedLabels(10, 1), 28, 28, false);
+    const nlohmann::json recipe = {
+        {"name", "resnet-drift"}, {"seed", 3},
+        {"dataset", {{"path", (dir / "digits").string()}, {"format", "idx"}, {"val_fraction", 0.1}}},
+        {"train", {{"optimizer", "adam"}, {"lr", 0.01}, {"batch_size", 16}, {"epochs", 1}}},
+        {"teacher", {{"arch", "resnet8"}, {"channels", {4, 8, 8}}}},
+        {"student", {{"arch", "resnet8"}, {"channels", {4, 8, 8}}}},
+        {"distill", {{"temperature", 4}, {"alpha", 0.7}}},
+        {"quantize", {{"mode", "ptq"}}},
+        {"export", {{"formats", nlohmann::json::array()}}}};
+    fx::writeText(dir / "resnet.json", recipe.dump(2));
+    const auto run = dir / "resnet";
+    const auto made = fx::cli({"run", (dir / "resnet.json").string(), "--out", run.string()});
+    INFO(made.err);
+    REQUIRE(made.exitCode == 0);
+    return run;
+}
+
 }  // namespace
+
+TEST_CASE("diff on a ResNet: a convolution with a fused sum reports none of its own, the sum is compared", "[devices][drift][qemu]") {
+    fx::TempDir dir;
+    const auto run = residualRun(dir);
+    DeployOptions options;
+    options.board = "stm32f405";
+    options.workDir = dir / "diff-clean";
+    const DriftReport clean = findDrift(run, options, 0);
+    CHECK_FALSE(clean.first_divergent_op);
+    std::vector<std::int64_t> sums;
+    for (const auto& layer : clean.layers) {
+        if (!layer.fused_into) continue;
+        INFO(layer.name);
+        CHECK(layer.kind == "conv2d");
+        CHECK(layer.values == 0);
+        CHECK(layer.device.empty());
+        const auto& sum = clean.layers.at(static_cast<std::size_t>(*layer.fused_into));
+        CHECK(sum.kind == "add");
+        CHECK(sum.op == layer.op + 1);
+        CHECK(sum.values > 0);
+        CHECK(sum.device == sum.reference);
+        sums.push_back(sum.op);
+    }
+    REQUIRE(sums.size() == 3);  // one per block
+
+    // A fault in the sum the second block's convolution runs is found at that sum.
+    options.workDir = dir / "diff-perturbed";
+    options.editModel = [&](const std::filesystem::path& model) { perturbOp(model, static_cast<int>(sums[1])); };
+    const DriftReport perturbed = findDrift(run, options, 0);
+    REQUIRE(perturbed.first_divergent_op);
+    CHECK(*perturbed.first_divergent_op == sums[1]);
+}
 
 TEST_CASE("diff names the op whose kernel was perturbed, with its values side by side", "[devices][drift][qemu]") {
     fx::TempDir dir;

@@ -118,3 +118,49 @@ TEST_CASE("An export and a deploy of one run at the same time both land in summa
     for (const char* format : {"c", "onnx", "torchscript"}) CHECK(summary["export"].contains(format));
     CHECK(summary["compressed"]["bytes_deployed"].get<int>() > 0);  // the rest survives every rewrite
 }
+
+TEST_CASE("deploy gives the model the fastest encodings that fit the board's flash, or the budget given", "[e2e][cli][deploy][flash-budget]") {
+    fx::TempDir dir;
+    const auto run = dir / "wide";
+    // A 512-512 student: 265,728 weights, as plain int8 more than the STM32F030CC's 256 KB of flash; pruned by half
+    // (the output layer kept) and clustered to 8 values its smallest encodings take far less.
+    const auto made = cli({"run", TINYFORGE_RESOURCE_DIR "/recipes/iris-distill.json", "--out", run.string(), "--set", "train.epochs=5",
+                           "--set", "prune.train.epochs=5", "--set", "student.hidden=[512,512]", "--set", "export.formats=[]"});
+    INFO(made.err);
+    REQUIRE(made.exitCode == 0);
+    const auto modelFlash = [](const std::filesystem::path& work) {  // the constant data the export states
+        const std::string header = fx::readText(work / "model" / "tf_model.h");
+        const auto at = header.find("#define TF_MODEL_FLASH_BYTES ");
+        REQUIRE(at != std::string::npos);
+        return std::stoll(header.substr(at + 29));
+    };
+    const auto smallest = cli({"export", run.string(), "--format", "c", "--out", (dir / "smallest").string()});
+    REQUIRE(smallest.exitCode == 0);
+    const std::int64_t smallestFlash = json::parse(smallest.out)["flash_bytes"];
+
+    // The F405's 1 MB holds plain int8 everywhere: the fastest.
+    const auto roomy = cli({"deploy", run.string(), "--board", "stm32f405", "--build-only", "--work", (dir / "f405").string()});
+    INFO(roomy.err);
+    REQUIRE(roomy.exitCode == 0);
+    CHECK(modelFlash(dir / "f405") > 265728);
+
+    // The F030CC's 256 KB do not: the model is exported again within what the firmware's code leaves, still faster
+    // (larger) than the smallest encodings.
+    const auto tight = cli({"deploy", run.string(), "--board", "stm32f030cc", "--build-only", "--work", (dir / "f030").string()});
+    INFO(tight.err);
+    REQUIRE(tight.exitCode == 0);
+    const auto firmware = json::parse(tight.out)["flash_bytes"].get<std::int64_t>();
+    CHECK(firmware <= 262144);
+    CHECK(modelFlash(dir / "f030") > smallestFlash);
+
+    // A budget given is kept: here the smallest encodings' size, refused when it cannot fit beside the code.
+    const auto budgeted = cli({"deploy", run.string(), "--board", "stm32f030cc", "--build-only", "--work", (dir / "budget").string(),
+                               "--flash-budget", std::to_string(smallestFlash)});
+    INFO(budgeted.err);
+    REQUIRE(budgeted.exitCode == 0);
+    CHECK(modelFlash(dir / "budget") <= smallestFlash);
+    const auto tooSmall = cli({"deploy", run.string(), "--board", "stm32f030cc", "--build-only", "--work", (dir / "small").string(),
+                               "--flash-budget", "100"});
+    CHECK(tooSmall.exitCode == 2);
+    CHECK_THAT(tooSmall.err, Contains("flash budget of 100 bytes is below"));
+}

@@ -35,7 +35,8 @@ TEST_CASE("export writes C that runs identically on the host and on an emulated 
     INFO(result.err);
     REQUIRE(result.exitCode == 0);
     const auto exported = run / "export" / "c";
-    for (const char* file : {"tf_model.h", "tf_model.c", "tf_kernels.h", "tf_kernels_internal.h", "tf_kernels.c", "tf_kernels_optimised.c", "test_vectors.bin",
+    for (const char* file : {"tf_model.h", "tf_model.c", "tf_kernels.h", "tf_kernels_internal.h", "tf_kernels.c", "tf_kernels_optimised.c",
+                             "tf_kernels_dense.c", "tf_kernels_sparse.c", "test_vectors.bin",
                              "tf_test_vectors.c"}) {
         CHECK(std::filesystem::exists(exported / file));
     }

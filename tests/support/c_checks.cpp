@@ -22,7 +22,8 @@ ProcessResult compileAndRunWithKernels(const std::filesystem::path& dir, const s
     std::ofstream(dir / "program.c") << program;
     const auto build = runProcess({"cc", "-std=c99", "-O1", "-Wall", "-Werror", "-I" TINYFORGE_RESOURCE_DIR "/c_runtime",
                                    (dir / "program.c").string(), TINYFORGE_RESOURCE_DIR "/c_runtime/tf_kernels.c",
-                                   TINYFORGE_RESOURCE_DIR "/c_runtime/tf_kernels_optimised.c", "-o",
+                                   TINYFORGE_RESOURCE_DIR "/c_runtime/tf_kernels_optimised.c", TINYFORGE_RESOURCE_DIR "/c_runtime/tf_kernels_dense.c",
+                                   TINYFORGE_RESOURCE_DIR "/c_runtime/tf_kernels_sparse.c", "-o",
                                    (dir / "program").string()});
     if (build.exitCode != 0) return build;
     return runProcess({(dir / "program").string()});

@@ -186,8 +186,30 @@ TEST_CASE("The Iris workflow through the window: load, pick, tune, run, compare"
     REQUIRE(exported.wait(120000));
     CHECK(QFile::exists(QString::fromStdString((exports / "c" / "tf_model.c").string())));
     CHECK(QFile::exists(QString::fromStdString((exports / "onnx" / "compressed.onnx").string())));
-    CHECK(exporter->fileCount() >= 9);  // 7 C files + 2 ONNX graphs
+    CHECK(exporter->fileCount() >= 11);  // 9 C files + 2 ONNX graphs
+    CHECK(exporter->statusText().contains("C model data"));
     saveScreenshot(window, "export-iris");
+
+    // A flash budget: the smallest encodings' size is accepted (each layer says why it got its encoding), less is
+    // refused with the bytes needed.
+    const std::string header = fx::readText(exports / "c" / "tf_model.h");
+    const auto at = header.find("#define TF_MODEL_FLASH_BYTES ");
+    REQUIRE(at != std::string::npos);
+    const int smallest = std::stoi(header.substr(at + 29));
+    fx::TempDir budgeted;
+    exporter->setFormats(true, false, false);
+    exporter->setOutputFolder(QString::fromStdString(budgeted.path().string()));
+    exporter->setFlashBudget(smallest);
+    exporter->exportSelected();
+    REQUIRE(exported.wait(120000));
+    CHECK(exporter->statusText().contains("kernel"));
+    CHECK(fx::readText(budgeted / "c" / "tf_model.h").find("#define TF_MODEL_FLASH_BYTES " + std::to_string(smallest)) != std::string::npos);
+    QSignalSpy failed(exporter, &ExportPage::failed);
+    exporter->setFlashBudget(smallest - 1);
+    exporter->exportSelected();
+    REQUIRE(failed.wait(120000));
+    CHECK(failed.at(0).at(0).toString().contains("below"));
+    exporter->setFlashBudget(0);
 
     // Devices: the run's model against a board, then Flash & Profile on the emulated STM32F405.
     window.showPage("Devices");

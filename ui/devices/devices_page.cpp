@@ -74,6 +74,8 @@ DevicesPage::DevicesPage(QWidget* parent) : QWidget(parent) {
     m_ram = new QProgressBar;
     form->addRow(tr("Flash"), m_flash);
     form->addRow(tr("RAM"), m_ram);
+    m_flashBudget = new FlashBudgetBox(tr("fit the board: the fastest that fits its flash"));
+    form->addRow(tr("Flash budget"), m_flashBudget);
     form->addRow(tr("Backend"), m_backend);
     form->addRow(tr("Device"), m_device);
     form->addRow(tr("Serial port"), m_serialPort);
@@ -330,6 +332,7 @@ std::optional<devices::DeployOptions> DevicesPage::deployOptions() {
     devices::DeployOptions options;
     options.board = m_board->currentData().toString().toStdString();
     options.backend = backend().toStdString();
+    options.flashBudget = m_flashBudget->budget();
     const auto& chosen = devices::findDeployBackend(options.backend);
     if (chosen.needsDevice) options.device = m_device->text().trimmed().toStdString();
     if (chosen.needsPort) options.serialPort = m_serialPort->text().trimmed().toStdString();

@@ -38,6 +38,7 @@ struct UnknownHostKey;
 namespace tinyforge::ui {
 class BoardPicker;
 class DriftView;
+class FlashBudgetBox;
 class LayerProfileView;
 class RunPicker;
 }
@@ -112,6 +113,7 @@ private:
     QComboBox* m_backend;
     QString m_preferredBackend;  ///< the backend the user chose ("" = each board's default)
     QLineEdit *m_device, *m_serialPort, *m_host, *m_identity, *m_knownHosts;
+    FlashBudgetBox* m_flashBudget;
     QFormLayout* m_form;
     HostKeyPrompt m_hostKeyPrompt;
     bool m_closing = false;  // set by the destructor: questions still queued from the worker are answered "no"

@@ -37,7 +37,9 @@ void DriftView::showReport(const devices::DriftReport& report) {
     for (const auto& layer : report.layers) {
         const int row = m_ops->rowCount();
         m_ops->insertRow(row);
-        const QStringList cells{QString::number(layer.op), QString::fromStdString(layer.name), QString::fromStdString(layer.kind),
+        const QString kind = layer.fused_into ? tr("%1 + add (op %2)").arg(QString::fromStdString(layer.kind)).arg(*layer.fused_into)
+                                              : QString::fromStdString(layer.kind);
+        const QStringList cells{QString::number(layer.op), QString::fromStdString(layer.name), kind,
                                 QString::number(layer.values), QString::number(layer.differing), QString::number(layer.max_difference)};
         for (int column = 0; column < cells.size(); ++column) {
             auto* cell = readOnlyCell(cells[column]);

@@ -27,7 +27,21 @@ namespace {
 struct Outcome {
     QStringList folders;
     QString error;
+    QString cLayers;  ///< the C export: what each layer with weights got, and why
 };
+
+// "conv1: bitmask, sparse kernel (smallest); ..." with the model's constant data first.
+QString describeLayers(const core::results::CExportResult& c) {
+    QStringList parts;
+    for (const auto& layer : c.layers.value_or(std::vector<core::results::CExportLayer>{})) {
+        if (!layer.encoding) continue;
+        parts << QStringLiteral("%1: %2, %3 kernel%4")
+                     .arg(QString::fromStdString(layer.name), QString::fromStdString(*layer.encoding), QString::fromStdString(layer.kernel.value_or("")),
+                          layer.reason ? QStringLiteral(" (%1)").arg(QString::fromStdString(*layer.reason)) : QString());
+    }
+    return QObject::tr("C model data %1 in flash, arena %2 + scratch %3 in RAM. %4")
+        .arg(bytesText(c.flash_bytes), bytesText(c.arena_bytes), bytesText(c.scratch_bytes), parts.join(QStringLiteral("; ")));
+}
 
 }  // namespace
 
@@ -53,6 +67,10 @@ ExportPage::ExportPage(QWidget* parent) : QWidget(parent) {
     cOptions->addWidget(m_softmax);
     cOptions->addStretch();
     form->addRow(tr("C options"), cOptions);
+    m_budget = new FlashBudgetBox(tr("none: each layer's smallest encoding, or plain int8"));
+    form->addRow(tr("Flash budget"), m_budget);
+    // A budget decides each layer's encoding: the plain-int8 choice does not apply then.
+    connect(m_budget, &QSpinBox::valueChanged, this, [this] { m_dense->setEnabled(!m_budget->budget()); });
     auto* outRow = new QHBoxLayout;
     m_out = new QLineEdit;
     m_out->setPlaceholderText(tr("RUN/export/FORMAT"));
@@ -93,6 +111,8 @@ void ExportPage::setFormats(bool c, bool torchscript, bool onnx) {
 
 void ExportPage::setOutputFolder(const QString& dir) { m_out->setText(dir); }
 
+void ExportPage::setFlashBudget(int bytes) { m_budget->setValue(bytes); }
+
 void ExportPage::exportSelected() {
     const QString run = m_run->currentRun();
     std::vector<std::string> formats;
@@ -104,7 +124,8 @@ void ExportPage::exportSelected() {
         return;
     }
     core::pipeline::ExportOptions base;
-    base.denseWeights = m_dense->isChecked();
+    base.flashBudget = m_budget->budget();
+    base.denseWeights = !base.flashBudget && m_dense->isChecked();
     base.softmax = m_softmax->isChecked();
     const QString out = m_out->text().trimmed();
     m_export->setEnabled(false);
@@ -120,7 +141,8 @@ void ExportPage::exportSelected() {
             return;
         }
         showFiles(outcome.folders);
-        m_status->setText(tr("Exported to %1").arg(outcome.folders.join(QStringLiteral(", "))));
+        m_status->setText(tr("Exported to %1").arg(outcome.folders.join(QStringLiteral(", "))) +
+                          (outcome.cLayers.isEmpty() ? QString() : QStringLiteral("\n") + outcome.cLayers));
         emit exported(outcome.folders.value(0));
     });
     // Off the GUI thread: the C export runs the whole test split through the integer reference.
@@ -133,6 +155,7 @@ void ExportPage::exportSelected() {
                 options.format = format;
                 if (!out.isEmpty()) options.outDir = std::filesystem::path(out.toStdString()) / format;
                 const auto written = core::pipeline::exportRun(folder, options);
+                if (written.c) outcome.cLayers = describeLayers(*written.c);
                 const std::string dir = written.c ? written.c->dir : written.onnx ? written.onnx->dir : written.torchscript->dir;
                 outcome.folders << QString::fromStdString(dir);
             }
@@ -160,5 +183,7 @@ void ExportPage::showFiles(const QStringList& folders) {
 }
 
 int ExportPage::fileCount() const { return m_files->rowCount(); }
+
+QString ExportPage::statusText() const { return m_status->text(); }
 
 }  // namespace tinyforge::ui

@@ -13,6 +13,7 @@ class QPushButton;
 class QTableWidget;
 
 namespace tinyforge::ui {
+class FlashBudgetBox;
 class RunPicker;
 }
 
@@ -29,8 +30,12 @@ public:
     void exportSelected();
     void setFormats(bool c, bool torchscript, bool onnx);
     void setOutputFolder(const QString& dir);
+    /// The C export's flash budget in bytes (0: none).
+    void setFlashBudget(int bytes);
     /// Rows in the table of written files (for tests).
     int fileCount() const;
+    /// The status line: where the export went and, for C, what each layer got and why.
+    QString statusText() const;
 
 signals:
     void exported(QString folder);
@@ -41,6 +46,7 @@ private:
 
     RunPicker* m_run;
     QCheckBox *m_c, *m_torchscript, *m_onnx, *m_dense, *m_softmax;
+    FlashBudgetBox* m_budget;
     QLineEdit* m_out;
     QPushButton* m_export;
     QLabel* m_status;

@@ -88,6 +88,7 @@ int main(void) {
         p.multiplier = multiplier;
         p.shift = shift;
         p.scratch = (int16_t *)scratch_words;
+        p.residual = 0;
         macs = (uint32_t)(p.out_c * p.out_h * p.out_w * s->in_c * s->kernel * s->kernel);
         for (i = 0; i < count / 8 + 1; ++i) mask[i] = 0;
         for (i = 0; i < count; ++i) { /* 90% zeros for the sparse run */

@@ -1,17 +1,18 @@
 /* The optimised kernels against the reference loops over random shapes (every other convolution 3x3, whose columns have
  * their own im2col), strides, paddings and zero points, on the (emulated) Cortex-M4 or M7, with plain int8 weights
- * and with sparse (bitmask-encoded) ones decoded block by block, and residual adds. Prints the parameters of the first
- * mismatches, then "cases N mismatches M". */
+ * and with sparse (bitmask-encoded) ones decoded block by block, a quarter of them with a residual sum fused in, and
+ * residual adds. Prints the parameters of the first mismatches, then "cases N mismatches M". */
 #include "semihost.h"
 #include "tf_kernels.h"
 
 #define MAX_VALUES 4096
-static int8_t input[MAX_VALUES], weights[MAX_VALUES], got[MAX_VALUES], want[MAX_VALUES];
+static int8_t input[MAX_VALUES], weights[MAX_VALUES], got[MAX_VALUES], want[MAX_VALUES], unfused[MAX_VALUES], residual[MAX_VALUES];
 static uint8_t mask[MAX_VALUES / 8 + 1], packed[MAX_VALUES];
 static int32_t bias[64], multiplier[64];
 static int8_t shift[64];
 static int32_t scratch_words[4096]; /* enough for TF_CONV2D_SCRATCH(16, 12 * 5 * 5), word aligned */
 #define scratch_values ((int16_t *)scratch_words)
+#define add_scratch_values (scratch_values + 6144) /* a fused sum's tables, past any convolution's scratch */
 static uint32_t state = 2463534242u;
 
 static uint32_t next(void) { /* xorshift32 */
@@ -52,6 +53,32 @@ static tf_weights weights_for(int32_t t, int32_t count) {
     w.mask = mask;
     w.stream = packed;
     return w;
+}
+
+/* A residual sum with random zero points and scales (output multipliers above one too: the saturating left shift). */
+static tf_add_params random_add(int32_t size, int16_t *scratch) {
+    tf_add_params p;
+    p.size = size;
+    p.left_shift = 20;
+    p.a_zero_point = between(-128, 127);
+    p.b_zero_point = between(-128, 127);
+    p.out_zero_point = between(-128, 127);
+    p.act_min = between(-128, 0);
+    p.act_max = between(1, 127);
+    p.a_multiplier = (int32_t)(0x40000000u + (next() & 0x3FFFFFFFu));
+    p.b_multiplier = (int32_t)(0x40000000u + (next() & 0x3FFFFFFFu));
+    p.out_multiplier = (int32_t)(0x40000000u + (next() & 0x3FFFFFFFu));
+    p.a_shift = between(-3, 0);
+    p.b_shift = between(-3, 0);
+    p.out_shift = between(-22, 2);
+    p.scratch = scratch;
+    return p;
+}
+
+static int differ(const int8_t *a, const int8_t *b, int32_t n) {
+    int32_t i;
+    for (i = 0; i < n; ++i) if (a[i] != b[i]) return 1;
+    return 0;
 }
 
 static int same(int32_t n) {
@@ -101,11 +128,25 @@ int main(void) {
         p.sparse = (int32_t)(next() % 2); /* the sparse kernel (weights in PyTorch's order) or the im2col one */
         if (p.sparse) p.block = between(1, 4); /* output rows a band */
         p.weights = &w; p.bias = bias; p.multiplier = multiplier; p.shift = shift; p.scratch = scratch_values;
+        p.residual = 0;
+        if (t % 4 == 3) { /* a fused residual sum: the output buffers start as its other input */
+            int32_t i;
+            const int32_t size = p.out_c * p.out_h * p.out_w;
+            static tf_add_params add;
+            add = random_add(size, add_scratch_values);
+            for (i = 0; i < size; ++i) residual[i] = got[i] = want[i] = (int8_t)between(-128, 127);
+            /* the fusion's meaning: the reference convolution, then the reference sum */
+            tf_conv2d_reference(&p, input, unfused);
+            tf_add_reference(&add, unfused, residual, unfused);
+            p.residual = &add;
+            tf_conv2d_reference(&p, input, want);
+            if (differ(want, unfused, size) && ++mismatches <= 12) report("fused reference != conv then add", p.in_c, p.out_c, p.kernel_h, 0);
+        }
         tf_conv2d(&p, input, got);
-        tf_conv2d_reference(&p, input, want);
+        if (!p.residual) tf_conv2d_reference(&p, input, want);
         ++cases;
         if (!same(p.out_c * p.out_h * p.out_w)) {
-            if (++mismatches <= 12) { report("conv2d in_c in_h kernel_h groups", p.in_c, p.in_h, p.kernel_h, p.groups); report("  sparse stride_w pad_w layout", p.sparse, p.stride_w, p.pad_w, w.layout); report("  in_w kernel_w out_w stride_h", p.in_w, p.kernel_w, p.out_w, p.stride_h);}
+            if (++mismatches <= 12) { report("conv2d in_c in_h kernel_h groups", p.in_c, p.in_h, p.kernel_h, p.groups); report("  fused", p.residual != 0, 0, 0, 0); report("  sparse stride_w pad_w layout", p.sparse, p.stride_w, p.pad_w, w.layout); report("  in_w kernel_w out_w stride_h", p.in_w, p.kernel_w, p.out_w, p.stride_h);}
         }
     }
     for (t = 0; t < 200; ++t) {
@@ -129,21 +170,7 @@ int main(void) {
         }
     }
     for (t = 0; t < 100; ++t) { /* residual adds, small (per element) and large (through the per-input tables) */
-        tf_add_params p;
-        p.size = t % 2 ? between(1, 600) : between(512, MAX_VALUES);
-        p.left_shift = 20;
-        p.a_zero_point = between(-128, 127);
-        p.b_zero_point = between(-128, 127);
-        p.out_zero_point = between(-128, 127);
-        p.act_min = between(-128, 0);
-        p.act_max = between(1, 127);
-        p.a_multiplier = (int32_t)(0x40000000u + (next() & 0x3FFFFFFFu));
-        p.b_multiplier = (int32_t)(0x40000000u + (next() & 0x3FFFFFFFu));
-        p.out_multiplier = (int32_t)(0x40000000u + (next() & 0x3FFFFFFFu));
-        p.a_shift = between(-3, 0);
-        p.b_shift = between(-3, 0);
-        p.out_shift = between(-22, 2); /* above one too: the saturating left shift */
-        p.scratch = scratch_values;
+        tf_add_params p = random_add(t % 2 ? between(1, 600) : between(512, MAX_VALUES), scratch_values);
         fill(1);
         tf_add(&p, input, weights, got);
         tf_add_reference(&p, input, weights, want);

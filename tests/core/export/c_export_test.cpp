@@ -6,6 +6,8 @@
 
 #include "core/error.h"
 #include "core/export/c_export.h"
+#include "core/export/memory_plan.h"
+#include "core/export/residual_fusion.h"
 #include "core/export/test_vectors.h"
 #include "core/models/model_impl.h"
 #include "core/quantized/lower_model.h"
@@ -141,14 +143,18 @@ TEST_CASE("An exported softmax gives the integer reference's probabilities", "[c
 
 TEST_CASE("Exported C matches the integer reference bit for bit for every architecture, on the host and an emulated Cortex-M4", "[core][export][qemu][slow]") {
     const auto images = fx::randomImages(48);
-    for (const std::string arch : {"mlp", "lenet5", "cnn-small", "resnet8", "mobilenet-v1", "ds-cnn"}) {
+    for (const std::string arch : {"mlp", "lenet5", "cnn-small", "resnet8", "resnet20", "mobilenet-v1", "ds-cnn"}) {
         for (const int bits : {8, 3}) {
             INFO(arch << ", " << bits << "-bit weights");
             fx::TempDir dir;
             auto model = fx::buildModel(arch, {1, 16, 16}, arch == "ds-cnn" ? nlohmann::json{{"channels", 16}, {"blocks", 2}} : nlohmann::json::object());
             const auto integer = quantized::lowerToIntModel(model, fx::quantizeForTest(model, images, bits), bits);
             const auto exported = exporting::exportC(integer, dir.path());
-            CHECK(exported.arenaBytes >= integer.peakActivationBytes() - 256);  // the input is the caller's
+            if (exporting::findResidualFusions(integer).empty()) {
+                CHECK(exported.arenaBytes >= integer.peakActivationBytes() - 256);  // the input is the caller's
+            } else {  // a fused sum is written over its skip: one buffer fewer at the residual blocks' peak
+                CHECK(exported.arenaBytes < integer.peakActivationBytes() - 256);
+            }
             std::int64_t weightCount = 0;
             for (const auto& op : integer.ops) weightCount += static_cast<std::int64_t>(op.weights.size());
             CHECK(exported.flashBytes > exported.weightBytes);
@@ -179,8 +185,36 @@ TEST_CASE("The C export states its arena and flash sizes in the header and refus
     CHECK_THAT(header, Catch::Contains("void kws_net_run(const int8_t *input, int8_t *output);"));
     const std::string source = fx::readText(dir / "kws_net.c");
     CHECK_THAT(source, Catch::Contains("static const uint8_t op0_weights_stream["));  // const: stays in flash
-    CHECK_THAT(source, Catch::Contains("op0_shift, scratch};"));                     // the kernels' working memory
+    CHECK_THAT(source, Catch::Contains("op0_shift, scratch, 0};"));                  // the kernels' working memory, no fused sum
     CHECK(source.find("malloc") == std::string::npos);
     CHECK_THROWS_AS(exporting::exportC(integer, dir.path(), {.prefix = "3d-model"}), tinyforge::Error);
     CHECK_THROWS_AS(exporting::exportC(integer, dir.path(), {.prefix = "tf_kernels"}), tinyforge::Error);
+}
+
+TEST_CASE("The C export runs each ResNet block's sum inside the convolution before it, in a smaller arena", "[core][export]") {
+    const auto images = fx::randomImages(8);
+    auto model = fx::buildModel("resnet8", {1, 16, 16});
+    const auto integer = quantized::lowerToIntModel(model, fx::quantizeForTest(model, images, 8), 8);
+    const auto fusions = exporting::findResidualFusions(integer);
+    REQUIRE(fusions.size() == 3);  // one per block: conv2 of the identity block, the shortcuts of the two others
+    CHECK(integer.ops[fusions[0].conv].name == "stage1_block1.conv2");
+    CHECK(integer.ops[fusions[1].conv].name == "stage2_block1.shortcut.0");
+    fx::TempDir dir;
+    const auto exported = exporting::exportC(integer, dir.path());
+    // 16 x 16 x 16 activations: three of them alive in block 1's second convolution unfused, two fused.
+    CHECK(exporting::planMemory(integer).arenaBytes == 3 * 4096);
+    CHECK(exported.arenaBytes == 2 * 4096);
+    const std::string source = fx::readText(dir / "tf_model.c");
+    CHECK(source.find("tf_add(") == std::string::npos);
+    for (const auto& fusion : fusions) {
+        const std::string conv = std::to_string(fusion.conv), add = std::to_string(fusion.add);
+        CHECK_THAT(source, Catch::Contains("op" + conv + "_shift, scratch, &op" + add + "};"));
+        CHECK_THAT(source, Catch::Contains("PROFILE(" + conv + ", 0, 0);"));
+        CHECK_THAT(source, Catch::Contains("PROFILE(" + add + ", (arena + "));
+    }
+    const auto vectors = exporting::makeTestVectors(integer, images, images.splits.test);
+    exporting::writeTestVectors(vectors, dir / "test_vectors.bin");
+    const auto [samples, identical] = check(dir.path());
+    CHECK(samples == static_cast<std::int64_t>(images.splits.test.size()));
+    CHECK(identical == samples);
 }

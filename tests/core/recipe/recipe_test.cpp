@@ -154,4 +154,14 @@ TEST_CASE("Recipe reads the export section and refuses C export without quantiza
     CHECK(dense.exportDenseWeights);
     CHECK(dense.exportSoftmax);
     CHECK_THAT(errorFor(with("export.weights=\"sparse\"")), Contains("export.weights: must be one of \"smallest\", \"dense\""));
+
+    // A flash budget instead of a weights choice: each layer's fastest encoding within it.
+    CHECK_FALSE(recipe.exportFlashBudget);
+    r["export"].erase("weights");
+    r["export"]["flash_budget"] = 65536;
+    CHECK(parseRecipe(r, "r.json", "/base").exportFlashBudget == 65536);
+    CHECK_THAT(errorFor(with("export.flash_budget=0")), Contains("r.json: export.flash_budget"));
+    CHECK_THAT(errorFor(with("export.flash_budget=1.5")), Contains("export.flash_budget"));
+    r["export"]["weights"] = "dense";
+    CHECK_THAT(errorFor(r), Contains("r.json: export.flash_budget: give weights or flash_budget, not both"));
 }
