@@ -262,7 +262,7 @@ void tf_conv2d_dense(const tf_conv2d_params *p, const int8_t *input, int8_t *out
                         for (j = 0; j < 4; ++j) acc[j] = smlad(t[j], tail01, acc[j]);
                         if (tail > 2) for (j = 0; j < 4; ++j) acc[j] = smlad(t[4 + j], tail2, acc[j]);
                     }
-                    requantize_lanes(p, oc, acc, lanes, out + 4 * q);
+                    tf_requantize_lanes(p, oc, acc, lanes, out + 4 * q);
                 }
             }
         }
@@ -389,7 +389,7 @@ void tf_conv2d_dense(const tf_conv2d_params *p, const int8_t *input, int8_t *out
                     acc[1] = a1;
                     acc[2] = a2;
                     acc[3] = a3;
-                    requantize_lanes(p, oc, acc, count - 4 * q < 4 ? count - 4 * q : 4, output + oc * plane + pixel + 4 * q);
+                    tf_requantize_lanes(p, oc, acc, count - 4 * q < 4 ? count - 4 * q : 4, output + oc * plane + pixel + 4 * q);
                 }
             }
         }

@@ -142,7 +142,7 @@ void tf_conv2d_sparse(const tf_conv2d_params *p, const int8_t *input, int8_t *ou
                     for (ox = 0; ox < p->out_w; ox += 4) {
                         int32_t acc[4];
                         sparse_quad(taps, n, origin + ox * p->stride_w, p->stride_w, start, acc);
-                        requantize_lanes(p, oc, acc, p->out_w - ox < 4 ? p->out_w - ox : 4, out + ox);
+                        tf_requantize_lanes(p, oc, acc, p->out_w - ox < 4 ? p->out_w - ox : 4, out + ox);
                     }
                 }
             }

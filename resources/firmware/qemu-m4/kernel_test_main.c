@@ -7,7 +7,7 @@
 
 #define MAX_VALUES 4096
 static int8_t input[MAX_VALUES], weights[MAX_VALUES], got[MAX_VALUES], want[MAX_VALUES], unfused[MAX_VALUES], residual[MAX_VALUES];
-static uint8_t mask[MAX_VALUES / 8 + 1], packed[MAX_VALUES];
+static uint8_t mask[MAX_VALUES / 8 + 1], packed[MAX_VALUES * 2];
 static int32_t bias[64], multiplier[64];
 static int8_t shift[64];
 static int32_t scratch_words[4096]; /* enough for TF_CONV2D_SCRATCH(16, 12 * 5 * 5), word aligned */
@@ -36,10 +36,51 @@ static void fill(int32_t outputs) {
     }
 }
 
-/* Case t's weights: plain int8 read in place, or every third case about 70% zeros in the bitmask layout. */
+static uint8_t codebook[15];
+
+/* Appends `bits` bits of value to stream at *bit, least significant first (the stream starts zeroed). */
+static void put_bits(uint8_t *stream, uint32_t *bit, uint32_t value, int32_t bits) {
+    int32_t k;
+    for (k = 0; k < bits; ++k, ++*bit) {
+        if ((value >> k) & 1u) stream[*bit >> 3] = (uint8_t)(stream[*bit >> 3] | (1u << (*bit & 7)));
+    }
+}
+
+/* About 70% zeros, the others drawn from a codebook of 15 values, stored as relative indices (Deep Compression's
+ * layout: entries of a gap and a 4-bit symbol, symbol 0 standing for zero; gaps too long bridged by zero fillers).
+ * Gaps of 3 bits (an entry fits a byte: the decoder's one-read path) or 5. */
+static tf_weights relative_weights(int32_t count, int32_t gap_bits) {
+    tf_weights w = {TF_WEIGHTS_RELATIVE, 8, 4, 0, 15, 1, 0, codebook, 0, packed};
+    const int32_t max_gap = (1 << gap_bits) - 1;
+    int32_t i, previous = -1;
+    uint32_t bit = 0;
+    w.gap_bits = gap_bits;
+    for (i = 0; i < 15; ++i) codebook[i] = (uint8_t)between(-127, 127);
+    for (i = 0; i < (int32_t)sizeof packed; ++i) packed[i] = 0;
+    for (i = 0; i < count; ++i) {
+        int32_t symbol = 0, gap;
+        if (next() % 10 >= 7) symbol = between(1, 15);
+        weights[i] = symbol ? (int8_t)codebook[symbol - 1] : 0;
+        if (!symbol) continue;
+        for (gap = i - previous; gap > max_gap; gap -= max_gap) { /* a zero filler */
+            put_bits(packed, &bit, (uint32_t)max_gap, gap_bits);
+            put_bits(packed, &bit, 0, 4);
+            ++w.entries;
+        }
+        put_bits(packed, &bit, (uint32_t)gap, gap_bits);
+        put_bits(packed, &bit, (uint32_t)symbol, 4);
+        ++w.entries;
+        previous = i;
+    }
+    return w;
+}
+
+/* Case t's weights: plain int8 read in place; every third case about 70% zeros in the bitmask layout; every sixth
+ * (from the third) clustered and in relative indices. */
 static tf_weights weights_for(int32_t t, int32_t count) {
     tf_weights w = {TF_WEIGHTS_DENSE, 8, 8, 0, 0, 0, 0, 0, 0, (const uint8_t *)weights};
     int32_t i, stored = 0;
+    if (t % 6 == 2) return relative_weights(count, t % 12 == 2 ? 3 : 5);
     if (t % 3 != 1) return w;
     for (i = 0; i < count / 8 + 1; ++i) mask[i] = 0;
     for (i = 0; i < count; ++i) {
