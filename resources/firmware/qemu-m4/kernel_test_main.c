@@ -1,7 +1,8 @@
 /* The optimised kernels against the reference loops over random shapes (every other convolution 3x3, whose columns have
- * their own im2col), strides, paddings and zero points, on the (emulated) Cortex-M4 or M7, with plain int8 weights
- * and with sparse (bitmask-encoded) ones decoded block by block, a quarter of them with a residual sum fused in, and
- * residual adds. Prints the parameters of the first mismatches, then "cases N mismatches M". */
+ * their own im2col), strides, paddings and zero points, on the (emulated) Cortex-M4, M7 or M0, with weights in every
+ * layout the exporter writes (plain int8 read in place, 4-bit packed, bitmask, clustered relative indices) through
+ * both the im2col and the sparse kernels, a quarter of the convolutions with a residual sum fused in, and residual
+ * adds. Prints the parameters of the first mismatches, then "cases N mismatches M". */
 #include "semihost.h"
 #include "tf_kernels.h"
 
@@ -75,12 +76,26 @@ static tf_weights relative_weights(int32_t count, int32_t gap_bits) {
     return w;
 }
 
+/* Every weight as a 4-bit two's complement symbol, packed (an n-bit dense layer). */
+static tf_weights four_bit_weights(int32_t count) {
+    tf_weights w = {TF_WEIGHTS_DENSE, 4, 4, 0, 0, 0, 0, 0, 0, packed};
+    int32_t i;
+    uint32_t bit = 0;
+    for (i = 0; i < (int32_t)sizeof packed; ++i) packed[i] = 0;
+    for (i = 0; i < count; ++i) {
+        weights[i] = (int8_t)between(-8, 7);
+        put_bits(packed, &bit, (uint32_t)weights[i] & 15u, 4);
+    }
+    return w;
+}
+
 /* Case t's weights: plain int8 read in place; every third case about 70% zeros in the bitmask layout; every sixth
- * (from the third) clustered and in relative indices. */
+ * (from the third) clustered and in relative indices; every sixth (from the fifth) 4-bit. */
 static tf_weights weights_for(int32_t t, int32_t count) {
     tf_weights w = {TF_WEIGHTS_DENSE, 8, 8, 0, 0, 0, 0, 0, 0, (const uint8_t *)weights};
     int32_t i, stored = 0;
     if (t % 6 == 2) return relative_weights(count, t % 12 == 2 ? 3 : 5);
+    if (t % 6 == 5) return four_bit_weights(count);
     if (t % 3 != 1) return w;
     for (i = 0; i < count / 8 + 1; ++i) mask[i] = 0;
     for (i = 0; i < count; ++i) {
@@ -165,7 +180,7 @@ int main(void) {
         p.act_max = between(1, 127);
         fill(p.out_c);
         w = weights_for(t, p.out_c * (p.in_c / p.groups) * p.kernel_h * p.kernel_w);
-        p.block = w.layout == TF_WEIGHTS_DENSE ? 4 : 4 * between(1, 4);
+        p.block = w.layout == TF_WEIGHTS_DENSE && w.symbol_bits == 8 ? 4 : 4 * between(1, 4);
         p.sparse = (int32_t)(next() % 2); /* the sparse kernel (weights in PyTorch's order) or the im2col one */
         if (p.sparse) p.block = between(1, 4); /* output rows a band */
         p.weights = &w; p.bias = bias; p.multiplier = multiplier; p.shift = shift; p.scratch = scratch_values;
