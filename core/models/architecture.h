@@ -22,6 +22,8 @@ struct ArchitectureInfo {
     std::string description;
     std::vector<std::string> options;  ///< option names it accepts
     bool needsImages = false;          ///< true for convolutional networks: the input must be C, H, W
+    /// Options given as one whole number where the recipe table's field is a list ("channels" of ds-cnn).
+    std::vector<std::string> wholeNumberOptions = {};
 };
 
 /// Every built-in architecture, in a fixed order: mlp, lenet5, cnn-small, resnet8, resnet20, mobilenet-v1, ds-cnn.

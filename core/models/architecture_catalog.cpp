@@ -19,7 +19,7 @@ const std::vector<ArchitectureInfo> kArchitectures{
     {"resnet8", "ResNet-8, the MLPerf Tiny image-classification model; channels: per stage", {"channels"}, true},
     {"resnet20", "ResNet-20 for CIFAR (He et al. 2016): 3 stages of 3 residual blocks", {"channels"}, true},
     {"mobilenet-v1", "MobileNet-v1 (Howard et al. 2017), depthwise-separable; width: multiplier", {"width"}, true},
-    {"ds-cnn", "DS-CNN, the MLPerf Tiny keyword-spotting model; channels, blocks", {"channels", "blocks"}, true},
+    {"ds-cnn", "DS-CNN, the MLPerf Tiny keyword-spotting model; channels, blocks", {"channels", "blocks"}, true, {"channels"}},
 };
 
 }  // namespace

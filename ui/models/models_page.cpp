@@ -1,5 +1,7 @@
 #include "ui/models/models_page.h"
 
+#include <algorithm>
+
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -9,6 +11,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QTableWidget>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include "core/error.h"
@@ -19,6 +22,7 @@
 #include "core/recipe/recipe.h"
 #include "core/recipe/recipe_schema.h"
 #include "core/resources.h"
+#include "ui/project/field_editor.h"
 #include "ui/project/recipe_document.h"
 #include "ui/text_format.h"
 #include "ui/widgets.h"
@@ -89,9 +93,20 @@ QWidget* ModelsPage::buildEditor(Editor& editor, const QString& title) {
     editor.options = new QLineEdit;
     editor.options->setPlaceholderText(QStringLiteral("{\"hidden\": [16]}"));
     editor.options->setToolTip(tr("The architecture's options as JSON, as a recipe gives them (docs/recipes.md)"));
-    form->addRow(tr("Architecture"), editor.arch);
-    form->addRow(tr("Options"), editor.options);
+    editor.options->setVisible(false);
+    editor.jsonToggle = new QToolButton;
+    editor.jsonToggle->setText(tr("JSON"));
+    editor.jsonToggle->setCheckable(true);
+    editor.jsonToggle->setToolTip(tr("Show the options as the recipe writes them, editable; the form follows"));
+    editor.optionForm = new QFormLayout;
+    auto* architectureRow = new QHBoxLayout;
+    architectureRow->addWidget(editor.arch, 1);
+    architectureRow->addWidget(editor.jsonToggle);
+    form->addRow(tr("Architecture"), architectureRow);
+    form->addRow(editor.optionForm);
+    form->addRow(editor.options);
     layout->addLayout(form);
+    connect(editor.jsonToggle, &QToolButton::toggled, editor.options, &QLineEdit::setVisible);
     editor.layers = new QTableWidget(0, 6);
     editor.layers->setHorizontalHeaderLabels({tr("Layer"), tr("Type"), tr("Output"), tr("Params"), tr("MACs"), tr("Bytes")});
     editor.layers->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
@@ -102,7 +117,9 @@ QWidget* ModelsPage::buildEditor(Editor& editor, const QString& title) {
     layout->addWidget(editor.totals);
     connect(editor.arch, &QComboBox::currentIndexChanged, this, [this, &editor] {
         editor.options->setToolTip(optionsHelp(editor.arch->currentData().toString()));
-        storeArchitecture(editor);
+        if (m_loading) return;
+        rebuildOptionForm(editor);
+        storeFromForm(editor);  // the options the new architecture takes, as the form shows them
     });
     connect(editor.options, &QLineEdit::editingFinished, this, [this, &editor] { storeArchitecture(editor); });
     return box;
@@ -124,6 +141,8 @@ void ModelsPage::loadFromDocument() {
         nlohmann::json options = section;
         for (const char* key : {"arch", "train", "torchscript"}) options.erase(key);
         editor->options->setText(options.empty() ? QString() : QString::fromStdString(options.dump()));
+        rebuildOptionForm(*editor);
+        showOptions(*editor, options);
     }
     m_loading = false;
     refreshTables();
@@ -161,8 +180,56 @@ void ModelsPage::storeArchitecture(Editor& editor) {
     updated.update(options);
     m_loading = true;
     m_document->setValue(editor.role.toStdString(), updated);
+    showOptions(editor, options);  // the form follows what was typed as JSON
     m_loading = false;
     refreshTables();
+}
+
+void ModelsPage::rebuildOptionForm(Editor& editor) {
+    while (editor.optionForm->rowCount() > 0) editor.optionForm->removeRow(0);
+    editor.optionEditors.clear();
+    const auto arch = editor.arch->currentData().toString().toStdString();
+    for (const auto& info : core::models::architectures()) {
+        if (info.id != arch) continue;
+        for (const auto& option : info.options) {
+            const auto* field = core::recipe::recipeSection("model").find(option);
+            if (!field) continue;
+            const bool whole = std::find(info.wholeNumberOptions.begin(), info.wholeNumberOptions.end(), option) != info.wholeNumberOptions.end();
+            auto* fieldEditor = new FieldEditor(*field, whole);
+            fieldEditor->setObjectName(QString::fromStdString(option));
+            editor.optionForm->addRow(QString::fromStdString(option), fieldEditor);
+            editor.optionEditors.push_back(fieldEditor);
+            connect(fieldEditor, &FieldEditor::edited, this, [this, &editor, option] {
+                editor.setKeys.insert(option);
+                storeFromForm(editor);
+            });
+        }
+    }
+}
+
+void ModelsPage::showOptions(Editor& editor, const nlohmann::json& options) {
+    editor.setKeys.clear();
+    if (options.is_object()) {
+        for (const auto& [key, value] : options.items()) editor.setKeys.insert(key);
+    }
+    for (FieldEditor* fieldEditor : editor.optionEditors) {
+        const std::string key = fieldEditor->objectName().toStdString();
+        fieldEditor->setValue(options.is_object() && options.contains(key) ? options[key] : nlohmann::json());
+    }
+}
+
+// The form's values into the JSON view and the recipe: the options the recipe had or the user set (the others keep
+// the architecture's defaults by being left out), an empty list left out.
+void ModelsPage::storeFromForm(Editor& editor) {
+    nlohmann::json options = nlohmann::json::object();
+    for (FieldEditor* fieldEditor : editor.optionEditors) {
+        if (!fieldEditor->acceptable()) return;  // mid-edit: the recipe keeps its last good value
+        const std::string key = fieldEditor->objectName().toStdString();
+        const nlohmann::json value = fieldEditor->value();
+        if (editor.setKeys.count(key) && !value.is_null()) options[key] = value;
+    }
+    editor.options->setText(options.empty() ? QString() : QString::fromStdString(options.dump()));
+    storeArchitecture(editor);
 }
 
 void ModelsPage::setDataset(std::shared_ptr<const core::data::Dataset> dataset) {
@@ -290,5 +357,20 @@ int ModelsPage::layerRows(bool student) const { return (student ? m_student : m_
 QString ModelsPage::fitText() const { return m_fit->text(); }
 
 void ModelsPage::setBoard(const QString& id) { m_board->selectBoard(id); }
+
+FieldEditor* ModelsPage::optionEditor(bool student, const QString& option) const {
+    for (FieldEditor* fieldEditor : (student ? m_student : m_teacher).optionEditors) {
+        if (fieldEditor->objectName() == option) return fieldEditor;
+    }
+    return nullptr;
+}
+
+QString ModelsPage::optionsJson(bool student) const { return (student ? m_student : m_teacher).options->text(); }
+
+void ModelsPage::setOptionsJson(bool student, const QString& json) {
+    Editor& editor = student ? m_student : m_teacher;
+    editor.options->setText(json);
+    storeArchitecture(editor);
+}
 
 }  // namespace tinyforge::ui

@@ -6,17 +6,25 @@
 #include <QWidget>
 
 #include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "core/data/dataset.h"
 
 class QComboBox;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QTableWidget;
+class QToolButton;
 
 namespace tinyforge::ui {
 
 class BoardPicker;
+class FieldEditor;
 class RecipeDocument;
 
 class ModelsPage : public QWidget {
@@ -32,6 +40,12 @@ public:
     QString fitText() const;
     /// Chooses the board the fit is checked against, by id (resources/boards/<id>.json).
     void setBoard(const QString& id);
+    /// The form's editor of an architecture option ("hidden", "channels", ...), or null when the role's architecture
+    /// takes no such option (for tests).
+    FieldEditor* optionEditor(bool student, const QString& option) const;
+    /// The options as JSON, as the JSON view shows them; setOptionsJson types it there (for tests).
+    QString optionsJson(bool student) const;
+    void setOptionsJson(bool student, const QString& json);
 
 signals:
     /// The student's weighted layers (convolutions and dense layers), whenever its table is rebuilt.
@@ -41,7 +55,11 @@ private:
     struct Editor {
         QString role;  ///< "teacher" or "student": the recipe section it edits
         QComboBox* arch = nullptr;
-        QLineEdit* options = nullptr;
+        QFormLayout* optionForm = nullptr;     ///< one FieldEditor per option the architecture takes
+        std::vector<FieldEditor*> optionEditors;
+        QToolButton* jsonToggle = nullptr;     ///< shows the options as JSON as well
+        QLineEdit* options = nullptr;          ///< the options as JSON, in sync with the form
+        std::set<std::string> setKeys;         ///< options the recipe gives (the others take the architecture's defaults)
         QTableWidget* layers = nullptr;
         QLabel* totals = nullptr;
         QString torchscript;  ///< the imported model's file, when the role uses one
@@ -49,6 +67,9 @@ private:
     QWidget* buildEditor(Editor& editor, const QString& title);
     void loadFromDocument();
     void storeArchitecture(Editor& editor);
+    void rebuildOptionForm(Editor& editor);
+    void showOptions(Editor& editor, const nlohmann::json& options);
+    void storeFromForm(Editor& editor);
     void refreshTables();
     void showLayers(Editor& editor, std::int64_t& studentBytes, std::int64_t& studentActivationBytes);
     void updateFit();

@@ -1,0 +1,170 @@
+#include "ui/project/field_editor.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QHBoxLayout>
+#include <QLineEdit>
+#include <QRegularExpression>
+#include <QSpinBox>
+#include <QValidator>
+
+#include <cmath>
+#include <limits>
+
+namespace tinyforge::ui {
+
+namespace {
+
+using core::recipe::FieldKind;
+
+// A list of whole numbers within [min, max], separated by commas or spaces: "16, 32". Anything else cannot be typed;
+// a number out of range, or a trailing separator, is accepted only as a step towards a valid list.
+class WholeNumberListValidator : public QValidator {
+public:
+    WholeNumberListValidator(double min, double max, bool single, QObject* parent) : QValidator(parent), m_min(min), m_max(max), m_single(single) {}
+
+    State validate(QString& input, int&) const override {
+        static const QRegularExpression allowed(QStringLiteral("^[0-9,\\s]*$"));
+        if (!allowed.match(input).hasMatch()) return Invalid;
+        const QStringList parts = input.split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts);
+        if (m_single && parts.size() > 1) return Invalid;
+        if (parts.isEmpty()) return Acceptable;  // empty: the option is left out
+        State state = Acceptable;
+        for (const QString& part : parts) {
+            bool ok = false;
+            const double n = part.toDouble(&ok);
+            if (!ok || n > m_max * 10) return Invalid;  // far too large to become valid by typing on
+            if (n < m_min || n > m_max) state = Intermediate;
+        }
+        if (input.trimmed().endsWith(QLatin1Char(','))) state = Intermediate;
+        return state;
+    }
+
+private:
+    double m_min, m_max;
+    bool m_single;
+};
+
+QString rangeSuffix(const core::recipe::FieldSpec& field) { return field.unit.empty() ? QString() : QStringLiteral(" ") + QString::fromStdString(field.unit); }
+
+}  // namespace
+
+FieldEditor::FieldEditor(const core::recipe::FieldSpec& field, bool wholeNumber, QWidget* parent) : QWidget(parent), m_field(field) {
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    const QString tip = QString::fromStdString(field.tooltip());
+    const double lo = std::isfinite(field.min) ? field.min : -1e9, hi = std::isfinite(field.max) ? field.max : 1e9;
+    switch (field.kind) {
+        case FieldKind::Integer:
+            m_integer = new QSpinBox;
+            m_integer->setRange(static_cast<int>(std::max(lo, -2e9)), static_cast<int>(std::min(hi, 2e9)));
+            m_integer->setSuffix(rangeSuffix(field));
+            connect(m_integer, &QSpinBox::valueChanged, this, [this] { if (!m_loading) emit edited(); });
+            break;
+        case FieldKind::Number: {
+            m_number = new QDoubleSpinBox;
+            m_number->setDecimals(3);
+            // An exclusive minimum (a width multiplier above 0) starts one step above it.
+            m_number->setRange(field.minExclusive ? lo + 0.001 : lo, hi);
+            m_number->setSingleStep(hi - lo <= 1 ? 0.05 : 0.25);
+            m_number->setSuffix(rangeSuffix(field));
+            connect(m_number, &QDoubleSpinBox::valueChanged, this, [this] { if (!m_loading) emit edited(); });
+            break;
+        }
+        case FieldKind::Flag:
+            m_flag = new QCheckBox;
+            connect(m_flag, &QCheckBox::toggled, this, [this] { if (!m_loading) emit edited(); });
+            break;
+        case FieldKind::Choice:
+            m_choice = new QComboBox;
+            for (const auto& c : field.choices) m_choice->addItem(QString::fromStdString(c));
+            connect(m_choice, &QComboBox::currentIndexChanged, this, [this] { if (!m_loading) emit edited(); });
+            break;
+        case FieldKind::IntegerList:
+            if (wholeNumber) {
+                m_integer = new QSpinBox;
+                m_integer->setRange(static_cast<int>(lo), static_cast<int>(std::min(hi, 2e9)));
+                m_integer->setSuffix(rangeSuffix(field));
+                connect(m_integer, &QSpinBox::valueChanged, this, [this] { if (!m_loading) emit edited(); });
+                break;
+            }
+            m_text = new QLineEdit;
+            m_text->setValidator(new WholeNumberListValidator(lo, hi, false, m_text));
+            m_text->setPlaceholderText(tr("whole numbers, as 16, 32 (empty: the architecture's default)"));
+            connect(m_text, &QLineEdit::textEdited, this, [this] {
+                // What is typed but not yet a valid list is marked, and not stored.
+                m_text->setStyleSheet(acceptable() ? QString() : QStringLiteral("QLineEdit { border: 1px solid #c62828; }"));
+                if (acceptable()) emit edited();
+            });
+            break;
+        default:
+            m_text = new QLineEdit;
+            connect(m_text, &QLineEdit::textEdited, this, [this] { emit edited(); });
+            break;
+    }
+    input()->setToolTip(tip);
+    setToolTip(tip);
+    layout->addWidget(input());
+    setValue(nullptr);
+}
+
+QWidget* FieldEditor::input() const {
+    if (m_integer) return m_integer;
+    if (m_number) return m_number;
+    if (m_flag) return m_flag;
+    if (m_choice) return m_choice;
+    return m_text;
+}
+
+void FieldEditor::setValue(const nlohmann::json& given) {
+    m_loading = true;
+    const nlohmann::json& value = given.is_null() ? m_field.fallback : given;
+    if (m_integer) {
+        // A list field shown as one number takes a list's first element; a missing value shows the lowest.
+        const nlohmann::json& n = value.is_array() && !value.empty() ? value[0] : value;
+        m_integer->setValue(n.is_number() ? static_cast<int>(n.get<double>()) : m_integer->minimum());
+    } else if (m_number) {
+        m_number->setValue(value.is_number() ? value.get<double>() : m_number->minimum());
+    } else if (m_flag) {
+        m_flag->setChecked(value.is_boolean() && value.get<bool>());
+    } else if (m_choice) {
+        m_choice->setCurrentIndex(value.is_string() ? std::max(0, m_choice->findText(QString::fromStdString(value.get<std::string>()))) : 0);
+    } else if (m_field.kind == FieldKind::IntegerList) {
+        QStringList parts;
+        if (value.is_array()) {
+            for (const auto& v : value) parts << QString::fromStdString(v.dump());
+        } else if (value.is_number()) {
+            parts << QString::fromStdString(value.dump());
+        }
+        m_text->setText(parts.join(QStringLiteral(", ")));
+        m_text->setStyleSheet(QString());
+    } else {
+        m_text->setText(value.is_string() ? QString::fromStdString(value.get<std::string>()) : QString());
+    }
+    m_loading = false;
+}
+
+nlohmann::json FieldEditor::value() const {
+    if (m_integer) return m_integer->value();
+    if (m_number) return m_number->value();
+    if (m_flag) return m_flag->isChecked();
+    if (m_choice) return m_choice->currentText().toStdString();
+    if (m_field.kind == FieldKind::IntegerList) {
+        const QStringList parts = m_text->text().split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts);
+        if (parts.isEmpty()) return nullptr;
+        nlohmann::json list = nlohmann::json::array();
+        for (const QString& part : parts) list.push_back(part.toLongLong());
+        return list;
+    }
+    return m_text->text().toStdString();
+}
+
+bool FieldEditor::acceptable() const {
+    if (!m_text || !m_text->validator()) return true;
+    QString text = m_text->text();
+    int position = 0;
+    return m_text->validator()->validate(text, position) == QValidator::Acceptable;
+}
+
+}  // namespace tinyforge::ui
