@@ -19,6 +19,7 @@
 
 #include "core/error.h"
 #include "ui/compare/compare_page.h"
+#include "ui/weights/weights_page.h"
 #include "ui/data/data_page.h"
 #include "ui/devices/devices_page.h"
 #include "ui/export/export_page.h"
@@ -54,9 +55,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Re
     if (auto* studio = qobject_cast<StudioApplication*>(QCoreApplication::instance())) {
         connect(studio, &StudioApplication::uncaughtError, this, [this](const QString& message) {
             statusBar()->showMessage(tr("Error: %1").arg(message), 10000);
-            auto* box = new QMessageBox(QMessageBox::Warning, tr("TinyForge Studio"), message, QMessageBox::Ok, this);
-            box->setAttribute(Qt::WA_DeleteOnClose);
-            box->open();  // not modal to the event loop: the window keeps working behind it
+            warnLater(tr("TinyForge Studio"), message);
         });
     }
 
@@ -66,6 +65,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Re
     m_runPage = new RunPage(m_document);
     m_sweepPage = new SweepPage(m_document);
     m_comparePage = new ComparePage;
+    m_weightsPage = new WeightsPage;
     m_exportPage = new ExportPage;
     m_devicesPage = new DevicesPage;
     addPage(tr("Data"), m_dataPage);
@@ -74,13 +74,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Re
     addPage(tr("Run"), m_runPage);
     addPage(tr("Sweep"), m_sweepPage);
     addPage(tr("Compare"), m_comparePage);
+    addPage(tr("Weights"), m_weightsPage);
     addPage(tr("Export"), m_exportPage);
     addPage(tr("Devices"), m_devicesPage);
     m_pageList->setCurrentRow(0);
 
     // The engine's errors are shown to the user; what they have loaded stays as it was.
     connect(m_dataPage, &DataPage::loadFailed, this, [this](const QString& message) {
-        QMessageBox::warning(this, tr("Cannot load dataset"), message);
+        warnLater(tr("Cannot load dataset"), message);
     });
     connect(m_dataPage, &DataPage::loaded, this, [this](auto dataset) {
         statusBar()->showMessage(tr("Loaded %1").arg(QString::fromStdString(dataset->source)), 5000);
@@ -91,6 +92,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Re
     });
     connect(m_modelsPage, &ModelsPage::studentLayersChanged, m_tunePage, &TunePage::setLayers);
     connect(m_runPage, &RunPage::runFinished, m_comparePage, &ComparePage::addRun);
+    connect(m_runPage, &RunPage::runFinished, m_weightsPage, &WeightsPage::addRun);
     connect(m_runPage, &RunPage::runFinished, m_exportPage, &ExportPage::addRun);
     connect(m_runPage, &RunPage::runFinished, m_devicesPage, &DevicesPage::addRun);
     // A point of a sweep is a run like any other: opened in Compare beside the others.
@@ -112,16 +114,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Re
         });
     }
     connect(m_sweepPage, &SweepPage::failed, this, [this](const QString& message) {
-        QMessageBox::warning(this, tr("Cannot run the sweep"), message);
+        warnLater(tr("Cannot run the sweep"), message);
     });
     connect(m_devicesPage, &DevicesPage::failed, this, [this](const QString& message) {
-        QMessageBox::warning(this, tr("Cannot profile on the device"), message);
+        warnLater(tr("Cannot profile on the device"), message);
     });
     connect(m_runPage, &RunPage::runFailed, this, [this](const QString& message) {
-        QMessageBox::warning(this, tr("The run stopped"), message);
+        warnLater(tr("The run stopped"), message);
     });
     connect(m_exportPage, &ExportPage::failed, this, [this](const QString& message) {
-        QMessageBox::warning(this, tr("Cannot export"), message);
+        warnLater(tr("Cannot export"), message);
     });
     connect(m_document, &RecipeDocument::modifiedChanged, this, &MainWindow::updateTitle);
 
@@ -129,6 +131,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Re
     updateTitle();
     QSettings settings;
     if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray())) resize(1200, 800);
+}
+
+// A failure reported by a worker: shown in a message box that does not block the event loop (the window keeps
+// painting and the other pages keep working behind it).
+void MainWindow::warnLater(const QString& title, const QString& message) {
+    auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
 }
 
 void MainWindow::buildMenus() {
@@ -190,6 +200,7 @@ bool MainWindow::openProject(const QString& file) {
 
 void MainWindow::openRun(const QString& dir) {
     m_comparePage->addRun(dir);
+    m_weightsPage->addRun(dir);
     m_exportPage->addRun(dir);
     m_devicesPage->addRun(dir);
     showPage(tr("Compare"));

@@ -11,6 +11,7 @@ class QStackedWidget;
 namespace tinyforge::ui {
 
 class ComparePage;
+class WeightsPage;
 class DataPage;
 class DevicesPage;
 class ExportPage;
@@ -31,6 +32,7 @@ public:
     RunPage* runPage() const { return m_runPage; }
     SweepPage* sweepPage() const { return m_sweepPage; }
     ComparePage* comparePage() const { return m_comparePage; }
+    WeightsPage* weightsPage() const { return m_weightsPage; }
     ExportPage* exportPage() const { return m_exportPage; }
     DevicesPage* devicesPage() const { return m_devicesPage; }
     RecipeDocument* document() const { return m_document; }
@@ -56,6 +58,7 @@ protected:
 private:
     void addPage(const QString& title, QWidget* page);
     void buildMenus();
+    void warnLater(const QString& title, const QString& message);
     void newProject();
     void chooseAndOpen();
     bool save();
@@ -74,6 +77,7 @@ private:
     TunePage* m_tunePage = nullptr;
     RunPage* m_runPage = nullptr;
     SweepPage* m_sweepPage = nullptr;
+    WeightsPage* m_weightsPage = nullptr;
     ComparePage* m_comparePage = nullptr;
     ExportPage* m_exportPage = nullptr;
     DevicesPage* m_devicesPage = nullptr;

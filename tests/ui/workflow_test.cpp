@@ -9,6 +9,7 @@
 #include <QElapsedTimer>
 #include <QSettings>
 #include <QLocale>
+#include <QMessageBox>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTimer>
@@ -31,6 +32,8 @@
 #include "ui/devices/drift_view.h"
 #include "ui/devices/layer_profile_view.h"
 #include "ui/export/export_page.h"
+#include "ui/weights/weights_page.h"
+#include "core/pipeline/run_weights.h"
 #include "ui/main_window.h"
 #include "ui/models/models_page.h"
 #include "ui/project/recipe_document.h"
@@ -175,6 +178,32 @@ TEST_CASE("The Iris workflow through the window: load, pick, tune, run, compare"
     CHECK(reopened.runCount() == 1);
     saveScreenshot(window, "compare-iris");
 
+    // Weights: the finished run's layers, each drawn as the histogram of the teacher's (a layer of the same name),
+    // the student's and the compressed model's weights, the centroids marked, and the layer's mask.
+    window.showPage("Weights");
+    WeightsPage* weights = window.weightsPage();
+    if (weights->layers().isEmpty()) {
+        QSignalSpy weightsLoaded(weights, &WeightsPage::loaded);
+        REQUIRE(weightsLoaded.wait(60000));
+    }
+    {
+        const auto models = tinyforge::core::pipeline::loadRunWeights(runDir.toStdString());
+        REQUIRE(models.size() == 3);
+        const auto* compressedFc1 = models[2].find("fc1");
+        REQUIRE(compressedFc1);
+        CHECK(weights->layers().contains("fc1"));
+        weights->showLayer("fc1");
+        CHECK(weights->histogramSeries() == 3);  // teacher, student, compressed: each has an fc1
+        CHECK(weights->histogramWeights(2) == static_cast<std::int64_t>(compressedFc1->values.size()));
+        CHECK(weights->centroidMarks() == static_cast<int>(compressedFc1->sharedValues(64).size()));
+        CHECK(weights->centroidMarks() >= 1);
+        CHECK(weights->centroidMarks() <= 8);  // the recipe clusters to 8 values (or fewer, zero among them)
+        CHECK(weights->maskCells() == static_cast<int>(compressedFc1->values.size()));  // 16 x 4: drawn cell by cell
+        CHECK(compressedFc1->zeros() > 0);  // pruned, and counted apart
+        CHECK(weights->summaryText().contains(QStringLiteral("compressed %1 weights").arg(compressedFc1->values.size())));
+    }
+    saveScreenshot(window, "weights-iris");
+
     // Export: the finished run is offered; the files written are listed.
     window.showPage("Export");
     ExportPage* exporter = window.exportPage();
@@ -209,6 +238,14 @@ TEST_CASE("The Iris workflow through the window: load, pick, tune, run, compare"
     exporter->exportSelected();
     REQUIRE(failed.wait(120000));
     CHECK(failed.at(0).at(0).toString().contains("below"));
+    int warnings = 0;  // the window tells the user too, without blocking: closed here
+    for (QWidget* w : QApplication::topLevelWidgets()) {
+        if (auto* box = qobject_cast<QMessageBox*>(w); box && box->isVisible() && box->text().contains("below")) {
+            box->done(QMessageBox::Ok);
+            ++warnings;
+        }
+    }
+    CHECK(warnings == 1);
     exporter->setFlashBudget(0);
 
     // Devices: the run's model against a board, then Flash & Profile on the emulated STM32F405.
