@@ -7,6 +7,7 @@
 
 #include <fstream>
 #include <QElapsedTimer>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QLocale>
 #include <QMessageBox>
@@ -103,6 +104,13 @@ TEST_CASE("The Iris workflow through the window: load, pick, tune, run, compare"
     window.showPage("Models");
     const int oneHidden = window.modelsPage()->layerRows(true);
     CHECK(oneHidden >= 4);  // a hidden layer, its activation, the output layer, the totals row
+    {  // the uncompressed teacher deploys its fp32 weights: the two totals agree
+        const QString totals = window.modelsPage()->totalsText(false);
+        const auto m = QRegularExpression(QStringLiteral("([0-9.,]+ [KM]?B) as fp32, ([0-9.,]+ [KM]?B) with 32-bit weights")).match(totals);
+        INFO(totals.toStdString());
+        REQUIRE(m.hasMatch());
+        CHECK(m.captured(1) == m.captured(2));
+    }
     window.modelsPage()->setBoard("stm32f030cc");
     CHECK(window.modelsPage()->fitText().startsWith("Fits"));
     window.document()->setValue("student", {{"arch", "mlp"}, {"hidden", {2048, 2048}}});

@@ -238,8 +238,8 @@ void ModelsPage::setDataset(std::shared_ptr<const core::data::Dataset> dataset) 
 }
 
 void ModelsPage::refreshTables() {
-    std::int64_t unused = 0;
-    showLayers(m_teacher, unused, unused);
+    std::int64_t teacherBytes = 0, teacherActivationBytes = 0;  // two variables: one for both would alias the totals
+    showLayers(m_teacher, teacherBytes, teacherActivationBytes);
     showLayers(m_student, m_studentFlashBytes, m_studentRamBytes);
     updateFit();
 }
@@ -355,6 +355,8 @@ void ModelsPage::updateFit() {
 int ModelsPage::layerRows(bool student) const { return (student ? m_student : m_teacher).layers->rowCount(); }
 
 QString ModelsPage::fitText() const { return m_fit->text(); }
+
+QString ModelsPage::totalsText(bool student) const { return (student ? m_student : m_teacher).totals->text(); }
 
 void ModelsPage::setBoard(const QString& id) { m_board->selectBoard(id); }
 

@@ -38,6 +38,8 @@ public:
     int layerRows(bool student) const;
     /// The fit line under the board picker ("fits", or what does not fit).
     QString fitText() const;
+    /// The line of totals under a model's layer table.
+    QString totalsText(bool student) const;
     /// Chooses the board the fit is checked against, by id (resources/boards/<id>.json).
     void setBoard(const QString& id);
     /// The form's editor of an architecture option ("hidden", "channels", ...), or null when the role's architecture

@@ -181,7 +181,7 @@ void WeightsPage::drawHistogram(const QString& layerName) {
         graph->setBrush(fill);
         graph->setData(x, y);
         const auto total = static_cast<std::int64_t>(layer->values.size()), zeros = layer->zeros();
-        graph->setName(tr("%1: %2 weights, %3 zero").arg(QString::fromStdString(model.model)).arg(total).arg(zeros));
+        graph->setName(tr("%1 (%2, %3 zero)").arg(QString::fromStdString(model.model)).arg(total).arg(zeros));
         m_seriesWeights.push_back(total);
         lines << tr("%1 %2 weights, %3% zero (not drawn)")
                      .arg(QString::fromStdString(model.model))
