@@ -158,7 +158,7 @@ Recipe parseRecipe(const json& input, const fs::path& file, const fs::path& base
         r.exportDenseWeights = e.choice("weights") == "dense";
         if (e.has("flash_budget")) {
             if (e.has("weights")) e.fail("flash_budget", "give weights or flash_budget, not both: a budget picks each layer's encoding");
-            r.exportFlashBudget = e.integer("flash_budget");
+            r.exportFlashBudget = e.integer("flash_budget", 0);  // present: the table has no default
         }
         r.exportSoftmax = e.flag("softmax");
         e.rejectUnknown();

@@ -192,9 +192,10 @@ FirmwareImage buildFittingFirmware(PreparedDeploy& p, const fs::path& projectDir
     } catch (const FlashOverflowError& overflow) {
         if (p.budgetGiven) throw tooLarge(overflow, "within the given flash budget");
         // The fastest encodings leave the firmware's own code no room. What the code takes does not depend on the
-        // encodings (every kernel is linked), so the model gets the rest, less a little for alignment.
+        // encodings (every kernel is linked), so the model's data must shrink by the overflow, and a little more for
+        // alignment.
         constexpr std::int64_t kSlackBytes = 256;
-        budget = static_cast<std::int64_t>(board.flashBytes) - (overflow.neededBytes() - p.model.flash_bytes) - kSlackBytes;
+        budget = p.model.flash_bytes - overflow.overflowBytes() - kSlackBytes;
     }
     try {
         p.model = p.exportModel(budget);

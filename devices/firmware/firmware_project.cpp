@@ -157,7 +157,7 @@ FirmwareImage buildFirmware(const Board& board, const fs::path& projectDir, cons
     std::smatch m;
     if (result.exitCode != 0) {
         if (std::regex_search(result.output, m, std::regex("region .FLASH' overflowed by (\\d+) bytes"))) {
-            throw FlashOverflowError(board.id, static_cast<std::int64_t>(board.flashBytes) + std::stoll(m[1]), static_cast<std::int64_t>(board.flashBytes));
+            throw FlashOverflowError(board.id, std::stoll(m[1]), static_cast<std::int64_t>(board.flashBytes));
         }
         throw ToolError("make", result.exitCode, tailOf(result.output), "firmware for " + board.id + " did not build:\n" + result.output);
     }

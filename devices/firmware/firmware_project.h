@@ -54,16 +54,17 @@ struct FirmwareImage {
     std::int64_t ramBytes() const { return dataBytes + bssBytes; }
 };
 
-/// The image did not fit the part's flash: the linker's region overflowed by neededBytes() - the part's flash.
+/// The image did not fit the flash it was linked for: the linker's region overflowed by overflowBytes().
 class FlashOverflowError : public DeviceError {
 public:
-    FlashOverflowError(const std::string& board, std::int64_t neededBytes, std::int64_t flashBytes)
-        : DeviceError("firmware for " + board + " needs " + std::to_string(neededBytes) + " bytes of flash; the part has " + std::to_string(flashBytes)),
-          neededBytes_(neededBytes) {}
-    std::int64_t neededBytes() const noexcept { return neededBytes_; }
+    FlashOverflowError(const std::string& board, std::int64_t overflowBytes, std::int64_t flashBytes)
+        : DeviceError("firmware for " + board + " needs " + std::to_string(flashBytes + overflowBytes) + " bytes of flash; the part has " +
+                      std::to_string(flashBytes)),
+          overflowBytes_(overflowBytes) {}
+    std::int64_t overflowBytes() const noexcept { return overflowBytes_; }
 
 private:
-    std::int64_t neededBytes_;
+    std::int64_t overflowBytes_;
 };
 
 /// Builds the project with `make`; throws FlashOverflowError when the image does not fit the part's flash, and
