@@ -16,7 +16,7 @@ using nlohmann::json;
 
 namespace {
 
-// Types into a list editor as a user would: one key at a time, the validator deciding what may be typed.
+// Types into a list editor as a user would: one key at a time, the validator deciding what may be typed, then Enter.
 void typeInto(FieldEditor* editor, const QString& text) {
     auto* line = qobject_cast<QLineEdit*>(editor->input());
     REQUIRE(line);
@@ -24,6 +24,7 @@ void typeInto(FieldEditor* editor, const QString& text) {
     line->selectAll();
     QTest::keyClick(line, Qt::Key_Backspace);
     QTest::keyClicks(line, text);
+    QTest::keyClick(line, Qt::Key_Return);
 }
 
 }  // namespace
@@ -54,6 +55,7 @@ TEST_CASE("Architecture options are a form from the recipe table, in sync with t
     auto* line = qobject_cast<QLineEdit*>(hidden->input());
     line->end(false);
     QTest::keyClicks(line, ", 0");  // a hidden layer of no units
+    QTest::keyClick(line, Qt::Key_Return);
     CHECK(line->text() == "12, 0");
     CHECK_FALSE(hidden->acceptable());
     CHECK(line->styleSheet().contains("#c62828"));

@@ -22,13 +22,12 @@ using core::recipe::FieldKind;
 // a number out of range, or a trailing separator, is accepted only as a step towards a valid list.
 class WholeNumberListValidator : public QValidator {
 public:
-    WholeNumberListValidator(double min, double max, bool single, QObject* parent) : QValidator(parent), m_min(min), m_max(max), m_single(single) {}
+    WholeNumberListValidator(double min, double max, QObject* parent) : QValidator(parent), m_min(min), m_max(max) {}
 
     State validate(QString& input, int&) const override {
         static const QRegularExpression allowed(QStringLiteral("^[0-9,\\s]*$"));
         if (!allowed.match(input).hasMatch()) return Invalid;
         const QStringList parts = input.split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts);
-        if (m_single && parts.size() > 1) return Invalid;
         if (parts.isEmpty()) return Acceptable;  // empty: the option is left out
         State state = Acceptable;
         for (const QString& part : parts) {
@@ -43,7 +42,6 @@ public:
 
 private:
     double m_min, m_max;
-    bool m_single;
 };
 
 QString rangeSuffix(const core::recipe::FieldSpec& field) { return field.unit.empty() ? QString() : QStringLiteral(" ") + QString::fromStdString(field.unit); }
@@ -55,11 +53,14 @@ FieldEditor::FieldEditor(const core::recipe::FieldSpec& field, bool wholeNumber,
     layout->setContentsMargins(0, 0, 0, 0);
     const QString tip = QString::fromStdString(field.tooltip());
     const double lo = std::isfinite(field.min) ? field.min : -1e9, hi = std::isfinite(field.max) ? field.max : 1e9;
-    switch (field.kind) {
+    // A list given as one whole number (ArchitectureInfo::wholeNumberOptions) takes a spin box, as an integer does.
+    const FieldKind kind = field.kind == FieldKind::IntegerList && wholeNumber ? FieldKind::Integer : field.kind;
+    switch (kind) {
         case FieldKind::Integer:
             m_integer = new QSpinBox;
             m_integer->setRange(static_cast<int>(std::max(lo, -2e9)), static_cast<int>(std::min(hi, 2e9)));
             m_integer->setSuffix(rangeSuffix(field));
+            m_integer->setKeyboardTracking(false);  // a typed number counts once finished, not digit by digit
             connect(m_integer, &QSpinBox::valueChanged, this, [this] { if (!m_loading) emit edited(); });
             break;
         case FieldKind::Number: {
@@ -69,6 +70,7 @@ FieldEditor::FieldEditor(const core::recipe::FieldSpec& field, bool wholeNumber,
             m_number->setRange(field.minExclusive ? lo + 0.001 : lo, hi);
             m_number->setSingleStep(hi - lo <= 1 ? 0.05 : 0.25);
             m_number->setSuffix(rangeSuffix(field));
+            m_number->setKeyboardTracking(false);
             connect(m_number, &QDoubleSpinBox::valueChanged, this, [this] { if (!m_loading) emit edited(); });
             break;
         }
@@ -82,21 +84,16 @@ FieldEditor::FieldEditor(const core::recipe::FieldSpec& field, bool wholeNumber,
             connect(m_choice, &QComboBox::currentIndexChanged, this, [this] { if (!m_loading) emit edited(); });
             break;
         case FieldKind::IntegerList:
-            if (wholeNumber) {
-                m_integer = new QSpinBox;
-                m_integer->setRange(static_cast<int>(lo), static_cast<int>(std::min(hi, 2e9)));
-                m_integer->setSuffix(rangeSuffix(field));
-                connect(m_integer, &QSpinBox::valueChanged, this, [this] { if (!m_loading) emit edited(); });
-                break;
-            }
             m_text = new QLineEdit;
-            m_text->setValidator(new WholeNumberListValidator(lo, hi, false, m_text));
+            m_text->setValidator(new WholeNumberListValidator(lo, hi, m_text));
             m_text->setPlaceholderText(tr("whole numbers, as 16, 32 (empty: the architecture's default)"));
+            // What is typed but not yet a valid list is marked as it is typed; a list is stored when finished (Enter
+            // or leaving the field, which QLineEdit reports only for an acceptable list): each store rebuilds the
+            // models' layer tables.
             connect(m_text, &QLineEdit::textEdited, this, [this] {
-                // What is typed but not yet a valid list is marked, and not stored.
                 m_text->setStyleSheet(acceptable() ? QString() : QStringLiteral("QLineEdit { border: 1px solid #c62828; }"));
-                if (acceptable()) emit edited();
             });
+            connect(m_text, &QLineEdit::editingFinished, this, [this] { if (!m_loading) emit edited(); });
             break;
         default:
             m_text = new QLineEdit;
