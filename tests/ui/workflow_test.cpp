@@ -26,6 +26,7 @@
 #include "tests/support/fixtures.h"
 #include "tests/ui/ui_support.h"
 #include "tests/support/process.h"
+#include "ui/chart_view.h"
 #include "ui/compare/compare_page.h"
 #include "ui/data/data_page.h"
 #include "devices/discovery/probe_watcher.h"
@@ -155,6 +156,36 @@ TEST_CASE("The Iris workflow through the window: load, pick, tune, run, compare"
     CHECK(run->pointCount("sparsity") > 0);
     CHECK(run->pointCount("size") > 0);
     CHECK(run->progressPercent() == 100);
+    {  // One global-step axis: the phases shaded in the order they ran, each model's points after the one before.
+        ChartView* loss = run->chartView("loss");
+        ChartView* accuracy = run->chartView("accuracy");
+        const QStringList phases = loss->phaseLabels();
+        INFO(phases.join(", ").toStdString());
+        REQUIRE(phases.size() >= 3);
+        CHECK(phases.front() == "teacher");
+        CHECK(phases.contains("student"));
+        CHECK(accuracy->phaseLabels() == phases);
+        const QCPGraph* teacher = accuracy->findSeries("teacher");
+        const QCPGraph* compressed = accuracy->findSeries("compressed");
+        REQUIRE(teacher);
+        REQUIRE(compressed);
+        CHECK((teacher->data()->constEnd() - 1)->key < compressed->data()->constBegin()->key);
+        // One colour per model on every chart.
+        CHECK(compressed->pen().color() == loss->findSeries("compressed")->pen().color());
+        CHECK(compressed->pen().color() == run->chartView("sparsity")->findSeries("compressed")->pen().color());
+        CHECK(compressed->pen().color() != teacher->pen().color());
+        // The total loss by default on a log axis; the soft and hard parts of distillation on demand.
+        CHECK(loss->yAxis->scaleType() == QCPAxis::stLogarithmic);
+        REQUIRE(loss->findSeries("student soft"));
+        CHECK(loss->findSeries("student")->visible());
+        CHECK_FALSE(loss->findSeries("student soft")->visible());
+        run->setLossPartsShown(true);
+        CHECK(loss->findSeries("student soft")->visible());
+        CHECK(loss->findSeries("student hard")->visible());
+        saveScreenshot(*loss, "loss-parts-iris");
+        run->setLossPartsShown(false);
+        CHECK_FALSE(loss->findSeries("student hard")->visible());
+    }
     const QString runDir = finished.at(0).at(0).toString();
     CHECK(QFile::exists(runDir + "/summary.json"));
     CHECK(QFile::exists(runDir + "/export/c/tf_model.c"));
@@ -170,6 +201,11 @@ TEST_CASE("The Iris workflow through the window: load, pick, tune, run, compare"
         CHECK(text.contains(QStringLiteral("in %1 bytes").arg(QLocale(QLocale::English).toString(static_cast<qlonglong>(summary.compressed->bytes_deployed)))));
         CHECK_FALSE(text.contains("seeds"));
         CHECK(run->resultsCard()->isVisible());
+        // The size chart ends on the exported model's size, not on the last phase's estimate.
+        const QCPGraph* final = run->chartView("size")->findSeries("as deployed");
+        REQUIRE(final);
+        REQUIRE(final->dataCount() == 1);
+        CHECK(final->data()->constBegin()->value == static_cast<double>(summary.compressed->bytes_deployed));
     }
     saveScreenshot(*run->resultsCard(), "results-iris");
     saveScreenshot(window, "run-iris");

@@ -120,6 +120,7 @@ bool ResultsCard::showRun(const QString& dir, QString* error) {
     addModel(tr("student from labels"), summary.student_scratch, aggregate ? aggregate->student_scratch : std::nullopt);
     addModel(tr("distilled student"), summary.student, aggregate ? aggregate->student : std::nullopt);
     QString headline;
+    m_deployedBytes = summary.compressed ? summary.compressed->bytes_deployed : 0;
     if (const auto& c = summary.compressed) {
         const auto spread = spreadOf(aggregate ? aggregate->compressed : std::nullopt);
         const double deployed = spread ? spread->mean : c->deployedAccuracy();

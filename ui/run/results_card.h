@@ -6,6 +6,8 @@
 
 #include <QFrame>
 
+#include <cstdint>
+
 class QGridLayout;
 class QLabel;
 class QPushButton;
@@ -23,6 +25,8 @@ public:
     QString runDir() const { return m_dir; }
     /// Everything the card says, a line per row (for tests, and what Copy puts on the clipboard).
     QString text() const;
+    /// The compressed model's bytes as deployed in the run shown; 0 when it has none.
+    std::int64_t deployedBytes() const { return m_deployedBytes; }
 
 signals:
     void exportRequested(const QString& dir);
@@ -31,6 +35,7 @@ signals:
 
 private:
     QString m_dir;
+    std::int64_t m_deployedBytes = 0;
     QLabel* m_headline;
     QWidget* m_table;
     QGridLayout* m_grid;

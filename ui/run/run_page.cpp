@@ -1,5 +1,6 @@
 #include "ui/run/run_page.h"
 
+#include <QCheckBox>
 #include <QDateTime>
 #include <QDir>
 #include <QGridLayout>
@@ -12,9 +13,9 @@
 #include <QStandardPaths>
 #include <QTimer>
 #include <QVBoxLayout>
-#include <qcustomplot.h>
 
-#include "ui/themed_plot.h"
+#include "ui/chart_view.h"
+#include "ui/model_colours.h"
 
 #include "core/error.h"
 #include "core/recipe/recipe.h"
@@ -26,8 +27,6 @@
 namespace tinyforge::ui {
 
 namespace {
-const QList<QColor> kColors{QColor(0x1565c0), QColor(0xef6c00), QColor(0x2e7d32), QColor(0x6a1b9a), QColor(0xc62828), QColor(0x00838f)};
-
 QString durationText(double seconds) {
     if (seconds < 90) return QObject::tr("%1 s").arg(static_cast<int>(seconds));
     if (seconds < 5400) return QObject::tr("%1 min").arg(static_cast<int>(seconds / 60));
@@ -58,18 +57,52 @@ RunPage::RunPage(RecipeDocument* document, QWidget* parent)
     m_card = new ResultsCard;
     layout->addWidget(m_card);
 
+    // Every chart counts global steps over the whole run (each phase shaded and labelled), so the phases read in order.
+    const QString steps = tr("global step");
+    m_accuracy = new ChartView(tr("Accuracy per epoch (validation; training dashed)"), steps, tr("accuracy"));
+    m_loss = new ChartView(tr("Loss per step"), steps, tr("loss"));
+    m_sparsity = new ChartView(tr("Sparsity per step"), steps, tr("weights at zero"));
+    m_size = new ChartView(tr("Deployed size per epoch"), steps, tr("bytes"));
+    m_accuracy->setFixedYRange(0, 1);
+    m_sparsity->setFixedYRange(0, 1);
+    m_loss->setLogScale(true);  // losses fall by decades, and the T^2-scaled soft part would flatten a linear axis
+
+    auto* chartControls = new QHBoxLayout;
+    m_lossParts = new QCheckBox(tr("Soft and hard parts of the loss"));
+    m_lossParts->setToolTip(tr("Distillation's loss is soft (against the teacher at temperature T, scaled by T^2) plus hard (against the labels)"));
+    m_logLoss = new QCheckBox(tr("Log scale for the loss"));
+    m_logLoss->setChecked(true);
+    m_legends = new QCheckBox(tr("Legends"));
+    m_legends->setChecked(true);
+    auto* whole = new QPushButton(tr("Whole run"));
+    whole->setToolTip(tr("Undo zoom and pan on every chart (or double-click a chart)"));
+    auto* hint = new QLabel(tr("Drag to pan, wheel to zoom, hover for values, right-click to export"));
+    hint->setEnabled(false);
+    for (QWidget* w : std::initializer_list<QWidget*>{m_lossParts, m_logLoss, m_legends, whole}) chartControls->addWidget(w);
+    chartControls->addStretch(1);
+    chartControls->addWidget(hint);
+    connect(m_lossParts, &QCheckBox::toggled, this, &RunPage::setLossPartsShown);
+    connect(m_logLoss, &QCheckBox::toggled, m_loss, &ChartView::setLogScale);
+    connect(m_legends, &QCheckBox::toggled, this, [this](bool shown) {
+        for (ChartView* chart : {m_accuracy, m_loss, m_sparsity, m_size}) chart->setLegendShown(shown);
+    });
+    connect(whole, &QPushButton::clicked, this, [this] {
+        for (ChartView* chart : {m_accuracy, m_loss, m_sparsity, m_size}) chart->resetView();
+    });
+
     auto* charts = new QWidget;
-    auto* grid = new QGridLayout(charts);
-    m_accuracy = chart(tr("Accuracy (validation; training dashed)"), tr("accuracy"));
-    m_loss = chart(tr("Loss (per step)"), tr("loss"));
-    m_sparsity = chart(tr("Sparsity (per step)"), tr("zeros"));
-    m_size = chart(tr("Deployed size"), tr("bytes"));
-    m_accuracy->yAxis->setRange(0, 1);
-    m_sparsity->yAxis->setRange(0, 1);
+    auto* chartLayout = new QVBoxLayout(charts);
+    chartLayout->setContentsMargins(0, 0, 0, 0);
+    chartLayout->addLayout(chartControls);
+    auto* grid = new QGridLayout;
     grid->addWidget(m_accuracy, 0, 0);
     grid->addWidget(m_loss, 0, 1);
     grid->addWidget(m_sparsity, 1, 0);
     grid->addWidget(m_size, 1, 1);
+    chartLayout->addLayout(grid, 1);
+    for (ChartView* chart : {m_accuracy, m_loss, m_sparsity, m_size}) {
+        connect(chart, &ChartView::exportFailed, this, [this](const QString& message) { log(message); });
+    }
     m_log = new QPlainTextEdit;
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(5000);
@@ -85,11 +118,7 @@ RunPage::RunPage(RecipeDocument* document, QWidget* parent)
     connect(m_replot, &QTimer::timeout, this, [this] {
         if (!m_dirty) return;
         m_dirty = false;
-        for (QCustomPlot* plot : {m_accuracy, m_loss, m_sparsity, m_size}) {
-            plot->rescaleAxes();
-            if (plot == m_accuracy || plot == m_sparsity) plot->yAxis->setRange(0, 1);
-            plot->replot(QCustomPlot::rpQueuedReplot);
-        }
+        for (ChartView* chart : {m_accuracy, m_loss, m_sparsity, m_size}) chart->refresh();
     });
     m_replot->start();
 
@@ -113,29 +142,6 @@ RunPage::RunPage(RecipeDocument* document, QWidget* parent)
         emit runFailed(message);
     });
     setRunningUi(false);
-}
-
-QCustomPlot* RunPage::chart(const QString& title, const QString& yLabel) {
-    auto* plot = new ThemedPlot;
-    plot->setMinimumSize(280, 180);
-    plot->plotLayout()->insertRow(0);
-    auto* heading = new QCPTextElement(plot, title);
-    heading->setTextColor(palette().color(QPalette::WindowText));
-    plot->plotLayout()->addElement(0, 0, heading);
-    plot->yAxis->setLabel(yLabel);
-    plot->legend->setVisible(true);
-    plot->legend->setFont(QFont(font().family(), 8));
-    return plot;
-}
-
-QCPGraph* RunPage::graphFor(QCustomPlot* plot, std::map<QString, QCPGraph*>& graphs, const QString& name) {
-    auto it = graphs.find(name);
-    if (it != graphs.end()) return it->second;
-    QCPGraph* graph = plot->addGraph();
-    graph->setName(name);
-    graph->setPen(QPen(kColors[static_cast<int>(graphs.size()) % kColors.size()], 1.5));
-    graphs[name] = graph;
-    return graph;
 }
 
 void RunPage::start() {
@@ -192,15 +198,28 @@ void RunPage::onStage(const QString& stage, const QString& detail) {
 void RunPage::onSteps(const QVector<core::train::StepMetrics>& batch) {
     if (batch.isEmpty()) return;
     for (const auto& m : batch) {
-        const QString model = QString::fromStdString(m.model);
-        m_globalStep += 1;
-        graphFor(m_loss, m_lossGraphs, model + tr(" loss"))->addData(m_globalStep, m.loss);
-        if (m.softLoss != 0 || m.hardLoss != 0) {
-            graphFor(m_loss, m_lossGraphs, model + tr(" soft"))->addData(m_globalStep, m.softLoss);
-            graphFor(m_loss, m_lossGraphs, model + tr(" hard"))->addData(m_globalStep, m.hardLoss);
+        const QString phase = QString::fromStdString(m.model);
+        if (phase != m_phase) {  // a new phase: a new shaded band on every chart, starting where the last one ended
+            m_phase = phase;
+            for (ChartView* chart : {m_accuracy, m_loss, m_sparsity, m_size}) chart->beginPhase(phaseLabel(phase), m_globalStep);
         }
-        if (m.sparsity > 0) graphFor(m_sparsity, m_sparsityGraphs, model)->addData(m_globalStep, m.sparsity);
+        m_globalStep += 1;
+        const QString role = modelRole(phase);
+        const QColor colour = modelColour(phase);
+        m_loss->series(role, QPen(colour, 1.5))->addData(m_globalStep, m.loss);
+        if (m.softLoss != 0 || m.hardLoss != 0) {
+            const QString soft = tr("%1 soft").arg(role), hard = tr("%1 hard").arg(role);
+            const bool created = !m_loss->findSeries(soft);
+            m_loss->series(soft, QPen(colour, 1, Qt::DashLine))->addData(m_globalStep, m.softLoss);
+            m_loss->series(hard, QPen(colour, 1, Qt::DotLine))->addData(m_globalStep, m.hardLoss);
+            if (created) {
+                m_loss->setSeriesShown(soft, m_lossParts->isChecked());
+                m_loss->setSeriesShown(hard, m_lossParts->isChecked());
+            }
+        }
+        if (m.sparsity > 0) m_sparsity->series(role, QPen(colour, 1.5))->addData(m_globalStep, m.sparsity);
     }
+    for (ChartView* chart : {m_accuracy, m_loss, m_sparsity, m_size}) chart->extendPhases(m_globalStep);
     const auto& m = batch.back();
     const QString model = QString::fromStdString(m.model);
     // Progress within the model being trained, and the time left in this stage at the rate so far.
@@ -215,19 +234,23 @@ void RunPage::onSteps(const QVector<core::train::StepMetrics>& batch) {
     m_dirty = true;
 }
 
-void RunPage::onEpoch(const core::train::EpochMetrics& m) {
-    const QString model = QString::fromStdString(m.model);
-    QCPGraph* graph = graphFor(m_accuracy, m_accuracyGraphs, model);
-    graph->addData(graph->dataCount(), m.valAccuracy);
-    QCPGraph* train = graphFor(m_accuracy, m_accuracyGraphs, model + tr(" train"));
-    train->setPen(QPen(graph->pen().color(), 1, Qt::DashLine));  // the same model, dashed
-    train->removeFromLegend();                                    // the title says so
-    train->addData(train->dataCount(), m.trainAccuracy);
-    if (m.deployedBytes > 0) {
-        QCPGraph* size = graphFor(m_size, m_sizeGraphs, model);
-        size->addData(size->dataCount(), static_cast<double>(m.deployedBytes));
+void RunPage::setLossPartsShown(bool shown) {
+    if (m_lossParts->isChecked() != shown) m_lossParts->setChecked(shown);  // re-enters through toggled
+    for (int i = 0; i < m_loss->graphCount(); ++i) {
+        const QString name = m_loss->graph(i)->name();
+        if (name.endsWith(tr(" soft")) || name.endsWith(tr(" hard"))) m_loss->setSeriesShown(name, shown);
     }
-    log(tr("%1 epoch %2: loss %3, train %4, val %5").arg(model).arg(m.epoch + 1).arg(m.loss, 0, 'f', 4).arg(m.trainAccuracy, 0, 'f', 4).arg(m.valAccuracy, 0, 'f', 4));
+}
+
+void RunPage::onEpoch(const core::train::EpochMetrics& m) {
+    const QString phase = QString::fromStdString(m.model);
+    const QString role = modelRole(phase);
+    const QColor colour = modelColour(phase);
+    // An epoch's point sits at the global step its last batch reached.
+    m_accuracy->series(role, QPen(colour, 1.5))->addData(m_globalStep, m.valAccuracy);
+    m_accuracy->series(tr("%1 train").arg(role), QPen(colour, 1, Qt::DashLine), false)->addData(m_globalStep, m.trainAccuracy);
+    if (m.deployedBytes > 0) m_size->series(role, QPen(colour, 1.5))->addData(m_globalStep, static_cast<double>(m.deployedBytes));
+    log(tr("%1 epoch %2: loss %3, train %4, val %5").arg(phase).arg(m.epoch + 1).arg(m.loss, 0, 'f', 4).arg(m.trainAccuracy, 0, 'f', 4).arg(m.valAccuracy, 0, 'f', 4));
     m_dirty = true;
 }
 
@@ -243,11 +266,8 @@ void RunPage::log(const QString& line) {
 }
 
 void RunPage::clearCharts() {
-    for (QCustomPlot* plot : {m_accuracy, m_loss, m_sparsity, m_size}) plot->clearGraphs();
-    m_accuracyGraphs.clear();
-    m_lossGraphs.clear();
-    m_sparsityGraphs.clear();
-    m_sizeGraphs.clear();
+    for (ChartView* chart : {m_accuracy, m_loss, m_sparsity, m_size}) chart->clearAll();
+    m_phase.clear();
     m_globalStep = 0;
 }
 
@@ -259,19 +279,29 @@ void RunPage::setRunningUi(bool running) {
     m_pause->setText(tr("Pause"));
 }
 
-int RunPage::pointCount(const QString& chart) const {
-    const std::map<QString, QCPGraph*>* graphs = chart == QLatin1String("accuracy") ? &m_accuracyGraphs
-                                                 : chart == QLatin1String("loss")   ? &m_lossGraphs
-                                                 : chart == QLatin1String("sparsity") ? &m_sparsityGraphs
-                                                                                      : &m_sizeGraphs;
-    int points = 0;
-    for (const auto& [name, graph] : *graphs) points += graph->dataCount();
-    return points;
+ChartView* RunPage::chartView(const QString& chart) const {
+    if (chart == QLatin1String("accuracy")) return m_accuracy;
+    if (chart == QLatin1String("loss")) return m_loss;
+    if (chart == QLatin1String("sparsity")) return m_sparsity;
+    return m_size;
 }
+
+int RunPage::pointCount(const QString& chart) const { return chartView(chart)->pointCount(); }
 
 void RunPage::showResults(const QString& runDir) {
     QString error;
-    if (!m_card->showRun(runDir, &error)) log(error);
+    if (!m_card->showRun(runDir, &error)) {
+        log(error);
+        return;
+    }
+    // The per-epoch sizes are the compression phases' estimates; the run's final size is the exported model's.
+    if (m_card->deployedBytes() > 0) {
+        QCPGraph* final = m_size->series(tr("as deployed"), QPen(modelColour(QStringLiteral("compressed"))));
+        final->setLineStyle(QCPGraph::lsNone);
+        final->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond, modelColour(QStringLiteral("compressed")), 10));
+        final->addData(m_globalStep, static_cast<double>(m_card->deployedBytes()));
+        m_dirty = true;
+    }
 }
 
 QString RunPage::resultsText() const { return m_card->isHidden() ? QString() : m_card->text(); }

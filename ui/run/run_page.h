@@ -1,7 +1,8 @@
 #pragma once
-// The Run page: start, pause and cancel the project's recipe; live charts of accuracy (each model's validation
-// accuracy per epoch), the loss and its soft and hard parts per step, sparsity per step and the deployed size per
-// epoch; a progress bar with the time left in the current stage; a log; when a run ends, what it achieved. A recipe
+// The Run page: start, pause and cancel the project's recipe; live charts on one global-step axis with each phase
+// shaded and labelled (accuracy per epoch, the total loss per step with its soft and hard parts on demand and a log
+// scale, sparsity per step, the deployed size per epoch and the final size as deployed), one colour per model on
+// every chart (ui/model_colours.h), hover read-outs, zoom and export (ChartView); a progress bar with the time left in the current stage; a log; when a run ends, what it achieved. A recipe
 // with repeats (seeds > 1) runs them in turn into seed-S sub-folders and shows the mean +- std over them. The run is the core pipeline's, on a worker
 // thread, writing a run folder as `tinyforge-cli run` does.
 
@@ -13,8 +14,7 @@
 
 #include "core/train/train_events.h"
 
-class QCPGraph;
-class QCustomPlot;
+class QCheckBox;
 class QLabel;
 class QPlainTextEdit;
 class QProgressBar;
@@ -23,6 +23,7 @@ class QTimer;
 
 namespace tinyforge::ui {
 
+class ChartView;
 class RecipeDocument;
 class ResultsCard;
 class RunWorker;
@@ -44,6 +45,10 @@ public:
 
     /// Data points on each chart (for tests): "accuracy", "loss", "sparsity", "size".
     int pointCount(const QString& chart) const;
+    /// The chart called "accuracy", "loss", "sparsity" or "size".
+    ChartView* chartView(const QString& chart) const;
+    /// Shows the soft and hard parts of the loss beside the total (off by default).
+    void setLossPartsShown(bool shown);
     QString logText() const;
     int progressPercent() const;
     /// What the last finished run achieved (mean +- std over its seeds when it had repeats); empty before.
@@ -55,8 +60,6 @@ signals:
     void runFailed(QString message);
 
 private:
-    QCustomPlot* chart(const QString& title, const QString& yLabel);
-    QCPGraph* graphFor(QCustomPlot* plot, std::map<QString, QCPGraph*>& graphs, const QString& name);
     void onStage(const QString& stage, const QString& detail);
     void onSteps(const QVector<core::train::StepMetrics>& batch);
     void onEpoch(const core::train::EpochMetrics& m);
@@ -74,8 +77,9 @@ private:
     QProgressBar* m_progress;
     QLabel* m_status;
     ResultsCard* m_card;  ///< what the finished run achieved
-    QCustomPlot *m_accuracy, *m_loss, *m_sparsity, *m_size;
-    std::map<QString, QCPGraph*> m_accuracyGraphs, m_lossGraphs, m_sparsityGraphs, m_sizeGraphs;
+    ChartView *m_accuracy, *m_loss, *m_sparsity, *m_size;
+    QCheckBox *m_lossParts, *m_logLoss, *m_legends;
+    QString m_phase;  ///< the phase the last step belonged to ("teacher", "compress_prune", ...)
     QPlainTextEdit* m_log;
     QTimer* m_replot;
     bool m_dirty = false;

@@ -12,6 +12,7 @@
 #include <cmath>
 
 #include "ui/themed_plot.h"
+#include "ui/model_colours.h"
 #include "ui/widgets.h"
 
 namespace tinyforge::ui {
@@ -25,13 +26,6 @@ struct Loaded {
     std::vector<ModelWeights> models;
     QString error;
 };
-
-// One colour per model, kept on every chart of the page.
-QColor modelColour(const std::string& model) {
-    if (model == "teacher") return QColor(0x75, 0x75, 0x75);
-    if (model == "student") return QColor(0x1e, 0x88, 0xe5);
-    return QColor(0xe5, 0x39, 0x35);
-}
 
 constexpr int kBins = 80;
 constexpr std::int64_t kMaskLimit = 128 * 1024;  // weights a mask may have to be drawn cell by cell
@@ -172,7 +166,7 @@ void WeightsPage::drawHistogram(const QString& layerName) {
             x << lo + (b + 0.5) * width;
             y << counts[static_cast<std::size_t>(b)];
         }
-        const QColor colour = modelColour(model.model);
+        const QColor colour = modelColour(QString::fromStdString(model.model));
         auto* graph = m_histogram->addGraph();
         graph->setLineStyle(QCPGraph::lsStepCenter);
         graph->setPen(QPen(colour, 2));
