@@ -8,7 +8,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
-#include <QListWidget>
+#include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
@@ -18,6 +18,7 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "core/recipe/recipe.h"
 #include "ui/compare/compare_page.h"
 #include "ui/weights/weights_page.h"
 #include "ui/data/data_page.h"
@@ -25,11 +26,13 @@
 #include "ui/export/export_page.h"
 #include "ui/models/models_page.h"
 #include "ui/open_target.h"
+#include "ui/pipeline_bar.h"
 #include "ui/project/recipe_document.h"
 #include "ui/report/report_dialog.h"
 #include "ui/run/results_card.h"
 #include "ui/run/run_page.h"
 #include "ui/studio_application.h"
+#include "ui/run/run_worker.h"
 #include "ui/sweep/sweep_page.h"
 #include "ui/tune/tune_page.h"
 
@@ -41,8 +44,8 @@ constexpr int kMaxRecent = 8;
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new RecipeDocument(this)) {
-    m_pageList = new QListWidget;
-    m_pageList->setFixedWidth(140);
+    m_pageList = new PipelineBar;
+    m_pageList->setFixedWidth(150);
     m_pages = new QStackedWidget;
     auto* central = new QWidget;
     auto* row = new QHBoxLayout(central);
@@ -68,23 +71,19 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Re
     m_weightsPage = new WeightsPage;
     m_exportPage = new ExportPage;
     m_devicesPage = new DevicesPage;
-    addPage(tr("Data"), m_dataPage);
-    addPage(tr("Models"), m_modelsPage);
-    addPage(tr("Tune"), m_tunePage);
-    addPage(tr("Run"), m_runPage);
-    addPage(tr("Sweep"), m_sweepPage);
-    addPage(tr("Compare"), m_comparePage);
-    addPage(tr("Weights"), m_weightsPage);
-    addPage(tr("Export"), m_exportPage);
-    addPage(tr("Devices"), m_devicesPage);
+    // In pipelinePages() order: the Alt+number shortcuts and the next-step hints count on it.
+    const QList<QWidget*> pages{m_dataPage, m_modelsPage, m_tunePage, m_runPage, m_sweepPage, m_comparePage, m_weightsPage, m_exportPage, m_devicesPage};
+    for (int i = 0; i < pages.size(); ++i) addPage(pipelinePages().at(i), pages[i]);
     m_pageList->setCurrentRow(0);
+    m_nextStep = new QLabel;
+    m_nextStep->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);  // a long hint never widens the window
+    statusBar()->addWidget(m_nextStep, 1);
 
     // The engine's errors are shown to the user; what they have loaded stays as it was.
     connect(m_dataPage, &DataPage::loadFailed, this, [this](const QString& message) {
         warnLater(tr("Cannot load dataset"), message);
     });
     connect(m_dataPage, &DataPage::loaded, this, [this](auto dataset) {
-        statusBar()->showMessage(tr("Loaded %1").arg(QString::fromStdString(dataset->source)), 5000);
         m_modelsPage->setDataset(dataset);
         // The project trains on what the Data page shows.
         const auto path = std::filesystem::weakly_canonical(dataset->source).string();
@@ -127,8 +126,63 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Re
     });
     connect(m_document, &RecipeDocument::modifiedChanged, this, &MainWindow::updateTitle);
 
+    // What the pipeline bar and the next-step hint are worked out from.
+    connect(m_dataPage, &DataPage::loaded, this, [this] {
+        m_facts.datasetLoaded = true;
+        m_facts.datasetError.clear();
+        refreshPipeline();
+    });
+    connect(m_dataPage, &DataPage::loadFailed, this, [this](const QString& message) {
+        if (!m_facts.datasetLoaded) m_facts.datasetError = message;
+        refreshPipeline();
+    });
+    connect(m_modelsPage, &ModelsPage::fitChanged, this, &MainWindow::refreshPipeline);
+    connect(m_document, &RecipeDocument::changed, this, &MainWindow::refreshPipeline);
+    connect(m_runPage->worker(), &RunWorker::stageStarted, this, [this] {
+        m_facts.runError.clear();
+        if (!m_facts.running) refreshPipeline();
+    });
+    connect(m_runPage, &RunPage::runFinished, this, &MainWindow::refreshPipeline);
+    connect(m_runPage->worker(), &RunWorker::cancelled, this, &MainWindow::refreshPipeline);
+    connect(m_runPage, &RunPage::runFailed, this, [this](const QString& message) {
+        m_facts.runError = message;
+        refreshPipeline();
+    });
+    connect(m_sweepPage, &SweepPage::started, this, [this] {
+        m_facts.sweepError.clear();
+        refreshPipeline();
+    });
+    connect(m_sweepPage, &SweepPage::sweepFinished, this, [this](const QString&, int exitCode) {
+        m_facts.swept = exitCode == 0;
+        if (exitCode != 0) m_facts.sweepError = tr("The last sweep ended with exit code %1").arg(exitCode);
+        refreshPipeline();
+    });
+    connect(m_sweepPage, &SweepPage::failed, this, [this](const QString& message) {
+        m_facts.sweepError = message;
+        refreshPipeline();
+    });
+    connect(m_exportPage, &ExportPage::exported, this, [this] {
+        m_facts.exported = true;
+        m_facts.exportError.clear();
+        refreshPipeline();
+    });
+    connect(m_exportPage, &ExportPage::failed, this, [this](const QString& message) {
+        m_facts.exportError = message;
+        refreshPipeline();
+    });
+    connect(m_devicesPage, &DevicesPage::profiled, this, [this] {
+        m_facts.profiled = true;
+        m_facts.deviceError.clear();
+        refreshPipeline();
+    });
+    connect(m_devicesPage, &DevicesPage::failed, this, [this](const QString& message) {
+        m_facts.deviceError = message;
+        refreshPipeline();
+    });
+
     buildMenus();
     updateTitle();
+    refreshPipeline();
     QSettings settings;
     if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray())) resize(1200, 800);
 }
@@ -158,14 +212,40 @@ void MainWindow::buildMenus() {
     });
     run->addAction(tr("&Pause / Resume"), QKeySequence(Qt::CTRL | Qt::Key_P), m_runPage, &RunPage::togglePause);
     run->addAction(tr("&Cancel"), QKeySequence(Qt::CTRL | Qt::Key_Period), m_runPage, &RunPage::cancel);
+    // Alt+1 ... Alt+9 show the pipeline's pages; the menu lists them with their keys.
+    auto* go = menuBar()->addMenu(tr("&Go"));
+    for (int i = 0; i < m_pageList->count(); ++i) {
+        go->addAction(m_pageList->item(i)->text(), QKeySequence(Qt::ALT | static_cast<Qt::Key>(Qt::Key_1 + i)), this, [this, i] { m_pageList->setCurrentRow(i); });
+    }
     auto* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About TinyForge Studio"), this, &MainWindow::showAbout);
 }
 
 void MainWindow::addPage(const QString& title, QWidget* page) {
-    m_pageList->addItem(title);
+    m_pageList->addStep(title);
     m_pages->addWidget(page);
 }
+
+void MainWindow::refreshPipeline() {
+    m_facts.running = m_runPage->isRunning();
+    m_facts.sweeping = m_sweepPage->isRunning();
+    m_facts.runs = m_comparePage->runCount();
+    const QString fit = m_modelsPage->fitText();
+    m_facts.fitProblem = fit.startsWith(tr("Will not fit")) ? fit : QString();
+    try {  // the engine's own check, so the hint names what a run would refuse
+        core::recipe::parseRecipe(m_document->recipe(), "project", std::filesystem::temp_directory_path());
+        m_facts.recipeError.clear();
+    } catch (const std::exception& e) {
+        m_facts.recipeError = QString::fromStdString(e.what());
+    }
+    m_pageList->setSteps(pipelineSteps(m_facts));
+    m_nextStep->setText(nextStep(m_facts));
+    m_nextStep->setToolTip(m_nextStep->text());
+}
+
+QString MainWindow::nextStepText() const { return m_nextStep->text(); }
+
+QString MainWindow::currentPage() const { return m_pageList->currentItem() ? m_pageList->currentItem()->text() : QString(); }
 
 void MainWindow::showPage(const QString& title) {
     const auto items = m_pageList->findItems(title, Qt::MatchExactly);
@@ -203,6 +283,7 @@ void MainWindow::openRun(const QString& dir) {
     m_weightsPage->addRun(dir);
     m_exportPage->addRun(dir);
     m_devicesPage->addRun(dir);
+    refreshPipeline();
     showPage(tr("Compare"));
 }
 

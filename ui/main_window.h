@@ -4,7 +4,9 @@
 
 #include <QMainWindow>
 
-class QListWidget;
+#include "ui/pipeline_state.h"
+
+class QLabel;
 class QMenu;
 class QStackedWidget;
 
@@ -16,6 +18,7 @@ class DataPage;
 class DevicesPage;
 class ExportPage;
 class ModelsPage;
+class PipelineBar;
 class RecipeDocument;
 class RunPage;
 class SweepPage;
@@ -38,6 +41,11 @@ public:
     RecipeDocument* document() const { return m_document; }
     /// Shows the page with this title ("Data", "Models", "Tune", "Run", "Compare", "Export", "Devices").
     void showPage(const QString& title);
+    QString currentPage() const;
+    /// The pages as pipeline steps, with their states.
+    PipelineBar* pipelineBar() const { return m_pageList; }
+    /// What the status bar says to do next.
+    QString nextStepText() const;
 
     /// Opens a project file; a dialog names the problem when it cannot be read (the open project stays).
     bool openProject(const QString& file);
@@ -57,6 +65,8 @@ protected:
 
 private:
     void addPage(const QString& title, QWidget* page);
+    /// Works out each page's state and the next step from what the window knows, and shows them.
+    void refreshPipeline();
     void buildMenus();
     void warnLater(const QString& title, const QString& message);
     void newProject();
@@ -70,7 +80,9 @@ private:
     void showAbout();
 
     RecipeDocument* m_document = nullptr;
-    QListWidget* m_pageList = nullptr;
+    PipelineBar* m_pageList = nullptr;
+    QLabel* m_nextStep = nullptr;
+    PipelineFacts m_facts;
     QStackedWidget* m_pages = nullptr;
     DataPage* m_dataPage = nullptr;
     ModelsPage* m_modelsPage = nullptr;

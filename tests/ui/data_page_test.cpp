@@ -2,6 +2,7 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QMessageBox>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -9,6 +10,7 @@
 #include "tests/ui/ui_support.h"
 #include "ui/data/data_page.h"
 #include "ui/main_window.h"
+#include "ui/pipeline_bar.h"
 
 namespace fx = tinyforge::test;
 using tinyforge::ui::DataPage;
@@ -64,4 +66,27 @@ TEST_CASE("Real Fashion-MNIST renders on the Data page", "[ui][data][real-data]"
     CHECK(window.dataPage()->dataset()->sampleCount() == 70000);
     CHECK(window.dataPage()->sampleTileCount() == 32);
     saveScreenshot(window, "data-fashion-mnist");
+}
+
+TEST_CASE("A dataset that cannot be read marks the Data step and says so in the status bar", "[ui][data][bad-input][pipeline]") {
+    fx::TempDir dir;
+    fx::writeText(dir / "broken.csv", "a,b,label\n1,2,x\n1,two,y\n");
+    tinyforge::ui::MainWindow window;
+    window.show();
+    QSignalSpy failed(window.dataPage(), &DataPage::loadFailed);
+    window.dataPage()->load(QString::fromStdString((dir / "broken.csv").string()));
+    REQUIRE(failed.wait(10000));
+    CHECK(window.pipelineBar()->state("Data") == tinyforge::ui::StepState::Attention);
+    const auto items = window.pipelineBar()->findItems("Data", Qt::MatchExactly);
+    REQUIRE(items.size() == 1);
+    CHECK(items.first()->toolTip().contains("line 3, column 'b'"));
+    CHECK(window.nextStepText() == "Next: load a dataset on Data (Alt+1); the last one could not be read");
+    // A good dataset afterwards clears it.
+    QSignalSpy loaded(window.dataPage(), &DataPage::loaded);
+    window.dataPage()->load(TINYFORGE_RESOURCE_DIR "/data/iris.csv");
+    REQUIRE(loaded.wait(10000));
+    CHECK(window.pipelineBar()->state("Data") == tinyforge::ui::StepState::Done);
+    for (QWidget* w : QApplication::topLevelWidgets()) {  // the non-blocking warning the failure opened
+        if (auto* box = qobject_cast<QMessageBox*>(w)) box->done(QMessageBox::Ok);
+    }
 }

@@ -38,6 +38,7 @@
 #include "core/pipeline/run_weights.h"
 #include "ui/main_window.h"
 #include "ui/models/models_page.h"
+#include "ui/pipeline_bar.h"
 #include "ui/project/recipe_document.h"
 #include "ui/run/results_card.h"
 #include "ui/run/run_page.h"
@@ -100,6 +101,16 @@ TEST_CASE("The Iris workflow through the window: load, pick, tune, run, compare"
     window.dataPage()->load(TINYFORGE_RESOURCE_DIR "/data/iris.csv");
     REQUIRE(loaded.wait(10000));
     CHECK_FALSE(window.document()->isModified());  // the bundled recipe already trains on the bundled Iris
+    // The pipeline bar: data loaded, and the status bar says what to do next.
+    CHECK(window.pipelineBar()->state("Data") == StepState::Done);
+    CHECK(window.pipelineBar()->state("Run") == StepState::Idle);
+    CHECK(window.nextStepText() == "Next: train, distil and compress with Run (Ctrl+R)");
+    window.activateWindow();
+    REQUIRE(QTest::qWaitForWindowActive(&window));
+    QTest::keyClick(&window, Qt::Key_4, Qt::AltModifier);
+    CHECK(window.currentPage() == "Run");
+    QTest::keyClick(&window, Qt::Key_1, Qt::AltModifier);
+    CHECK(window.currentPage() == "Data");
 
     // Pick: the layer tables follow the recipe, and the fit check follows the board.
     window.showPage("Models");
@@ -117,8 +128,11 @@ TEST_CASE("The Iris workflow through the window: load, pick, tune, run, compare"
     window.document()->setValue("student", {{"arch", "mlp"}, {"hidden", {2048, 2048}}});
     CHECK(window.modelsPage()->layerRows(true) == oneHidden + 2);  // one more hidden layer and its activation
     CHECK(window.modelsPage()->fitText().startsWith("Will not fit (flash)"));  // 4.2 M weights > 256 KB
+    CHECK(window.pipelineBar()->state("Models") == StepState::Attention);
+    CHECK(window.nextStepText().contains("Models (Alt+2)"));
     window.document()->setValue("student", {{"arch", "mlp"}, {"hidden", {12}}});
     CHECK(window.modelsPage()->fitText().startsWith("Fits"));
+    CHECK(window.pipelineBar()->state("Models") == StepState::Done);
     saveScreenshot(window, "models-iris");
 
     // Tune: the controls write the recipe and the curve follows every edit.
@@ -156,6 +170,9 @@ TEST_CASE("The Iris workflow through the window: load, pick, tune, run, compare"
     CHECK(run->pointCount("sparsity") > 0);
     CHECK(run->pointCount("size") > 0);
     CHECK(run->progressPercent() == 100);
+    CHECK(window.pipelineBar()->state("Run") == StepState::Done);
+    CHECK(window.pipelineBar()->state("Compare") == StepState::Done);
+    CHECK(window.nextStepText() == "Next: export the result on Export (Alt+8) or deploy it on Devices (Alt+9)");
     {  // One global-step axis: the phases shaded in the order they ran, each model's points after the one before.
         ChartView* loss = run->chartView("loss");
         ChartView* accuracy = run->chartView("accuracy");
@@ -261,6 +278,8 @@ TEST_CASE("The Iris workflow through the window: load, pick, tune, run, compare"
     CHECK(QFile::exists(QString::fromStdString((exports / "onnx" / "compressed.onnx").string())));
     CHECK(exporter->fileCount() >= 11);  // 9 C files + 2 ONNX graphs
     CHECK(exporter->statusText().contains("C model data"));
+    CHECK(window.pipelineBar()->state("Export") == StepState::Done);
+    CHECK(window.nextStepText() == "Next: deploy and profile it on a board on Devices (Alt+9)");
     saveScreenshot(window, "export-iris");
 
     // A flash budget: the smallest encodings' size is accepted (each layer says why it got its encoding), less is
@@ -290,6 +309,7 @@ TEST_CASE("The Iris workflow through the window: load, pick, tune, run, compare"
         }
     }
     CHECK(warnings == 1);
+    CHECK(window.pipelineBar()->state("Export") == StepState::Attention);  // until an export succeeds again
     exporter->setFlashBudget(0);
 
     // Devices: the run's model against a board, then Flash & Profile on the emulated STM32F405.
@@ -317,6 +337,7 @@ TEST_CASE("The Iris workflow through the window: load, pick, tune, run, compare"
     CHECK(layers->deviceBar(0) == deviceLayers[0]["count"].get<double>());
     CHECK(layers->caption().contains("instructions"));
     CHECK(devicesPage->flashPercent() == 100);  // the GDB load's progress reached the end
+    CHECK(window.pipelineBar()->state("Devices") == StepState::Done);
     saveScreenshot(window, "devices-iris");
 
     // Find drift: every op of a faithful firmware matches the reference, and the page says so.

@@ -336,6 +336,7 @@ void ModelsPage::updateFit() {
     const devices::Board* board = m_board->currentBoard();
     if (!board || flashBytes == 0) {
         m_fit->clear();
+        emit fitChanged(QString());
         return;
     }
     const bool flashFits = static_cast<std::uint64_t>(flashBytes) <= board->flashBytes;
@@ -350,6 +351,7 @@ void ModelsPage::updateFit() {
         m_fit->setText(tr("Will not fit (%1): %2").arg(!flashFits ? tr("flash") : tr("RAM"), line));
         m_fit->setStyleSheet(QStringLiteral("color: #c62828; font-weight: bold"));
     }
+    emit fitChanged(m_fit->text());
 }
 
 int ModelsPage::layerRows(bool student) const { return (student ? m_student : m_teacher).layers->rowCount(); }

@@ -52,6 +52,8 @@ public:
 signals:
     /// The student's weighted layers (convolutions and dense layers), whenever its table is rebuilt.
     void studentLayersChanged(QStringList names);
+    /// The fit line changed ("Fits: ...", "Will not fit (flash): ...", or empty while unknown).
+    void fitChanged(QString fit);
 
 private:
     struct Editor {

@@ -401,6 +401,7 @@ bool SweepPage::launch(bool resume) {
     m_status->setText(tr("Running into %1").arg(m_out->text()));
     m_poll->start();
     updateButtons();
+    emit started();
     return true;
 }
 

@@ -75,6 +75,7 @@ public:
 
 signals:
     void openRun(const QString& dir);
+    void started();
     void sweepFinished(const QString& dir, int exitCode);
     void failed(const QString& message);
 
