@@ -10,6 +10,9 @@
 #include "tests/ui/ui_support.h"
 #include "ui/data/data_page.h"
 #include "ui/main_window.h"
+#include "ui/models/model_graph_view.h"
+#include "ui/models/models_page.h"
+#include "ui/project/recipe_document.h"
 #include "ui/pipeline_bar.h"
 
 namespace fx = tinyforge::test;
@@ -66,6 +69,14 @@ TEST_CASE("Real Fashion-MNIST renders on the Data page", "[ui][data][real-data]"
     CHECK(window.dataPage()->dataset()->sampleCount() == 70000);
     CHECK(window.dataPage()->sampleTileCount() == 32);
     saveScreenshot(window, "data-fashion-mnist");
+    // The networks for it, as graphs side by side: the layer view of the Models page.
+    window.document()->setValue("teacher", {{"arch", "cnn-small"}});
+    window.document()->setValue("student", {{"arch", "lenet5"}});
+    window.showPage("Models");
+    window.modelsPage()->showGraphs(true);
+    CHECK(window.modelsPage()->graphView(true)->nodeCount() == window.modelsPage()->layerRows(true) - 1);
+    CHECK(window.modelsPage()->graphView(true)->nodeText(0).startsWith("conv1  Conv2d"));
+    saveScreenshot(window, "models-graph-fashion-mnist");
 }
 
 TEST_CASE("A dataset that cannot be read marks the Data step and says so in the status bar", "[ui][data][bad-input][pipeline]") {

@@ -10,6 +10,8 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QScrollArea>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -22,6 +24,7 @@
 #include "core/recipe/recipe.h"
 #include "core/recipe/recipe_schema.h"
 #include "core/resources.h"
+#include "ui/models/model_graph_view.h"
 #include "ui/project/field_editor.h"
 #include "ui/project/recipe_document.h"
 #include "ui/text_format.h"
@@ -111,7 +114,17 @@ QWidget* ModelsPage::buildEditor(Editor& editor, const QString& title) {
     editor.layers->setHorizontalHeaderLabels({tr("Layer"), tr("Type"), tr("Output"), tr("Params"), tr("MACs"), tr("Bytes")});
     editor.layers->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     editor.layers->verticalHeader()->hide();
-    layout->addWidget(editor.layers, 1);
+    // The layers as a table or as a graph; teacher and student switch together so they stay side by side.
+    editor.graph = new ModelGraphView;
+    auto* graphScroll = new QScrollArea;
+    graphScroll->setWidget(editor.graph);
+    graphScroll->setWidgetResizable(true);
+    editor.views = new QTabWidget;
+    editor.views->addTab(editor.layers, tr("Table"));
+    editor.views->addTab(graphScroll, tr("Graph"));
+    editor.views->setDocumentMode(true);
+    connect(editor.views, &QTabWidget::currentChanged, this, [this](int index) { showGraphs(index == 1); });
+    layout->addWidget(editor.views, 1);
     editor.totals = new QLabel;
     editor.totals->setWordWrap(true);
     layout->addWidget(editor.totals);
@@ -260,6 +273,7 @@ core::compress::CompressionSettings plannedCompression(const nlohmann::json& rec
 
 void ModelsPage::showLayers(Editor& editor, std::int64_t& deployedBytes, std::int64_t& activationBytes) {
     editor.layers->setRowCount(0);
+    editor.graph->setNodes({});
     deployedBytes = activationBytes = 0;
     if (!m_dataset) {
         editor.totals->setText(tr("Load a dataset to see the layers."));
@@ -280,7 +294,10 @@ void ModelsPage::showLayers(Editor& editor, std::int64_t& deployedBytes, std::in
             return core::models::Model::build(spec, m_dataset->samples.sampleShape, m_dataset->classCount(), 1, editor.role.toStdString());
         }();
         const auto sizing = core::compress::sizeModel(model, m_dataset->samples.sampleShape, compression);
+        std::vector<GraphNode> nodes;
         for (const auto& layer : sizing.layers) {
+            nodes.push_back({QString::fromStdString(layer.name), QString::fromStdString(layer.type), shapeText(layer.outputShape), layer.params, layer.macs,
+                             layer.encoding.empty() ? QString() : bytesText(layer.deployedBytes), QString::fromStdString(layer.encoding)});
             const int row = editor.layers->rowCount();
             editor.layers->insertRow(row);
             editor.layers->setItem(row, 0, readOnlyCell(QString::fromStdString(layer.name)));
@@ -292,6 +309,7 @@ void ModelsPage::showLayers(Editor& editor, std::int64_t& deployedBytes, std::in
             bytes->setToolTip(QString::fromStdString(layer.encoding));
             editor.layers->setItem(row, 5, bytes);
         }
+        editor.graph->setNodes(std::move(nodes));
         deployedBytes = sizing.deployedBytes;
         activationBytes = sizing.activationArenaBytes;
         if (&editor == &m_student) {
@@ -357,6 +375,12 @@ void ModelsPage::updateFit() {
 int ModelsPage::layerRows(bool student) const { return (student ? m_student : m_teacher).layers->rowCount(); }
 
 QString ModelsPage::fitText() const { return m_fit->text(); }
+
+void ModelsPage::showGraphs(bool graphs) {
+    for (Editor* editor : {&m_teacher, &m_student}) editor->views->setCurrentIndex(graphs ? 1 : 0);  // no signal when unchanged
+}
+
+const ModelGraphView* ModelsPage::graphView(bool student) const { return (student ? m_student : m_teacher).graph; }
 
 QString ModelsPage::totalsText(bool student) const { return (student ? m_student : m_teacher).totals->text(); }
 

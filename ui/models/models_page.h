@@ -18,6 +18,7 @@ class QComboBox;
 class QFormLayout;
 class QLabel;
 class QLineEdit;
+class QTabWidget;
 class QTableWidget;
 class QToolButton;
 
@@ -25,6 +26,7 @@ namespace tinyforge::ui {
 
 class BoardPicker;
 class FieldEditor;
+class ModelGraphView;
 class RecipeDocument;
 
 class ModelsPage : public QWidget {
@@ -40,6 +42,9 @@ public:
     QString fitText() const;
     /// The line of totals under a model's layer table.
     QString totalsText(bool student) const;
+    /// Shows the layers as graphs (true) or tables, for both models at once.
+    void showGraphs(bool graphs);
+    const ModelGraphView* graphView(bool student) const;
     /// Chooses the board the fit is checked against, by id (resources/boards/<id>.json).
     void setBoard(const QString& id);
     /// The form's editor of an architecture option ("hidden", "channels", ...), or null when the role's architecture
@@ -65,6 +70,8 @@ private:
         QLineEdit* options = nullptr;          ///< the options as JSON, in sync with the form
         std::set<std::string> setKeys;         ///< options the recipe gives (the others take the architecture's defaults)
         QTableWidget* layers = nullptr;
+        ModelGraphView* graph = nullptr;
+        QTabWidget* views = nullptr;  ///< the table and the graph
         QLabel* totals = nullptr;
         QString torchscript;  ///< the imported model's file, when the role uses one
     };
