@@ -151,6 +151,10 @@ TEST_CASE("The Iris workflow through the window: load, pick, tune, run, compare"
     tune->setLayerClusters("fc1", 0);  // back to the global count
     CHECK(window.document()->value("cluster.layers.fc1").is_null());
     saveScreenshot(window, "tune-iris");
+    tune->showAllSettings(true);  // every other section as a form
+    CHECK(tune->recipeForm()->editor("train.epochs"));
+    saveScreenshot(window, "tune-settings-iris");
+    tune->showAllSettings(false);
     CHECK(window.document()->isModified());
 
     // Run: the same pipeline as the CLI, on a worker thread; the window stays responsive.

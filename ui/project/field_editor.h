@@ -21,11 +21,14 @@ class FieldEditor : public QWidget {
     Q_OBJECT
 public:
     /// `wholeNumber`: a list field given as one whole number (an architecture's option, ArchitectureInfo).
-    explicit FieldEditor(const core::recipe::FieldSpec& field, bool wholeNumber = false, QWidget* parent = nullptr);
+    /// `unsetAllowed`: a field without a default may be left out of the recipe; the editor then offers "not set"
+    /// (the lowest step of a spin box, the first entry of a choice) and value() is null there.
+    explicit FieldEditor(const core::recipe::FieldSpec& field, bool wholeNumber = false, QWidget* parent = nullptr, bool unsetAllowed = false);
 
     /// Shows `value`; null (absent from the recipe) shows the field's default, or nothing for a list.
     void setValue(const nlohmann::json& value);
-    /// The value as the recipe stores it; null when a list is left empty (the option is then absent).
+    /// The value as the recipe stores it; null when a list is left empty or an optional field is not set (the
+    /// field is then absent).
     nlohmann::json value() const;
     /// Whether what is typed is a value the field takes (a list mid-edit may not be).
     bool acceptable() const;
@@ -44,6 +47,7 @@ private:
     QCheckBox* m_flag = nullptr;
     QComboBox* m_choice = nullptr;
     QLineEdit* m_text = nullptr;  ///< lists, and text fields
+    bool m_unset = false;         ///< "not set" is offered (unsetAllowed and the field has no default)
     bool m_loading = false;
 };
 

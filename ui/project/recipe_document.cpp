@@ -76,6 +76,13 @@ void RecipeDocument::reset(nlohmann::json recipe) {
     emit changed();
 }
 
+void RecipeDocument::replace(nlohmann::json recipe) {
+    if (recipe == m_recipe) return;
+    m_recipe = std::move(recipe);
+    setModified(true);
+    emit changed();
+}
+
 void RecipeDocument::save(const QString& file, const nlohmann::json& ui) {
     const std::string text = core::recipe::projectFileText(m_recipe, ui);
     core::io::writeFileAtomically(file.toStdString(), text.data(), text.size());  // never a half-written project

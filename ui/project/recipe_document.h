@@ -22,8 +22,10 @@ public:
     void setValue(const std::string& path, const nlohmann::json& value);
     /// Removes the value (and so the section, for a top-level name like "prune").
     void remove(const std::string& path);
-    /// Replaces the whole recipe (a new project, or the bundled example).
+    /// Replaces the whole recipe (a new project, or the bundled example); the project is then unmodified.
     void reset(nlohmann::json recipe);
+    /// Replaces the whole recipe as an edit (the JSON view): the project keeps its file and is modified.
+    void replace(nlohmann::json recipe);
 
     /// The bundled Iris example (resources/recipes/iris-distill.json) with its paths made absolute.
     static nlohmann::json bundledIrisRecipe();

@@ -7,6 +7,7 @@
 #include <QGroupBox>
 #include <QHeaderView>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -21,6 +22,7 @@
 
 #include "core/recipe/recipe_schema.h"
 #include "ui/project/recipe_document.h"
+#include "ui/project/recipe_form.h"
 
 namespace tinyforge::ui {
 
@@ -49,7 +51,18 @@ T valueAt(const RecipeDocument& document, const std::string& path) {
 }  // namespace
 
 TunePage::TunePage(RecipeDocument* document, QWidget* parent) : QWidget(parent), m_document(document) {
-    auto* grid = new QGridLayout(this);
+    // The compression knobs with their curve, and every other setting of the recipe as a form.
+    auto* tabs = new QTabWidget;
+    tabs->setDocumentMode(true);
+    auto* compression = new QWidget;
+    tabs->addTab(compression, tr("Distil and compress"));
+    m_form = new RecipeForm(document);
+    tabs->addTab(m_form, tr("All settings"));
+    auto* outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->addWidget(tabs);
+    m_tabs = tabs;
+    auto* grid = new QGridLayout(compression);
     grid->addWidget(buildDistill(), 0, 0);
     grid->addWidget(buildCluster(), 1, 0);
     grid->addWidget(buildQuantize(), 2, 0);
@@ -268,4 +281,8 @@ double TunePage::curveFinalValue() const {
     return points->isEmpty() ? 0.0 : (points->constEnd() - 1)->value;
 }
 
+}  // namespace tinyforge::ui
+
+namespace tinyforge::ui {
+void TunePage::showAllSettings(bool all) { m_tabs->setCurrentIndex(all ? 1 : 0); }
 }  // namespace tinyforge::ui

@@ -17,11 +17,13 @@ class QCustomPlot;
 class QDoubleSpinBox;
 class QGroupBox;
 class QSpinBox;
+class QTabWidget;
 class QTableWidget;
 
 namespace tinyforge::ui {
 
 class RecipeDocument;
+class RecipeForm;
 
 class TunePage : public QWidget {
     Q_OBJECT
@@ -43,6 +45,10 @@ public:
     /// Sets one layer's cluster count as its spin box would (0: the global count).
     void setLayerClusters(const QString& layer, int clusters);
 
+    /// Every other recipe setting as a form (the "All settings" tab), and showing that tab.
+    RecipeForm* recipeForm() const { return m_form; }
+    void showAllSettings(bool all);
+
 private:
     QGroupBox* buildDistill();
     QGroupBox* buildPrune();
@@ -58,6 +64,8 @@ private:
     void loadLayerClusters();
 
     RecipeDocument* m_document;
+    RecipeForm* m_form = nullptr;
+    QTabWidget* m_tabs = nullptr;
     QDoubleSpinBox* m_temperature = nullptr;
     QDoubleSpinBox* m_final = nullptr;
     QGroupBox* m_prune = nullptr;
