@@ -40,6 +40,7 @@
 #include "ui/models/models_page.h"
 #include "ui/pipeline_bar.h"
 #include "ui/project/recipe_document.h"
+#include "ui/project/recipe_form.h"
 #include "ui/run/results_card.h"
 #include "ui/run/run_page.h"
 #include "ui/run/run_worker.h"
