@@ -77,8 +77,14 @@ RecipeForm::RecipeForm(RecipeDocument* document, QWidget* parent) : QWidget(pare
         QStringList inJson;
         for (const auto& field : section.fields) {
             const std::string path = name.empty() ? field.key : name + "." + field.key;
-            if (field.kind == FieldKind::Section || field.kind == FieldKind::NumberMap) {  // nested: edited in the JSON
-                inJson << QString::fromStdString(field.key);
+            // The run's sections are the other tabs (and the Models page); a phase's own training settings and
+            // per-layer values are edited in the JSON view.
+            if (field.kind == FieldKind::Section) {
+                if (!name.empty()) inJson << tr("%1 (this phase's own training settings)").arg(QString::fromStdString(field.key));
+                continue;
+            }
+            if (field.kind == FieldKind::NumberMap) {
+                inJson << tr("%1 (a value per layer)").arg(QString::fromStdString(field.key));
                 continue;
             }
             auto* editor = new FieldEditor(field, false, nullptr, true);
@@ -97,7 +103,7 @@ RecipeForm::RecipeForm(RecipeDocument* document, QWidget* parent) : QWidget(pare
             connect(editor, &FieldEditor::edited, this, [this, path, editor] { store(path, editor); });
         }
         if (!inJson.isEmpty()) {
-            auto* note = new QLabel(tr("In the JSON: %1 (per-layer values, and this phase's own fine-tuning).").arg(inJson.join(QStringLiteral(", "))));
+            auto* note = new QLabel(tr("In the JSON view: %1.").arg(inJson.join(QStringLiteral(", "))));
             note->setWordWrap(true);
             note->setEnabled(false);
             form->addRow(note);
