@@ -29,14 +29,12 @@ ChartView::ChartView(const QString& title, const QString& xLabel, const QString&
     yAxis->setLabel(yLabel);
 
     // The legend goes in its own row under the axes, entries side by side, so it never covers a curve.
-    legend->setVisible(true);
     legend->setFont(QFont(font().family(), 8));
     axisRect()->insetLayout()->take(legend);
-    plotLayout()->addElement(2, 0, legend);
-    plotLayout()->setRowStretchFactor(2, 0.001);
     legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
     legend->setWrap(4);
     legend->setBorderPen(Qt::NoPen);
+    placeLegend();
 
     setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     // A range changed by anything but refresh() is the user's zoom or pan: the chart stops following the data.
@@ -103,6 +101,7 @@ QCPGraph* ChartView::series(const QString& name, const QPen& pen, bool inLegend)
         created->removeFromLegend();
         m_unlisted.insert(name);
     }
+    placeLegend();
     return created;
 }
 
@@ -112,6 +111,7 @@ void ChartView::setSeriesShown(const QString& name, bool shown) {
     found->setVisible(shown);
     if (!shown) found->removeFromLegend();
     else if (!m_unlisted.contains(name)) found->addToLegend();
+    placeLegend();
     refresh();
 }
 
@@ -137,20 +137,28 @@ void ChartView::setLogScale(bool on) {
 }
 
 void ChartView::setLegendShown(bool shown) {
-    if (shown == legendShown()) return;
-    legend->setVisible(shown);
-    // A hidden legend leaves the layout, so its row's height goes back to the data.
-    if (shown) {
-        plotLayout()->addElement(2, 0, legend);
-        plotLayout()->setRowStretchFactor(2, 0.001);
-    } else {
-        plotLayout()->take(legend);
-        plotLayout()->simplify();
-    }
+    m_legendWanted = shown;
+    placeLegend();
     replot(rpQueuedReplot);
 }
 
-bool ChartView::legendShown() const { return legend->visible(); }
+void ChartView::placeLegend() {
+    // The legend is in the layout only when wanted and not empty: a hidden one would keep its row's height, and an
+    // empty one would narrow the whole column to its own few pixels (a layout grid's column is as narrow as its
+    // narrowest element's maximum).
+    const bool show = m_legendWanted && legend->itemCount() > 0;
+    const bool placed = plotLayout()->hasElement(2, 0) && plotLayout()->element(2, 0) == legend;
+    legend->setVisible(show);
+    if (show && !placed) {
+        plotLayout()->addElement(2, 0, legend);
+        plotLayout()->setRowStretchFactor(2, 0.001);
+    } else if (!show && placed) {
+        plotLayout()->take(legend);
+        plotLayout()->simplify();
+    }
+}
+
+bool ChartView::legendShown() const { return m_legendWanted; }
 
 void ChartView::beginPhase(const QString& label, double x) {
     extendPhases(x);
@@ -197,6 +205,7 @@ void ChartView::clearAll() {
     m_unlisted.clear();
     m_userView = false;
     hideReadout();
+    placeLegend();
     refresh();
 }
 

@@ -75,11 +75,13 @@ private:
     void chooseAndExport();
     void applyOverlayPalette();
     void fitPhaseLabels();
+    void placeLegend();
 
     QString m_title;
     QString m_xLabel;
     bool m_log = false;
     bool m_userView = false;
+    bool m_legendWanted = true;
     bool m_fitting = false;        ///< refresh() is fitting the axes: a range change that is not the user's
     QSet<QString> m_unlisted;      ///< series kept out of the legend even when shown
     std::optional<std::pair<double, double>> m_fixedY;

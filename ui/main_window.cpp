@@ -1,5 +1,6 @@
 #include "ui/main_window.h"
 
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDragEnterEvent>
@@ -32,6 +33,7 @@
 #include "ui/run/results_card.h"
 #include "ui/run/run_page.h"
 #include "ui/studio_application.h"
+#include "ui/theme.h"
 #include "ui/run/run_worker.h"
 #include "ui/sweep/sweep_page.h"
 #include "ui/tune/tune_page.h"
@@ -216,6 +218,19 @@ void MainWindow::buildMenus() {
     auto* go = menuBar()->addMenu(tr("&Go"));
     for (int i = 0; i < m_pageList->count(); ++i) {
         go->addAction(m_pageList->item(i)->text(), QKeySequence(Qt::ALT | static_cast<Qt::Key>(Qt::Key_1 + i)), this, [this, i] { m_pageList->setCurrentRow(i); });
+    }
+    // Light, dark, or the system's palette; remembered for the next start.
+    auto* view = menuBar()->addMenu(tr("&View"));
+    auto* themes = new QActionGroup(this);
+    for (const Theme theme : {Theme::System, Theme::Light, Theme::Dark}) {
+        const QString label = theme == Theme::System ? tr("&System Theme") : theme == Theme::Light ? tr("&Light Theme") : tr("&Dark Theme");
+        QAction* action = view->addAction(label, this, [theme] {
+            applyTheme(theme);
+            saveTheme(theme);
+        });
+        action->setCheckable(true);
+        action->setChecked(currentTheme() == theme);
+        themes->addAction(action);
     }
     auto* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About TinyForge Studio"), this, &MainWindow::showAbout);

@@ -11,6 +11,7 @@
 #include "ui/data/data_page.h"
 #include "ui/main_window.h"
 #include "ui/studio_application.h"
+#include "ui/theme.h"
 
 int main(int argc, char** argv) {
     tinyforge::ui::StudioApplication app(argc, argv);  // catches what escapes a slot, so the window survives it
@@ -24,10 +25,23 @@ int main(int argc, char** argv) {
     options.setApplicationDescription(QStringLiteral("Distil, compress, export and deploy neural networks to microcontrollers and Linux boards."));
     options.addHelpOption();
     options.addVersionOption();
+    const QCommandLineOption themeOption(QStringLiteral("theme"), QStringLiteral("Palette: system, light or dark (default: the last one chosen in View)."),
+                                         QStringLiteral("theme"));
+    options.addOption(themeOption);
     options.addPositionalArgument(QStringLiteral("paths"), QStringLiteral("Projects (.tfproj), run or sweep folders, or datasets to open."),
                                   QStringLiteral("[PATH...]"));
     options.process(app);
     tinyforge::core::configureThreads();
+    auto theme = tinyforge::ui::savedTheme();
+    if (options.isSet(themeOption)) {
+        const auto asked = tinyforge::ui::themeFromName(options.value(themeOption));
+        if (!asked) {
+            qCritical("tinyforge: --theme takes system, light or dark, not '%s'", qPrintable(options.value(themeOption)));
+            return 2;
+        }
+        theme = *asked;
+    }
+    tinyforge::ui::applyTheme(theme);
 
     tinyforge::ui::MainWindow window;
     window.show();

@@ -171,3 +171,15 @@ TEST_CASE("chart view: exports PNG, SVG and PDF that open, and names what it can
     CHECK_FALSE(chart.exportTo(missing, &error));
     CHECK(error.startsWith(missing));
 }
+
+TEST_CASE("chart view: an empty chart fills its widget (no legend row until there is a series)", "[charts]") {
+    ChartView chart("Loss per step", "global step", "loss");
+    chart.setLogScale(true);
+    show(chart);
+    CHECK_FALSE(chart.legend->visible());
+    CHECK(chart.axisRect()->outerRect().width() > 600);
+    chart.series("teacher", QPen(Qt::gray))->addData(1, 1.0);
+    chart.replot(QCustomPlot::rpImmediateRefresh);
+    CHECK(chart.legend->visible());
+    CHECK(chart.axisRect()->outerRect().width() > 600);
+}

@@ -2,9 +2,16 @@
 // Helpers the window's tests share.
 
 #include <QDir>
+#include <QElapsedTimer>
+#include <QSettings>
 #include <QString>
 #include <QTest>
+#include <QTimer>
 #include <QWidget>
+
+#include <algorithm>
+
+#include "tests/support/fixtures.h"
 
 namespace tinyforge::test {
 
@@ -16,5 +23,33 @@ inline void saveScreenshot(QWidget& widget, const QString& name) {
     QTest::qWait(300);  // let queued shows and layouts settle before the grab
     widget.grab().save(dir + "/" + name + ".png");
 }
+
+// Measures the longest gap between ticks of a 10 ms timer: how long the event loop was ever blocked.
+class StallMeter {
+public:
+    StallMeter() {
+        m_timer.setInterval(10);
+        QObject::connect(&m_timer, &QTimer::timeout, [this] {
+            if (m_clock.isValid()) m_worst = std::max(m_worst, m_clock.restart());
+            else m_clock.start();
+        });
+        m_timer.start();
+    }
+    qint64 worstGapMs() const { return m_worst; }
+
+private:
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    qint64 m_worst = 0;
+};
+
+// Settings (run list, recent projects) go to a folder of the test's own.
+struct IsolatedSettings {
+    TempDir dir;
+    IsolatedSettings() {
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, QString::fromStdString(dir.path().string()));
+        QSettings().clear();
+    }
+};
 
 }  // namespace tinyforge::test

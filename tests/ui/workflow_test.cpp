@@ -39,6 +39,7 @@
 #include "ui/main_window.h"
 #include "ui/models/models_page.h"
 #include "ui/pipeline_bar.h"
+#include "ui/pipeline_state.h"
 #include "ui/project/recipe_document.h"
 #include "ui/project/recipe_form.h"
 #include "ui/run/results_card.h"
@@ -50,41 +51,15 @@ namespace fx = tinyforge::test;
 using namespace tinyforge::ui;
 
 using tinyforge::test::saveScreenshot;
+using tinyforge::test::IsolatedSettings;
+using tinyforge::test::StallMeter;
 
 namespace {
 
 
-// Measures the longest gap between ticks of a 10 ms timer: how long the event loop was ever blocked.
-class StallMeter {
-public:
-    StallMeter() {
-        m_timer.setInterval(10);
-        QObject::connect(&m_timer, &QTimer::timeout, [this] {
-            if (m_clock.isValid()) m_worst = std::max(m_worst, m_clock.restart());
-            else m_clock.start();
-        });
-        m_timer.start();
-    }
-    qint64 worstGapMs() const { return m_worst; }
-
-private:
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    qint64 m_worst = 0;
-};
-
-// Settings (run list, recent projects) go to a folder of the test's own.
-struct IsolatedSettings {
-    fx::TempDir dir;
-    IsolatedSettings() {
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, QString::fromStdString(dir.path().string()));
-        QSettings().clear();
-    }
-};
-
 // A quick Iris recipe: the bundled one with fewer epochs.
 void shorten(RecipeDocument& document) {
-    document.setValue("train.epochs", 12);
+    document.setValue("train.epochs", 60);
     document.setValue("prune.train.epochs", 6);
     document.setValue("cluster.train.epochs", 3);
     document.setValue("quantize.train.epochs", 2);
@@ -167,9 +142,32 @@ TEST_CASE("The Iris workflow through the window: load, pick, tune, run, compare"
     StallMeter stalls;
     run->start();
     REQUIRE(run->isRunning());
+    // While it trains, the user looks around: every page in turn (the Models page's graphs, the Tune page's forms),
+    // and the pointer over the live loss chart for its read-out. The event loop must keep up throughout.
+    window.modelsPage()->showGraphs(true);
+    QTimer browse;
+    int visits = 0, readouts = 0;
+    browse.setInterval(25);
+    QObject::connect(&browse, &QTimer::timeout, [&] {
+        const QStringList pages = tinyforge::ui::pipelinePages();
+        window.showPage(pages[visits++ % pages.size()]);
+        if (window.currentPage() == "Run") {
+            ChartView* loss = run->chartView("loss");
+            QTest::mouseMove(loss, QPoint(loss->width() * (visits % 7 + 1) / 9, loss->height() / 2));
+            readouts += loss->readoutAt(QPointF(loss->width() / 2.0, loss->height() / 2.0)).isEmpty() ? 0 : 1;
+        }
+    });
+    browse.start();
+    QElapsedTimer training;
+    training.start();
     REQUIRE(finished.wait(300000));
+    browse.stop();
     INFO(run->logText().toStdString());
+    INFO("pages visited while training: " << visits << " in " << training.elapsed() << " ms");
+    CHECK(visits >= 15);
     CHECK(stalls.worstGapMs() < 100);
+    window.modelsPage()->showGraphs(false);
+    window.showPage("Run");
     CHECK(run->pointCount("accuracy") > 20);
     CHECK(run->pointCount("loss") > 20);
     CHECK(run->pointCount("sparsity") > 0);
