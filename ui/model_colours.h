@@ -32,4 +32,25 @@ inline QString phaseLabel(const QString& phase) {
     return phase;
 }
 
+/// A saved model of a run as the Weights view names it: "teacher", "student", "after pruning", ..., "compressed".
+inline QString snapshotTitle(const QString& model) {
+    if (model == QLatin1String("compress_joint")) return QObject::tr("after joint pruning");
+    if (model == QLatin1String("compress_channels")) return QObject::tr("after channel pruning");
+    if (model == QLatin1String("compress_prune")) return QObject::tr("after pruning");
+    if (model == QLatin1String("compress_cluster")) return QObject::tr("after clustering");
+    if (model == QLatin1String("compress_qat")) return QObject::tr("after QAT");
+    return model;
+}
+
+/// The Weights view's colours: the three models as everywhere, and one of their own for each compression phase's
+/// snapshot, so the histograms before and after a phase tell apart.
+inline QColor snapshotColour(const QString& model) {
+    if (model == QLatin1String("compress_joint")) return QColor(0xf9, 0xa8, 0x25);
+    if (model == QLatin1String("compress_channels")) return QColor(0x6d, 0x4c, 0x41);
+    if (model == QLatin1String("compress_prune")) return QColor(0xfb, 0x8c, 0x00);
+    if (model == QLatin1String("compress_cluster")) return QColor(0x8e, 0x24, 0xaa);
+    if (model == QLatin1String("compress_qat")) return QColor(0x00, 0x89, 0x7b);
+    return modelColour(model);
+}
+
 }  // namespace tinyforge::ui

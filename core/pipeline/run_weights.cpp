@@ -31,7 +31,8 @@ const LayerWeights* ModelWeights::find(const std::string& layer) const {
 std::vector<ModelWeights> loadRunWeights(const std::filesystem::path& runDir) {
     const RunFolder run(runDir);
     std::vector<ModelWeights> out;
-    for (const char* name : {"teacher", "student", "compressed"}) {
+    // Each compression phase's last weights are in the folder as well (ModelStage saves every phase's model).
+    for (const char* name : {"teacher", "student", "compress_joint", "compress_channels", "compress_prune", "compress_cluster", "compress_qat", "compressed"}) {
         if (!std::filesystem::is_regular_file(runDir / (std::string(name) + ".pt"))) continue;
         const auto model = run.model(name);
         ModelWeights weights{name, {}};

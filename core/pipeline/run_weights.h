@@ -24,14 +24,16 @@ struct LayerWeights {
 };
 
 struct ModelWeights {
-    std::string model;  ///< "teacher", "student", "compressed"
+    std::string model;  ///< "teacher", "student", a compression phase ("compress_prune", ...), "compressed"
     std::vector<LayerWeights> layers;  ///< convolutions and dense layers, in the model's order
     const LayerWeights* find(const std::string& layer) const;
 };
 
-/// The teacher's, the distilled student's and the compressed model's weights, those of them the run folder holds
-/// (a run that stopped early has fewer; an imported TorchScript model has no layers the studio can see). The
-/// compressed model's BatchNorms are folded into its convolutions, as it deploys.
+/// The teacher's, the distilled student's, each compression phase's (as the phase ended: compress_joint,
+/// compress_channels, compress_prune, compress_cluster, compress_qat) and the compressed model's weights, in that
+/// order, those of them the run folder holds (a run that stopped early has fewer; a compression stage reused from the
+/// stage cache brings only the compressed model; an imported TorchScript model has no layers the studio can see).
+/// From the pruning phase on, BatchNorms are folded into the convolutions, as they deploy.
 /// Throws DataError naming the file when the folder is not a run or a model does not load.
 std::vector<ModelWeights> loadRunWeights(const std::filesystem::path& runDir);
 

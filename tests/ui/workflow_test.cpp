@@ -243,7 +243,8 @@ TEST_CASE("The Iris workflow through the window: load, pick, tune, run, compare"
     saveScreenshot(window, "compare-iris");
 
     // Weights: the finished run's layers, each drawn as the histogram of the teacher's (a layer of the same name),
-    // the student's and the compressed model's weights, the centroids marked, and the layer's mask.
+    // the student's, each compression phase's and the compressed model's weights, the centroids marked, and the
+    // layer's mask.
     window.showPage("Weights");
     WeightsPage* weights = window.weightsPage();
     if (weights->layers().isEmpty()) {
@@ -252,19 +253,36 @@ TEST_CASE("The Iris workflow through the window: load, pick, tune, run, compare"
     }
     {
         const auto models = tinyforge::core::pipeline::loadRunWeights(runDir.toStdString());
-        REQUIRE(models.size() == 3);
-        const auto* compressedFc1 = models[2].find("fc1");
+        // The teacher, the student, the model as each compression phase left it, and the compressed model.
+        std::vector<std::string> names;
+        for (const auto& m : models) names.push_back(m.model);
+        CHECK(names == std::vector<std::string>{"teacher", "student", "compress_prune", "compress_cluster", "compress_qat", "compressed"});
+        REQUIRE(models.size() == 6);
+        const auto* compressedFc1 = models.back().find("fc1");
         REQUIRE(compressedFc1);
         CHECK(weights->layers().contains("fc1"));
         weights->showLayer("fc1");
-        CHECK(weights->histogramSeries() == 3);  // teacher, student, compressed: each has an fc1
-        CHECK(weights->histogramWeights(2) == static_cast<std::int64_t>(compressedFc1->values.size()));
+        CHECK(weights->seriesNames() == QStringList{"teacher", "student", "after pruning", "after clustering", "after QAT", "compressed"});
+        CHECK(weights->histogramWeights(5) == static_cast<std::int64_t>(compressedFc1->values.size()));
         CHECK(weights->centroidMarks() == static_cast<int>(compressedFc1->sharedValues(64).size()));
         CHECK(weights->centroidMarks() >= 1);
         CHECK(weights->centroidMarks() <= 8);  // the recipe clusters to 8 values (or fewer, zero among them)
-        CHECK(weights->maskCells() == static_cast<int>(compressedFc1->values.size()));  // 16 x 4: drawn cell by cell
+        CHECK(weights->maskCells() == static_cast<int>(compressedFc1->values.size()));  // drawn cell by cell
         CHECK(compressedFc1->zeros() > 0);  // pruned, and counted apart
         CHECK(weights->summaryText().contains(QStringLiteral("compressed %1 weights").arg(compressedFc1->values.size())));
+        // What each phase did: pruning zeroed weights but left their values free; clustering shared them.
+        const auto* pruned = models[2].find("fc1");
+        const auto* clustered = models[3].find("fc1");
+        REQUIRE(pruned);
+        REQUIRE(clustered);
+        CHECK(pruned->zeros() > 0);
+        CHECK(pruned->sharedValues(8).empty());  // more than 8 distinct values: not clustered yet
+        CHECK_FALSE(clustered->sharedValues(8).empty());  // at most the 8 clusters' values
+        // The phases can be left out: the three models remain.
+        weights->setPhasesShown(false);
+        CHECK(weights->seriesNames() == QStringList{"teacher", "student", "compressed"});
+        CHECK(weights->histogramWeights(2) == static_cast<std::int64_t>(compressedFc1->values.size()));
+        weights->setPhasesShown(true);
     }
     saveScreenshot(window, "weights-iris");
 

@@ -1,5 +1,6 @@
 #include "ui/weights/weights_page.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFutureWatcher>
 #include <QHBoxLayout>
@@ -42,7 +43,12 @@ WeightsPage::WeightsPage(QWidget* parent) : QWidget(parent) {
     row->addWidget(m_run, 2);
     row->addWidget(new QLabel(tr("Layer")));
     row->addWidget(m_layer, 1);
+    m_phases = new QCheckBox(tr("Each compression phase"));
+    m_phases->setChecked(true);
+    m_phases->setToolTip(tr("Draw the weights as each compression phase left them (after pruning, clustering, QAT) beside the teacher, the student and the compressed model"));
+    row->addWidget(m_phases);
     layout->addLayout(row);
+    connect(m_phases, &QCheckBox::toggled, this, &WeightsPage::setPhasesShown);
     auto* splitter = new QSplitter(Qt::Horizontal);
     m_histogram = new ThemedPlot;
     m_histogram->setMinimumSize(320, 240);
@@ -54,6 +60,7 @@ WeightsPage::WeightsPage(QWidget* parent) : QWidget(parent) {
     m_histogram->plotLayout()->addElement(1, 0, m_histogram->legend);
     m_histogram->plotLayout()->setRowStretchFactor(1, 0.001);
     m_histogram->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    m_histogram->legend->setWrap(3);  // up to six series: two rows, each name whole
     m_histogram->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     m_sparsity = new ThemedPlot;
     m_sparsity->setMinimumSize(240, 240);
@@ -79,7 +86,22 @@ void WeightsPage::addRun(const QString& dir) {
     if (same) load(dir);  // selecting the same run again changes no index: reload it (it may have finished since)
 }
 
+void WeightsPage::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    if (m_loadedDir != m_run->currentRun()) load(m_run->currentRun());
+}
+
+void WeightsPage::setPhasesShown(bool shown) {
+    if (m_phases->isChecked() != shown) m_phases->setChecked(shown);  // re-enters through toggled
+    if (!m_layer->currentText().isEmpty()) showLayer(m_layer->currentText());
+}
+
+bool WeightsPage::shownModel(const std::string& model) const {
+    return m_phases->isChecked() || model.rfind("compress_", 0) != 0;
+}
+
 void WeightsPage::load(const QString& dir) {
+    m_loadedDir = dir;
     const int generation = ++m_generation;
     m_models.clear();
     m_layer->clear();
@@ -135,6 +157,7 @@ void WeightsPage::drawHistogram(const QString& layerName) {
     m_histogram->clearPlottables();
     m_histogram->clearItems();
     m_seriesWeights.clear();
+    m_seriesNames.clear();
     m_centroids = 0;
     const std::string name = layerName.toStdString();
     // One bin width for every model, over the range of all their non-zero weights.
@@ -155,7 +178,7 @@ void WeightsPage::drawHistogram(const QString& layerName) {
     QStringList lines;
     for (const auto& model : m_models) {
         const LayerWeights* layer = model.find(name);
-        if (!layer) continue;
+        if (!layer || !shownModel(model.model)) continue;
         std::vector<double> counts(kBins, 0.0);
         for (const float v : layer->values) {
             if (v == 0.0f) continue;
@@ -166,7 +189,8 @@ void WeightsPage::drawHistogram(const QString& layerName) {
             x << lo + (b + 0.5) * width;
             y << counts[static_cast<std::size_t>(b)];
         }
-        const QColor colour = modelColour(QString::fromStdString(model.model));
+        const QString title = snapshotTitle(QString::fromStdString(model.model));
+        const QColor colour = snapshotColour(QString::fromStdString(model.model));
         auto* graph = m_histogram->addGraph();
         graph->setLineStyle(QCPGraph::lsStepCenter);
         graph->setPen(QPen(colour, 2));
@@ -175,10 +199,11 @@ void WeightsPage::drawHistogram(const QString& layerName) {
         graph->setBrush(fill);
         graph->setData(x, y);
         const auto total = static_cast<std::int64_t>(layer->values.size()), zeros = layer->zeros();
-        graph->setName(tr("%1 (%2, %3 zero)").arg(QString::fromStdString(model.model)).arg(total).arg(zeros));
+        graph->setName(tr("%1 (%2, %3 zero)").arg(title).arg(total).arg(zeros));
         m_seriesWeights.push_back(total);
+        m_seriesNames << title;
         lines << tr("%1 %2 weights, %3% zero (not drawn)")
-                     .arg(QString::fromStdString(model.model))
+                     .arg(title)
                      .arg(total)
                      .arg(total ? 100.0 * static_cast<double>(zeros) / static_cast<double>(total) : 0.0, 0, 'f', 1);
         if (model.model == "compressed") {

@@ -11,6 +11,7 @@
 
 #include "core/pipeline/run_weights.h"
 
+class QCheckBox;
 class QComboBox;
 class QLabel;
 
@@ -38,13 +39,22 @@ public:
     int sparsityCells() const;
     int maskCells() const;
     QString summaryText() const;
+    /// The histogram's series names, in order ("teacher", "student", "after pruning", ..., "compressed").
+    QStringList seriesNames() const { return m_seriesNames; }
+    /// Whether each compression phase's snapshot is drawn beside the teacher, the student and the compressed model.
+    void setPhasesShown(bool shown);
 
 signals:
     void loaded();
     void failed(QString message);
 
+protected:
+    /// A run picked before the page was ever shown (the saved list at start-up) is loaded when it first shows.
+    void showEvent(QShowEvent* event) override;
+
 private:
     void load(const QString& dir);
+    bool shownModel(const std::string& model) const;
     void drawHistogram(const QString& layer);
     void drawSparsity(const QString& layer);
 
@@ -55,6 +65,9 @@ private:
     QLabel* m_summary;
     std::vector<core::pipeline::ModelWeights> m_models;
     std::vector<std::int64_t> m_seriesWeights;
+    QStringList m_seriesNames;
+    QCheckBox* m_phases;
+    QString m_loadedDir;  ///< the run whose models are loaded or loading
     int m_centroids = 0, m_sparsityCells = 0, m_maskCells = 0;
     int m_generation = 0;  ///< the load whose result is still wanted
 };
