@@ -307,8 +307,9 @@ QString ChartView::readoutAt(const QPointF& pixel) {
     m_marker->position->setCoords(bestKey, bestValue);
     m_marker->setVisible(true);
     m_readout->setText(text);
-    // The box opens away from the nearer edge so it stays inside the chart.
-    const bool rightHalf = pixel.x() > axisRect()->center().x();
+    // The box opens towards the side with room for it, so it stays inside the chart.
+    const int boxWidth = QFontMetrics(m_readout->font()).horizontalAdvance(text) + 16;
+    const bool rightHalf = pixel.x() + 8 + boxWidth > axisRect()->right() && pixel.x() - 8 - boxWidth >= axisRect()->left() - 40;
     const bool upperHalf = pixel.y() < axisRect()->center().y();
     m_readout->setPositionAlignment((rightHalf ? Qt::AlignRight : Qt::AlignLeft) | (upperHalf ? Qt::AlignTop : Qt::AlignBottom));
     m_readout->position->setCoords(rightHalf ? -8 : 8, upperHalf ? 8 : -8);

@@ -68,7 +68,6 @@ TEST_CASE("The layer graph shows every layer with its shape, parameters, MACs, b
     }
     CHECK(student->nodeRect(student->nodeCount() - 1).bottom() < student->height());
     CHECK(student->nodeAt(QPoint(student->width() / 2, 2)) == -1);  // above the first box: the input label
-    tinyforge::test::saveScreenshot(page, "models-graph-digits");
     page.showGraphs(false);
     CHECK_FALSE(student->isVisible());
 }

@@ -40,6 +40,7 @@
 #include "ui/models/models_page.h"
 #include "ui/pipeline_bar.h"
 #include "ui/pipeline_state.h"
+#include "ui/theme.h"
 #include "ui/project/recipe_document.h"
 #include "ui/project/recipe_form.h"
 #include "ui/run/results_card.h"
@@ -229,6 +230,14 @@ TEST_CASE("The Iris workflow through the window: load, pick, tune, run, compare"
     }
     saveScreenshot(*run->resultsCard(), "results-iris");
     saveScreenshot(window, "run-iris");
+    {  // the same page in the dark palette: the charts follow it
+        applyTheme(Theme::Dark);
+        QTest::qWait(50);
+        const QImage chart = run->chartView("loss")->grab().toImage();
+        CHECK(chart.pixelColor(3, 3).lightness() < 80);
+        saveScreenshot(window, "run-dark");
+        applyTheme(Theme::System);
+    }
 
     // Compare: the finished run is listed (and the list is saved), curves and the Pareto scatter show it.
     window.showPage("Compare");
