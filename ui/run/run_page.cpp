@@ -207,7 +207,7 @@ void RunPage::onSteps(const QVector<core::train::StepMetrics>& batch) {
         const QString role = modelRole(phase);
         const QColor colour = modelColour(phase);
         m_loss->series(role, QPen(colour, 1.5))->addData(m_globalStep, m.loss);
-        if (m.softLoss != 0 || m.hardLoss != 0) {
+        if (m.softLoss != 0) {  // distillation: the soft part and the hard part (labels) beside the total
             const QString soft = tr("%1 soft").arg(role), hard = tr("%1 hard").arg(role);
             const bool created = !m_loss->findSeries(soft);
             m_loss->series(soft, QPen(colour, 1, Qt::DashLine))->addData(m_globalStep, m.softLoss);
