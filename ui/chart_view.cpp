@@ -1,11 +1,7 @@
 #include "ui/chart_view.h"
 
-#include <QContextMenuEvent>
-#include <QFileDialog>
-#include <QFileInfo>
 #include <QLocale>
 #include <QMenu>
-#include <QSvgGenerator>
 
 #include <cmath>
 
@@ -21,7 +17,8 @@ QString numberText(double value) {
 }  // namespace
 
 ChartView::ChartView(const QString& title, const QString& xLabel, const QString& yLabel, QWidget* parent)
-    : ThemedPlot(parent), m_title(title), m_xLabel(xLabel) {
+    : ThemedPlot(parent), m_xLabel(xLabel) {
+    setExportTitle(title);
     setMinimumSize(280, 180);
     plotLayout()->insertRow(0);
     plotLayout()->addElement(0, 0, new QCPTextElement(this, title, QFont(font().family(), 9, QFont::Bold)));
@@ -243,36 +240,6 @@ void ChartView::resetView() {
     refresh();
 }
 
-bool ChartView::exportTo(const QString& file, QString* error) {
-    hideReadout();
-    const QString format = QFileInfo(file).suffix().toLower();
-    // A chart never shown (or shown small) is written at a size a document can use.
-    const int w = std::max(width(), 640);
-    const int h = std::max(height(), 400);
-    bool written = false;
-    if (format == QLatin1String("png")) {
-        written = savePng(file, w, h, 2.0);  // twice the pixels: sharp on HiDPI screens and in slides
-    } else if (format == QLatin1String("pdf")) {
-        written = savePdf(file, w, h, QCP::epAllowCosmetic, QStringLiteral("TinyForge Studio"), m_title);
-    } else if (format == QLatin1String("svg")) {
-        QSvgGenerator svg;
-        svg.setFileName(file);
-        svg.setSize(QSize(w, h));
-        svg.setViewBox(QRect(0, 0, w, h));
-        svg.setTitle(m_title);
-        QCPPainter painter;
-        if (painter.begin(&svg)) {
-            toPainter(&painter, w, h);
-            written = painter.end() && QFileInfo(file).size() > 0;
-        }
-    } else {
-        if (error) *error = tr("%1: cannot export a chart as \"%2\"; name the file .png, .svg or .pdf").arg(file, format);
-        return false;
-    }
-    if (!written && error) *error = tr("%1: cannot write the chart there (is the folder writable?)").arg(file);
-    return written;
-}
-
 QString ChartView::readoutAt(const QPointF& pixel) {
     double bestDistance = kReadoutPixels * kReadoutPixels;
     const QCPGraph* bestGraph = nullptr;
@@ -342,9 +309,7 @@ void ChartView::leaveEvent(QEvent* event) {
     layer(QStringLiteral("hover"))->replot();
 }
 
-void ChartView::contextMenuEvent(QContextMenuEvent* event) {
-    QMenu menu(this);
-    menu.addAction(tr("Export as PNG, SVG or PDF..."), this, &ChartView::chooseAndExport);
+void ChartView::addViewActions(QMenu& menu) {
     QAction* log = menu.addAction(tr("Log scale"), this, &ChartView::setLogScale);
     log->setCheckable(true);
     log->setChecked(m_log);
@@ -352,16 +317,6 @@ void ChartView::contextMenuEvent(QContextMenuEvent* event) {
     legendAction->setCheckable(true);
     legendAction->setChecked(legendShown());
     menu.addAction(tr("Whole run (double-click)"), this, &ChartView::resetView)->setEnabled(m_userView);
-    menu.exec(event->globalPos());
-}
-
-void ChartView::chooseAndExport() {
-    QString selected;
-    QString file = QFileDialog::getSaveFileName(this, tr("Export chart"), QString(), tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"), &selected);
-    if (file.isEmpty()) return;
-    if (QFileInfo(file).suffix().isEmpty()) file += selected.contains(QLatin1String("svg")) ? QStringLiteral(".svg") : selected.contains(QLatin1String("pdf")) ? QStringLiteral(".pdf") : QStringLiteral(".png");
-    QString error;
-    if (!exportTo(file, &error)) emit exportFailed(error);
 }
 
 }  // namespace tinyforge::ui

@@ -1,8 +1,8 @@
 #pragma once
 // A chart that reads at a glance: title above, legend below the data (toggled), named series found or created by
 // name, a log scale on demand, phases of a run shaded and labelled along the x axis, a hover read-out of the nearest
-// point's exact value, drag to pan and wheel to zoom (double-click returns to the whole run), and export to PNG, SVG
-// or PDF from its context menu. Colours follow the palette (ThemedPlot).
+// point's exact value, drag to pan and wheel to zoom (double-click returns to the whole run). Export to PNG, SVG or
+// PDF and the colours that follow the palette come from ThemedPlot.
 
 #include <QSet>
 #include <QString>
@@ -48,23 +48,17 @@ public:
     void resetView();
     bool userView() const { return m_userView; }
 
-    /// Writes the chart to `file`; the suffix says the format (.png, .svg or .pdf). False with `error` naming the
-    /// file and what went wrong.
-    bool exportTo(const QString& file, QString* error = nullptr);
     /// What the hover read-out says for the pointer at `pixel`: the nearest shown point within 24 pixels as
     /// "series: value at x" (empty when none is that near). Also places the marker there.
     QString readoutAt(const QPointF& pixel);
-
-signals:
-    /// An export chosen from the context menu could not be written (the message names the file).
-    void exportFailed(const QString& message);
 
 protected:
     void changeEvent(QEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseDoubleClickEvent(QMouseEvent* event) override;
     void leaveEvent(QEvent* event) override;
-    void contextMenuEvent(QContextMenuEvent* event) override;
+    void addViewActions(QMenu& menu) override;
+    void prepareExport() override { hideReadout(); }
 
 private:
     struct Phase {
@@ -72,12 +66,10 @@ private:
         QCPItemText* label;
     };
     void hideReadout();
-    void chooseAndExport();
     void applyOverlayPalette();
     void fitPhaseLabels();
     void placeLegend();
 
-    QString m_title;
     QString m_xLabel;
     bool m_log = false;
     bool m_userView = false;

@@ -12,6 +12,7 @@
 #include <QLocale>
 #include <QMessageBox>
 #include <QSignalSpy>
+#include <QSvgRenderer>
 #include <QTest>
 #include <QTimer>
 
@@ -41,6 +42,7 @@
 #include "ui/pipeline_bar.h"
 #include "ui/pipeline_state.h"
 #include "ui/theme.h"
+#include "ui/themed_plot.h"
 #include "ui/project/recipe_document.h"
 #include "ui/project/recipe_form.h"
 #include "ui/run/results_card.h"
@@ -295,6 +297,17 @@ TEST_CASE("The Iris workflow through the window: load, pick, tune, run, compare"
         weights->setPhasesShown(true);
     }
     saveScreenshot(window, "weights-iris");
+    {  // every chart of the studio exports from its context menu, not only the Run page's
+        const auto plots = weights->findChildren<ThemedPlot*>();
+        REQUIRE(plots.size() == 2);  // the histogram and the mask
+        fx::TempDir charts;
+        const QString svg = QString::fromStdString((charts / "histogram.svg").string());
+        REQUIRE(plots.first()->exportTo(svg));
+        CHECK(QSvgRenderer(svg).isValid());
+        const QString png = QString::fromStdString((charts / "mask.png").string());
+        REQUIRE(plots.last()->exportTo(png));
+        CHECK_FALSE(QImage(png).isNull());
+    }
 
     // Export: the finished run is offered; the files written are listed.
     window.showPage("Export");

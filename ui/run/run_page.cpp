@@ -100,9 +100,6 @@ RunPage::RunPage(RecipeDocument* document, QWidget* parent)
     grid->addWidget(m_sparsity, 1, 0);
     grid->addWidget(m_size, 1, 1);
     chartLayout->addLayout(grid, 1);
-    for (ChartView* chart : {m_accuracy, m_loss, m_sparsity, m_size}) {
-        connect(chart, &ChartView::exportFailed, this, [this](const QString& message) { log(message); });
-    }
     m_log = new QPlainTextEdit;
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(5000);
