@@ -38,6 +38,7 @@
 #include "ui/weights/weights_page.h"
 #include "core/pipeline/run_weights.h"
 #include "ui/main_window.h"
+#include "ui/models/model_graph_view.h"
 #include "ui/models/models_page.h"
 #include "ui/pipeline_bar.h"
 #include "ui/pipeline_state.h"
@@ -113,6 +114,10 @@ TEST_CASE("The Iris workflow through the window: load, pick, tune, run, compare"
     CHECK(window.modelsPage()->fitText().startsWith("Fits"));
     CHECK(window.pipelineBar()->state("Models") == StepState::Done);
     saveScreenshot(window, "models-iris");
+    window.modelsPage()->showGraphs(true);  // the same two networks as layer graphs
+    CHECK(window.modelsPage()->graphView(true)->nodeCount() == window.modelsPage()->layerRows(true) - 1);
+    saveScreenshot(window, "models-graph-iris");
+    window.modelsPage()->showGraphs(false);
 
     // Tune: the controls write the recipe and the curve follows every edit.
     window.showPage("Tune");
