@@ -10,6 +10,7 @@
 #include <QWidget>
 
 #include <algorithm>
+#include <functional>
 
 #include "tests/support/fixtures.h"
 
@@ -27,20 +28,32 @@ inline void saveScreenshot(QWidget& widget, const QString& name) {
 // Measures the longest gap between ticks of a 10 ms timer: how long the event loop was ever blocked.
 class StallMeter {
 public:
-    StallMeter() {
+    /// `where` names what the window was showing, for the report of the worst stall.
+    explicit StallMeter(std::function<QString()> where = {}) : m_where(std::move(where)) {
         m_timer.setInterval(10);
         QObject::connect(&m_timer, &QTimer::timeout, [this] {
-            if (m_clock.isValid()) m_worst = std::max(m_worst, m_clock.restart());
-            else m_clock.start();
+            if (!m_clock.isValid()) {
+                m_clock.start();
+                return;
+            }
+            const qint64 gap = m_clock.restart();
+            if (gap > m_worst) {
+                m_worst = gap;
+                m_worstWhere = m_where ? m_where() : QString();
+            }
         });
         m_timer.start();
     }
     qint64 worstGapMs() const { return m_worst; }
+    /// What was shown when the worst gap ended.
+    QString worstWhere() const { return m_worstWhere; }
 
 private:
     QTimer m_timer;
     QElapsedTimer m_clock;
     qint64 m_worst = 0;
+    std::function<QString()> m_where;
+    QString m_worstWhere;
 };
 
 // Settings (run list, recent projects) go to a folder of the test's own.

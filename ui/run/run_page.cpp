@@ -109,11 +109,12 @@ RunPage::RunPage(RecipeDocument* document, QWidget* parent)
     split->setStretchFactor(0, 4);
     layout->addWidget(split, 1);
 
-    // Charts redraw at most every 150 ms however fast the steps come, so the window stays responsive.
+    // Charts redraw at most every 150 ms however fast the steps come, and not at all while another page is shown
+    // (they catch up within 150 ms of being shown), so the window stays responsive.
     m_replot = new QTimer(this);
     m_replot->setInterval(150);
     connect(m_replot, &QTimer::timeout, this, [this] {
-        if (!m_dirty) return;
+        if (!m_dirty || !isVisible()) return;
         m_dirty = false;
         for (ChartView* chart : {m_accuracy, m_loss, m_sparsity, m_size}) chart->refresh();
     });
