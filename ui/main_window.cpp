@@ -128,59 +128,56 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Re
     });
     connect(m_document, &RecipeDocument::modifiedChanged, this, &MainWindow::updateTitle);
 
-    // What the pipeline bar and the next-step hint are worked out from.
+    // What the pipeline bar and the next-step hint are worked out from. A failure is kept (and shown as the page's
+    // "needs attention") until the same step succeeds or starts again.
+    const auto keepFailure = [this](QString PipelineFacts::*field) {
+        return [this, field](const QString& message) {
+            m_facts.*field = message;
+            refreshPipeline();
+        };
+    };
+    const auto clearFailure = [this](QString PipelineFacts::*field) {
+        return [this, field] {
+            (m_facts.*field).clear();
+            refreshPipeline();
+        };
+    };
     connect(m_dataPage, &DataPage::loaded, this, [this] {
         m_facts.datasetLoaded = true;
         m_facts.datasetError.clear();
         refreshPipeline();
     });
     connect(m_dataPage, &DataPage::loadFailed, this, [this](const QString& message) {
-        if (!m_facts.datasetLoaded) m_facts.datasetError = message;
+        if (!m_facts.datasetLoaded) m_facts.datasetError = message;  // a loaded dataset is still there
         refreshPipeline();
     });
     connect(m_modelsPage, &ModelsPage::fitChanged, this, &MainWindow::refreshPipeline);
     connect(m_document, &RecipeDocument::changed, this, &MainWindow::refreshPipeline);
     connect(m_runPage->worker(), &RunWorker::stageStarted, this, [this] {
+        if (m_facts.running) return;  // the run's first stage: later ones change nothing the bar shows
         m_facts.runError.clear();
-        if (!m_facts.running) refreshPipeline();
+        refreshPipeline();
     });
     connect(m_runPage, &RunPage::runFinished, this, &MainWindow::refreshPipeline);
     connect(m_runPage->worker(), &RunWorker::cancelled, this, &MainWindow::refreshPipeline);
-    connect(m_runPage, &RunPage::runFailed, this, [this](const QString& message) {
-        m_facts.runError = message;
-        refreshPipeline();
-    });
-    connect(m_sweepPage, &SweepPage::started, this, [this] {
-        m_facts.sweepError.clear();
-        refreshPipeline();
-    });
+    connect(m_runPage, &RunPage::runFailed, this, keepFailure(&PipelineFacts::runError));
+    connect(m_sweepPage, &SweepPage::started, this, clearFailure(&PipelineFacts::sweepError));
     connect(m_sweepPage, &SweepPage::sweepFinished, this, [this](const QString&, int exitCode) {
         m_facts.swept = exitCode == 0;
         if (exitCode != 0) m_facts.sweepError = tr("The last sweep ended with exit code %1").arg(exitCode);
         refreshPipeline();
     });
-    connect(m_sweepPage, &SweepPage::failed, this, [this](const QString& message) {
-        m_facts.sweepError = message;
-        refreshPipeline();
-    });
-    connect(m_exportPage, &ExportPage::exported, this, [this] {
+    connect(m_sweepPage, &SweepPage::failed, this, keepFailure(&PipelineFacts::sweepError));
+    connect(m_exportPage, &ExportPage::exported, this, [this, clearFailure] {
         m_facts.exported = true;
-        m_facts.exportError.clear();
-        refreshPipeline();
+        clearFailure(&PipelineFacts::exportError)();
     });
-    connect(m_exportPage, &ExportPage::failed, this, [this](const QString& message) {
-        m_facts.exportError = message;
-        refreshPipeline();
-    });
-    connect(m_devicesPage, &DevicesPage::profiled, this, [this] {
+    connect(m_exportPage, &ExportPage::failed, this, keepFailure(&PipelineFacts::exportError));
+    connect(m_devicesPage, &DevicesPage::profiled, this, [this, clearFailure] {
         m_facts.profiled = true;
-        m_facts.deviceError.clear();
-        refreshPipeline();
+        clearFailure(&PipelineFacts::deviceError)();
     });
-    connect(m_devicesPage, &DevicesPage::failed, this, [this](const QString& message) {
-        m_facts.deviceError = message;
-        refreshPipeline();
-    });
+    connect(m_devicesPage, &DevicesPage::failed, this, keepFailure(&PipelineFacts::deviceError));
 
     buildMenus();
     updateTitle();

@@ -7,6 +7,7 @@
 #include <QSpinBox>
 #include <QTest>
 
+#include "tests/ui/ui_support.h"
 #include "ui/models/models_page.h"
 #include "ui/project/field_editor.h"
 #include "ui/project/recipe_document.h"
@@ -16,15 +17,11 @@ using nlohmann::json;
 
 namespace {
 
-// Types into a list editor as a user would: one key at a time, the validator deciding what may be typed, then Enter.
+// Types into a list editor as a user would (tests/ui/ui_support.h).
 void typeInto(FieldEditor* editor, const QString& text) {
     auto* line = qobject_cast<QLineEdit*>(editor->input());
     REQUIRE(line);
-    line->setFocus();
-    line->selectAll();
-    QTest::keyClick(line, Qt::Key_Backspace);
-    QTest::keyClicks(line, text);
-    QTest::keyClick(line, Qt::Key_Return);
+    tinyforge::test::typeLine(line, text);
 }
 
 }  // namespace

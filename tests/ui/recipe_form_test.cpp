@@ -10,6 +10,7 @@
 #include <QSpinBox>
 #include <QTest>
 
+#include "tests/ui/ui_support.h"
 #include "ui/project/field_editor.h"
 #include "ui/project/recipe_document.h"
 #include "ui/project/recipe_form.h"
@@ -22,11 +23,7 @@ namespace {
 void typeLine(FieldEditor* editor, const QString& text) {
     auto* line = qobject_cast<QLineEdit*>(editor->input());
     REQUIRE(line);
-    line->setFocus();
-    line->selectAll();
-    QTest::keyClick(line, Qt::Key_Backspace);
-    QTest::keyClicks(line, text);
-    QTest::keyClick(line, Qt::Key_Return);
+    tinyforge::test::typeLine(line, text);
 }
 }  // namespace
 

@@ -3,6 +3,7 @@
 
 #include <QDir>
 #include <QElapsedTimer>
+#include <QLineEdit>
 #include <QSettings>
 #include <QString>
 #include <QTest>
@@ -23,6 +24,16 @@ inline void saveScreenshot(QWidget& widget, const QString& name) {
     QDir().mkpath(dir);
     QTest::qWait(300);  // let queued shows and layouts settle before the grab
     widget.grab().save(dir + "/" + name + ".png");
+}
+
+// Types into a line edit as a user would: select all, erase, one key at a time (the validator deciding what may be
+// typed), then Enter.
+inline void typeLine(QLineEdit* line, const QString& text) {
+    line->setFocus();
+    line->selectAll();
+    QTest::keyClick(line, Qt::Key_Backspace);
+    QTest::keyClicks(line, text);
+    QTest::keyClick(line, Qt::Key_Return);
 }
 
 // Measures the longest gap between ticks of a 10 ms timer: how long the event loop was ever blocked.

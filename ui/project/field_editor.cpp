@@ -21,6 +21,12 @@ namespace {
 
 using core::recipe::FieldKind;
 
+// A typed list's items: separated by commas or spaces.
+QStringList listItems(const QString& text) {
+    static const QRegularExpression separators(QStringLiteral("[,\\s]+"));
+    return text.split(separators, Qt::SkipEmptyParts);
+}
+
 // A list of whole numbers within [min, max], separated by commas or spaces: "16, 32". Anything else cannot be typed;
 // a number out of range, or a trailing separator, is accepted only as a step towards a valid list.
 class WholeNumberListValidator : public QValidator {
@@ -30,7 +36,7 @@ public:
     State validate(QString& input, int&) const override {
         static const QRegularExpression allowed(QStringLiteral("^[0-9,\\s]*$"));
         if (!allowed.match(input).hasMatch()) return Invalid;
-        const QStringList parts = input.split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts);
+        const QStringList parts = listItems(input);
         if (parts.isEmpty()) return Acceptable;  // empty: the option is left out
         State state = Acceptable;
         for (const QString& part : parts) {
@@ -57,7 +63,7 @@ public:
         if (!allowed.match(input).hasMatch()) return Invalid;
         if (input.trimmed().endsWith(QLatin1Char(','))) return Intermediate;
         if (m_choices.empty()) return Acceptable;
-        for (const QString& part : input.split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts)) {
+        for (const QString& part : listItems(input)) {
             if (std::find(m_choices.begin(), m_choices.end(), part.toStdString()) == m_choices.end()) return Intermediate;
         }
         return Acceptable;
@@ -215,18 +221,14 @@ nlohmann::json FieldEditor::value() const {
     if (m_number) return m_unset && m_number->value() == m_number->minimum() ? nlohmann::json() : nlohmann::json(m_number->value());
     if (m_flag) return m_flag->isChecked();
     if (m_choice) return m_unset && m_choice->currentIndex() == 0 ? nlohmann::json() : nlohmann::json(m_choice->currentText().toStdString());
-    if (m_field.kind == FieldKind::TextList) {
-        const QStringList parts = m_text->text().split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts);
-        if (parts.isEmpty()) return nullptr;
+    if (m_field.kind == FieldKind::TextList || m_field.kind == FieldKind::IntegerList) {
+        const QStringList parts = listItems(m_text->text());
+        if (parts.isEmpty()) return nullptr;  // an empty list: the field is left out
         nlohmann::json list = nlohmann::json::array();
-        for (const QString& part : parts) list.push_back(part.toStdString());
-        return list;
-    }
-    if (m_field.kind == FieldKind::IntegerList) {
-        const QStringList parts = m_text->text().split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts);
-        if (parts.isEmpty()) return nullptr;
-        nlohmann::json list = nlohmann::json::array();
-        for (const QString& part : parts) list.push_back(part.toLongLong());
+        for (const QString& part : parts) {
+            if (m_field.kind == FieldKind::TextList) list.push_back(part.toStdString());
+            else list.push_back(part.toLongLong());
+        }
         return list;
     }
     return m_text->text().toStdString();
