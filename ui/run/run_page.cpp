@@ -84,14 +84,14 @@ RunPage::RunPage(RecipeDocument* document, QWidget* parent)
     connect(m_lossParts, &QCheckBox::toggled, this, &RunPage::setLossPartsShown);
     connect(m_logLoss, &QCheckBox::toggled, m_loss, &ChartView::setLogScale);
     connect(m_legends, &QCheckBox::toggled, this, [this](bool shown) {
-        for (ChartView* chart : {m_accuracy, m_loss, m_sparsity, m_size}) chart->setLegendShown(shown);
+        for (ChartView* chart : charts()) chart->setLegendShown(shown);
     });
     connect(whole, &QPushButton::clicked, this, [this] {
-        for (ChartView* chart : {m_accuracy, m_loss, m_sparsity, m_size}) chart->resetView();
+        for (ChartView* chart : charts()) chart->resetView();
     });
 
-    auto* charts = new QWidget;
-    auto* chartLayout = new QVBoxLayout(charts);
+    auto* chartArea = new QWidget;
+    auto* chartLayout = new QVBoxLayout(chartArea);
     chartLayout->setContentsMargins(0, 0, 0, 0);
     chartLayout->addLayout(chartControls);
     auto* grid = new QGridLayout;
@@ -104,7 +104,7 @@ RunPage::RunPage(RecipeDocument* document, QWidget* parent)
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(5000);
     auto* split = new QSplitter(Qt::Vertical);
-    split->addWidget(charts);
+    split->addWidget(chartArea);
     split->addWidget(m_log);
     split->setStretchFactor(0, 4);
     layout->addWidget(split, 1);
@@ -116,7 +116,7 @@ RunPage::RunPage(RecipeDocument* document, QWidget* parent)
     connect(m_replot, &QTimer::timeout, this, [this] {
         if (!m_dirty || !isVisible()) return;
         m_dirty = false;
-        for (ChartView* chart : {m_accuracy, m_loss, m_sparsity, m_size}) chart->refresh();
+        for (ChartView* chart : charts()) chart->refresh();
     });
     m_replot->start();
 
@@ -199,7 +199,7 @@ void RunPage::onSteps(const QVector<core::train::StepMetrics>& batch) {
         const QString phase = QString::fromStdString(m.model);
         if (phase != m_phase) {  // a new phase: a new shaded band on every chart, starting where the last one ended
             m_phase = phase;
-            for (ChartView* chart : {m_accuracy, m_loss, m_sparsity, m_size}) chart->beginPhase(phaseLabel(phase), m_globalStep);
+            for (ChartView* chart : charts()) chart->beginPhase(phaseLabel(phase), m_globalStep);
         }
         m_globalStep += 1;
         const QString role = modelRole(phase);
@@ -217,7 +217,7 @@ void RunPage::onSteps(const QVector<core::train::StepMetrics>& batch) {
         }
         if (m.sparsity > 0) m_sparsity->series(role, QPen(colour, 1.5))->addData(m_globalStep, m.sparsity);
     }
-    for (ChartView* chart : {m_accuracy, m_loss, m_sparsity, m_size}) chart->extendPhases(m_globalStep);
+    for (ChartView* chart : charts()) chart->extendPhases(m_globalStep);
     const auto& m = batch.back();
     const QString model = QString::fromStdString(m.model);
     // Progress within the model being trained, and the time left in this stage at the rate so far.
@@ -264,7 +264,7 @@ void RunPage::log(const QString& line) {
 }
 
 void RunPage::clearCharts() {
-    for (ChartView* chart : {m_accuracy, m_loss, m_sparsity, m_size}) chart->clearAll();
+    for (ChartView* chart : charts()) chart->clearAll();
     m_phase.clear();
     m_globalStep = 0;
 }
@@ -276,6 +276,8 @@ void RunPage::setRunningUi(bool running) {
     m_pause->setChecked(false);
     m_pause->setText(tr("Pause"));
 }
+
+std::array<ChartView*, 4> RunPage::charts() const { return {m_accuracy, m_loss, m_sparsity, m_size}; }
 
 ChartView* RunPage::chartView(const QString& chart) const {
     if (chart == QLatin1String("accuracy")) return m_accuracy;

@@ -10,6 +10,7 @@
 #include <QVector>
 #include <QWidget>
 
+#include <array>
 #include <map>
 
 #include "core/train/train_events.h"
@@ -60,6 +61,8 @@ signals:
     void runFailed(QString message);
 
 private:
+    /// The four charts, for what is done to each alike.
+    std::array<ChartView*, 4> charts() const;
     void onStage(const QString& stage, const QString& detail);
     void onSteps(const QVector<core::train::StepMetrics>& batch);
     void onEpoch(const core::train::EpochMetrics& m);

@@ -74,6 +74,8 @@ TunePage::TunePage(RecipeDocument* document, QWidget* parent) : QWidget(parent),
     loadFromDocument();
 }
 
+void TunePage::showAllSettings(bool all) { m_tabs->setCurrentIndex(all ? 1 : 0); }
+
 QDoubleSpinBox* TunePage::number(const std::string& path, double step, int decimals) {
     const auto& field = fieldAt(path);
     auto* box = new QDoubleSpinBox;
@@ -281,8 +283,4 @@ double TunePage::curveFinalValue() const {
     return points->isEmpty() ? 0.0 : (points->constEnd() - 1)->value;
 }
 
-}  // namespace tinyforge::ui
-
-namespace tinyforge::ui {
-void TunePage::showAllSettings(bool all) { m_tabs->setCurrentIndex(all ? 1 : 0); }
 }  // namespace tinyforge::ui
